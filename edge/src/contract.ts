@@ -1,0 +1,135 @@
+/**
+ * The public shapes of MS8's HTTP API. Routes validate their answers against these, the OpenAPI
+ * document is generated from them, and widgets / demo-host import the inferred types, so one file
+ * is the contract between the BFF and everything that embeds it.
+ */
+import { z } from "@hono/zod-openapi";
+
+export const LearnerId = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, "a learner id: 1-64 letters, digits, _ or -");
+export const OrgId = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, "an organization id: 1-64 letters, digits, _ or -");
+export const Role = z.enum(["learner", "trainer", "org_admin"]);
+export type Role = z.infer<typeof Role>;
+
+/** Where an analytics answer came from: the fallback chain of docs/architecture.md. */
+export const DataSource = z.enum(["cached", "realtime", "stale_cache", "mock"]);
+export type DataSource = z.infer<typeof DataSource>;
+
+export const Meta = z.object({
+  dataSource: DataSource,
+  calculatedAt: z.string().datetime(),
+  expiresAt: z.string().datetime(),
+});
+export type Meta = z.infer<typeof Meta>;
+
+export const envelope = <T extends z.ZodTypeAny>(data: T) => z.object({ data, meta: Meta });
+
+export const WeeklyPace = z.object({
+  weekStart: z.string().date(),
+  units: z.number().nonnegative(),
+  targetUnits: z.number().nonnegative(),
+});
+
+export const Velocity = z.object({
+  learnerId: LearnerId,
+  /** Units completed per week over the trailing window. */
+  currentPace: z.number().nonnegative(),
+  /** Units per week needed to finish the remaining units by the due date. */
+  targetPace: z.number().nonnegative(),
+  trendDirection: z.enum(["up", "down", "flat"]),
+  trendPercentage: z.number(),
+  status: z.enum(["ahead", "on_track", "behind", "at_risk"]),
+  estimatedCompletion: z.string().date().nullable(),
+  unitsCompleted: z.number().nonnegative(),
+  unitsTotal: z.number().nonnegative(),
+  weekly: z.array(WeeklyPace),
+});
+export type Velocity = z.infer<typeof Velocity>;
+
+export const RiskLevel = z.enum(["low", "medium", "high", "critical"]);
+export type RiskLevel = z.infer<typeof RiskLevel>;
+
+export const RiskFactor = z.object({
+  name: z.string(),
+  /** Share of the score this factor produced; the weights of one answer sum to 1. */
+  weight: z.number().min(0).max(1),
+  reason: z.string(),
+});
+
+export const DropoffRisk = z.object({
+  learnerId: LearnerId,
+  /** Calibrated probability of withdrawing: 0.3 means about a 30 % chance. */
+  riskScore: z.number().min(0).max(1),
+  riskLevel: RiskLevel,
+  factors: z.array(RiskFactor),
+  recommendedActions: z.object({ learner: z.array(z.string()), trainer: z.array(z.string()) }),
+  /** Signals the model wanted but did not have (a new learner has few). */
+  missingSignals: z.array(z.string()),
+  modelVersion: z.string(),
+});
+export type DropoffRisk = z.infer<typeof DropoffRisk>;
+
+const Interval = z.object({ low: z.number(), high: z.number() });
+export const Forecast = z.object({
+  learnerId: LearnerId,
+  projectedCompletion: z.string().date().nullable(),
+  completionInterval: z.object({ earliest: z.string().date(), latest: z.string().date() }).nullable(),
+  expectedFinalScore: z.number().min(0).max(100).nullable(),
+  scoreInterval: Interval.nullable(),
+  confidence: z.enum(["low", "medium", "high"]),
+  commentary: z.string().optional(),
+});
+export type Forecast = z.infer<typeof Forecast>;
+
+export const Badge = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string(),
+  /** How to earn it, in the learner's words. */
+  criteria: z.string(),
+  earnedAt: z.string().datetime().nullable(),
+});
+export const Gamification = z.object({
+  learnerId: LearnerId,
+  points: z.number().int().nonnegative(),
+  level: z.number().int().positive(),
+  levelName: z.string(),
+  pointsIntoLevel: z.number().int().nonnegative(),
+  pointsForNextLevel: z.number().int().nonnegative().nullable(),
+  currentStreak: z.number().int().nonnegative(),
+  longestStreak: z.number().int().nonnegative(),
+  badges: z.array(Badge),
+});
+export type Gamification = z.infer<typeof Gamification>;
+
+export const Recommendation = z.object({
+  courseId: z.string(),
+  title: z.string(),
+  reasoning: z.string(),
+  expectedOutcomes: z.array(z.string()),
+  estimatedHours: z.number().positive(),
+  priority: z.number().int().min(1).max(5),
+});
+export const Recommendations = z.object({
+  learnerId: LearnerId,
+  items: z.array(Recommendation),
+});
+
+export const AiMeta = Meta.extend({
+  aiSource: z.enum(["gemini", "fallback"]),
+  fallbackReason: z.string().optional(),
+});
+
+/** RFC 9457 problem details: the one error shape of the API. */
+export const Problem = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string().optional(),
+  instance: z.string().optional(),
+  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});
+export type Problem = z.infer<typeof Problem>;
