@@ -1,13 +1,12 @@
-// A throwaway PostgreSQL 15 server for tests and benchmarks: initdb into a temp dir on a free
-// loopback port, as the postgres user (initdb refuses root), fsync off. Debian's server lives in
-// /usr/lib/postgresql/15/bin; scripts/system-deps.mjs installs it when missing.
+// A throwaway PostgreSQL server for tests and benchmarks: initdb into a temp dir on a free
+// loopback port, as the postgres user (initdb refuses root), fsync off. The server comes from the
+// distribution (/usr/lib/postgresql/<major>/bin); scripts/system-deps.mjs installs it when missing.
 import { execFileSync, spawnSync } from "node:child_process";
 import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-
-const bin = process.env.PG_BIN ?? "/usr/lib/postgresql/15/bin";
+import { postgresBin } from "./system-deps.mjs";
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -31,6 +30,8 @@ function asPostgres(cmd, args) {
 
 /** Start a server; resolves to { url, port, stop() }. `url` connects as the superuser `postgres`. */
 export async function startPostgres() {
+  const bin = postgresBin();
+  if (!bin) throw new Error("no PostgreSQL server installed: run  apt-get install -y postgresql");
   const dir = mkdtempSync(join(tmpdir(), "ms8-pg-"));
   chmodSync(dir, 0o777);
   const data = join(dir, "data");
