@@ -2,7 +2,7 @@
 // loopback port, as the postgres user (initdb refuses root), fsync off. The server comes from the
 // distribution (/usr/lib/postgresql/<major>/bin); scripts/system-deps.mjs installs it when missing.
 import { execFileSync, spawnSync } from "node:child_process";
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,9 +22,12 @@ function freePort() {
 /** Run a command as the postgres user when we are root, as ourselves otherwise. */
 function asPostgres(cmd, args) {
   const isRoot = process.getuid?.() === 0;
-  const [file, argv] = isRoot ? ["runuser", ["-u", "postgres", "--", cmd, ...args]] : [cmd, args];
+  // runuser lives in /usr/sbin, which a minimal PATH may lack.
+  const runuser = existsSync("/usr/sbin/runuser") ? "/usr/sbin/runuser" : "runuser";
+  const [file, argv] = isRoot ? [runuser, ["-u", "postgres", "--", cmd, ...args]] : [cmd, args];
   const result = spawnSync(file, argv, { encoding: "utf8" });
-  if (result.status !== 0) throw new Error(`${cmd} failed: ${result.stderr || result.stdout}`);
+  if (result.status !== 0)
+    throw new Error(`${cmd} failed: ${result.error?.message ?? (result.stderr || result.stdout)}`);
   return result.stdout;
 }
 
@@ -35,7 +38,8 @@ export async function startPostgres() {
   const dir = mkdtempSync(join(tmpdir(), "ms8-pg-"));
   chmodSync(dir, 0o777);
   const data = join(dir, "data");
-  if (process.getuid?.() === 0) execFileSync("chown", ["postgres:postgres", dir]);
+  if (process.getuid?.() === 0)
+    execFileSync(existsSync("/usr/bin/chown") ? "/usr/bin/chown" : "chown", ["postgres:postgres", dir]);
   asPostgres(`${bin}/initdb`, ["-D", data, "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8", "--locale=C"]);
   const port = await freePort();
   const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300`;

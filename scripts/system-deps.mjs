@@ -25,7 +25,11 @@ const needs = [
     present: () => existsSync(`/usr/share/postgresql/${pgMajor()}/extension/pgtap.control`),
     apt: () => `postgresql-${pgMajor()}-pgtap`,
   },
-  { what: "pg_prove", present: () => existsSync("/usr/bin/pg_prove"), apt: () => "libtap-parser-sourcehandler-pgtap-perl" },
+  {
+    what: "pg_prove",
+    present: () => existsSync("/usr/bin/pg_prove"),
+    apt: () => "libtap-parser-sourcehandler-pgtap-perl",
+  },
   { what: "Chromium", present: () => existsSync(chromium()), apt: () => "chromium" },
 ];
 
@@ -44,7 +48,9 @@ export function ensureSystemDeps() {
     if (missing.length === 0) continue;
     const packages = missing.map((n) => n.apt());
     if (process.getuid?.() !== 0) {
-      throw new Error(`missing ${missing.map((n) => n.what).join(", ")}: run  sudo apt-get install -y ${packages.join(" ")}`);
+      throw new Error(
+        `missing ${missing.map((n) => n.what).join(", ")}: run  sudo apt-get install -y ${packages.join(" ")}`,
+      );
     }
     console.log(`installing ${packages.join(", ")} with apt (once per machine)...`);
     aptInstall(packages);
