@@ -1,0 +1,237 @@
+/**
+ * 1. Cached read: GET /api/v1/learners/{id}/velocity, valid token, warm cache, on Node, beside a
+ * bare node:http server (the limit) and Express 5 + jsonwebtoken + node-cache (the seed design).
+ * Rounds interleave the three servers, rotating who goes first; medians of the rounds.
+ */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { type LoadFigures, load } from "../lib/load.ts";
+import { freePort, type Program, startProgram, waitFor } from "../lib/proc.ts";
+import { hotSpots, readProfiles } from "../lib/profile.ts";
+import { table } from "../lib/report.ts";
+import { castFrom, getAnswer, velocityPath } from "../lib/scenario.ts";
+import { BENCH_SECRETS, type BffHandle, startBff, startSimulator } from "../lib/stack.ts";
+import { fmt, median, ratio } from "../lib/stats.ts";
+import type { BenchContext, Benchmark } from "../lib/types.ts";
+
+export const CONNECTIONS = 10;
+
+export interface Fixture {
+  directory: Record<string, string>;
+  velocity: Record<string, string>;
+}
+
+/** Start a comparison server (bench/servers/<kind>.ts) in its own process. */
+export async function startComparison(
+  ctx: BenchContext,
+  kind: "bare" | "express",
+  fixtureFile: string,
+): Promise<{ program: Program; url: string }> {
+  const port = await freePort();
+  const program = startProgram({
+    name: kind,
+    command: process.execPath,
+    args: [join(ctx.edgeDir, "bench", "servers", `${kind}.ts`)],
+    cwd: ctx.edgeDir,
+    env: {
+      PORT: String(port),
+      BENCH_FIXTURE: fixtureFile,
+      JWT_SECRET: BENCH_SECRETS.JWT_SECRET,
+      NODE_ENV: "production",
+    },
+    logDir: ctx.logDir,
+  });
+  await waitFor(program, async () => program.output().includes('"listening":true'), 15_000, "listening");
+  return { program, url: `http://127.0.0.1:${port}` };
+}
+
+/** Simulator + BFF with one learner's velocity warm in the cache; the body the comparisons serve. */
+export async function warmStack(ctx: BenchContext, bffOptions: { cpuProfile?: boolean; memoryProbe?: boolean } = {}) {
+  const simulator = await startSimulator(ctx);
+  const bff = await startBff(ctx, { upstreamEnv: simulator.env, ...bffOptions });
+  const cast = await castFrom(simulator);
+  const learnerId = cast.learnerIds[0]!;
+  const url = `${bff.url}${velocityPath(learnerId)}`;
+  const first = await getAnswer(url, cast.adminAuth);
+  if (first.status !== 200)
+    throw new Error(`warm-up GET ${velocityPath(learnerId)} answered ${first.status}: ${first.body.slice(0, 300)}`);
+  const warm = await getAnswer(url, cast.adminAuth);
+  if (warm.status !== 200 || warm.dataSource !== "cached")
+    throw new Error(`second GET was not served from the cache (status ${warm.status}, dataSource ${warm.dataSource})`);
+  const fixture: Fixture = { directory: cast.directory, velocity: { [learnerId]: warm.body } };
+  const fixtureFile = join(ctx.logDir, "velocity-fixture.json");
+  writeFileSync(fixtureFile, JSON.stringify(fixture));
+  return { simulator, bff, cast, learnerId, url, body: warm.body, firstMs: first.ms, fixtureFile };
+}
+
+export interface Contender {
+  name: string;
+  url: string;
+  headers: Record<string, string>;
+}
+
+/** Interleaved rounds: each round measures every contender once, the starting one rotating. */
+export async function interleave(
+  ctx: BenchContext,
+  contenders: Contender[],
+  expectBody: string,
+  rounds: number,
+  durationSec: number,
+): Promise<Map<string, LoadFigures[]>> {
+  const figures = new Map<string, LoadFigures[]>(contenders.map((c) => [c.name, []]));
+  for (const c of contenders) {
+    // Warm-up: JIT, connection pools, caches; not counted.
+    await load({ url: c.url, headers: c.headers, connections: CONNECTIONS, durationSec: 1 });
+  }
+  for (let r = 0; r < rounds; r++) {
+    for (let i = 0; i < contenders.length; i++) {
+      const c = contenders[(i + r) % contenders.length]!;
+      const f = await load({ url: c.url, headers: c.headers, connections: CONNECTIONS, durationSec, expectBody });
+      figures.get(c.name)!.push(f);
+      ctx.say(
+        `  round ${r + 1} ${c.name}: ${fmt(f.rps)} req/s, p50 ${f.p50} ms, p99 ${f.p99} ms, errors ${f.errors}, non-2xx ${f.non2xx}`,
+      );
+    }
+  }
+  return figures;
+}
+
+export function summaryRows(figures: Map<string, LoadFigures[]>) {
+  return [...figures.entries()].map(([name, runs]) => ({
+    name,
+    rps: median(runs.map((f) => f.rps)),
+    p50: median(runs.map((f) => f.p50)),
+    p99: median(runs.map((f) => f.p99)),
+    errors: runs.reduce((s, f) => s + f.errors + f.non2xx, 0),
+    rounds: runs.map((f) => f.rps),
+  }));
+}
+
+/** Profile the BFF under the same load and name the hot spots (for a missed goal). */
+async function profileBff(ctx: BenchContext, durationSec: number) {
+  const stack = await warmStack(ctx, { cpuProfile: true });
+  try {
+    await load({ url: stack.url, headers: stack.cast.adminAuth, connections: CONNECTIONS, durationSec });
+  } finally {
+    await stack.bff.program.stop(15_000);
+    await stack.simulator.program.stop();
+  }
+  const profiles = readProfiles((stack.bff as BffHandle).cpuProfileDir!);
+  if (!profiles.length) return null;
+  return hotSpots(profiles[0]!, ctx.root);
+}
+
+export const cachedRead: Benchmark = {
+  name: "cached-read",
+  title: "1. Cached read: BFF vs Express vs bare node:http",
+  budgetSec: 90,
+  async run(ctx) {
+    const rounds = ctx.quick ? 2 : 4;
+    const durationSec = ctx.quick ? 2 : 5;
+    const stack = await warmStack(ctx);
+    const bare = await startComparison(ctx, "bare", stack.fixtureFile);
+    const express = await startComparison(ctx, "express", stack.fixtureFile);
+    const path = velocityPath(stack.learnerId);
+    // The comparisons must answer the very bytes the BFF answers, or the race proves nothing.
+    for (const [name, url, headers] of [
+      ["bare", `${bare.url}${path}`, {}],
+      ["express", `${express.url}${path}`, stack.cast.adminAuth],
+    ] as const) {
+      const answer = await getAnswer(url, headers);
+      if (answer.status !== 200 || answer.body !== stack.body)
+        throw new Error(`${name} does not answer the BFF's bytes (status ${answer.status})`);
+    }
+    const figures = await interleave(
+      ctx,
+      [
+        { name: "bff", url: stack.url, headers: stack.cast.adminAuth },
+        { name: "express", url: `${express.url}${path}`, headers: stack.cast.adminAuth },
+        { name: "bare", url: `${bare.url}${path}`, headers: {} },
+      ],
+      stack.body,
+      rounds,
+      durationSec,
+    );
+    await Promise.all([
+      bare.program.stop(),
+      express.program.stop(),
+      stack.bff.program.stop(),
+      stack.simulator.program.stop(),
+    ]);
+
+    const rows = summaryRows(figures);
+    const get = (name: string) => rows.find((r) => r.name === name)!;
+    const vsExpress = ratio(get("bff").rps, get("express").rps);
+    const vsBare = ratio(get("bff").rps, get("bare").rps);
+    const perRound = figures.get("bff")!.map((f, i) => ({
+      express: ratio(f.rps, figures.get("express")![i]!.rps),
+      bare: ratio(f.rps, figures.get("bare")![i]!.rps),
+    }));
+    const goals = [
+      { label: "BFF req/s ÷ Express req/s", target: "≥ 3×", figure: `${fmt(vsExpress, 2)}×`, met: vsExpress >= 3 },
+      { label: "BFF req/s ÷ bare node:http req/s", target: "≥ 0.6", figure: fmt(vsBare, 2), met: vsBare >= 0.6 },
+      {
+        label: "errors and non-2xx answers (all servers)",
+        target: "0",
+        figure: String(rows.reduce((s, r) => s + r.errors, 0)),
+        met: rows.every((r) => r.errors === 0),
+      },
+    ];
+
+    let profileMd = "";
+    if (!goals[0]!.met || !goals[1]!.met) {
+      ctx.say("  a goal was missed: profiling the BFF with --cpu-prof");
+      const spots = await profileBff(ctx, ctx.quick ? 2 : 5);
+      if (spots) {
+        profileMd = [
+          "### Profile of the BFF under this load (node --cpu-prof, self time)",
+          "",
+          `Total sampled ${fmt(spots.totalMs)} ms over ${ctx.quick ? 2 : 5} s of load.`,
+          "",
+          "By package or file:",
+          "",
+          table(
+            ["Package / file", "Self time", "Share"],
+            spots.files.map((s) => [`\`${s.name}\``, `${fmt(s.ms)} ms`, `${fmt(s.share * 100, 1)} %`]),
+          ),
+          "",
+          "By function:",
+          "",
+          table(
+            ["Function", "Self time", "Share"],
+            spots.functions.map((s) => [`\`${s.name}\``, `${fmt(s.ms)} ms`, `${fmt(s.share * 100, 1)} %`]),
+          ),
+        ].join("\n");
+      }
+    }
+
+    const markdown = [
+      `autocannon, ${CONNECTIONS} connections, pipelining 1, ${durationSec} s per round, ${rounds} rounds interleaved (the first server rotates each round), 1 s warm-up each; medians of the rounds. Request: \`GET ${path}\` with an org admin's HS256 token (the BFF and Express verify it and check role, organization and learner); the cache was warmed and the BFF's second answer said \`dataSource: "cached"\`. Each server runs in its own process; every answer was checked byte for byte against the BFF's body (${stack.body.length} bytes). The BFF runs as production does: NODE_ENV=production, one JSON log line per request (to a pipe), rate limiter on with limits far above the load.`,
+      "",
+      table(
+        ["Server", "req/s (median)", "p50 ms", "p99 ms", "errors + non-2xx", "req/s per round"],
+        rows.map((r) => [
+          r.name,
+          fmt(r.rps),
+          fmt(r.p50, 1),
+          fmt(r.p99, 1),
+          r.errors,
+          r.rounds.map((x) => fmt(x)).join(", "),
+        ]),
+      ),
+      "",
+      `Ratios of medians: BFF ÷ Express = **${fmt(vsExpress, 2)}×**, BFF ÷ bare = **${fmt(vsBare, 2)}**. Per round: ${perRound
+        .map((p) => `${fmt(p.express, 2)}× / ${fmt(p.bare, 2)}`)
+        .join("; ")}.`,
+      "",
+      "Comparison servers: `edge/bench/servers/bare.ts` (node:http, fixed bytes, no auth), `edge/bench/servers/express.ts` (Express 5, `jwt.verify` with HS256 pinned, role/org/learner checks, node-cache with clones off, `res.json`).",
+      "",
+      profileMd,
+    ].join("\n");
+    return {
+      goals,
+      markdown,
+      raw: { rounds, durationSec, connections: CONNECTIONS, rows, perRound, firstColdMs: stack.firstMs },
+    };
+  },
+};

@@ -1,0 +1,6 @@
+/** Every benchmark, in the order of issue 9 and of the report. */
+import type { Benchmark } from "../lib/types.ts";
+import { cachedRead } from "./cached-read.ts";
+import { coldPath, singleFlight } from "./cold-path.ts";
+
+export const benchmarks: Benchmark[] = [cachedRead, coldPath, singleFlight];

@@ -1,0 +1,70 @@
+/**
+ * Reads a V8 CPU profile (`node --cpu-prof`) into the hot spots a report can show: self time by
+ * function and by file, as shares of all samples.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+}
+interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+export interface HotSpot {
+  name: string;
+  share: number;
+  ms: number;
+}
+
+function shortUrl(url: string, root: string): string {
+  if (!url) return "(native)";
+  const path = url.replace(/^file:\/\//, "");
+  const inModules = path.lastIndexOf("node_modules/");
+  if (inModules >= 0) {
+    const rest = path.slice(inModules + "node_modules/".length);
+    return rest;
+  }
+  return path.startsWith(root) ? path.slice(root.length + 1) : path;
+}
+
+export function hotSpots(profile: CpuProfile, root: string, top = 15) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const selfByFunction = new Map<string, number>();
+  const selfByFile = new Map<string, number>();
+  let total = 0;
+  profile.samples.forEach((id, i) => {
+    const dt = profile.timeDeltas[i] ?? 0;
+    const node = byId.get(id);
+    if (!node) return;
+    total += dt;
+    const { functionName, url, lineNumber } = node.callFrame;
+    const file = shortUrl(url, root);
+    const fn = `${functionName || "(anonymous)"} ${file}${url ? `:${lineNumber + 1}` : ""}`;
+    selfByFunction.set(fn, (selfByFunction.get(fn) ?? 0) + dt);
+    // Group node_modules by package, our own code by file.
+    const group = url.includes("node_modules/")
+      ? file
+          .split("/")
+          .slice(0, file.startsWith("@") ? 2 : 1)
+          .join("/")
+      : file;
+    selfByFile.set(group, (selfByFile.get(group) ?? 0) + dt);
+  });
+  const rank = (map: Map<string, number>): HotSpot[] =>
+    [...map.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([name, us]) => ({ name, share: us / total, ms: us / 1000 }));
+  return { totalMs: total / 1000, functions: rank(selfByFunction), files: rank(selfByFile) };
+}
+
+export function readProfiles(dir: string): CpuProfile[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".cpuprofile"))
+    .map((f) => JSON.parse(readFileSync(join(dir, f), "utf8")) as CpuProfile);
+}
