@@ -1,20 +1,168 @@
 /**
  * The BFF as a runtime-free Hono app. `node.ts` and `worker.ts` build the dependencies for their
  * runtime and hand them in; nothing here may touch `process`, bindings or module-level state.
+ *
+ * Request path: request id -> log line -> security headers -> CORS -> per-IP limit -> body rules ->
+ * token -> per-user limit -> route (validation, access, handler) -> ETag. Every failure on the way
+ * leaves through onError / notFound as application/problem+json.
  */
-import { OpenAPIHono } from "@hono/zod-openapi";
+import { Scalar } from "@scalar/hono-api-reference";
+import { cors } from "hono/cors";
+import { HTTPException } from "hono/http-exception";
+import { requestId } from "hono/request-id";
+import { secureHeaders } from "hono/secure-headers";
 import type { AppDeps } from "./deps.ts";
+import { forbidEmbedTokens, requireUser } from "./http/auth.ts";
+import { jsonBodies } from "./http/body.ts";
+import { conditionalAnalytics } from "./http/conditional.ts";
+import { createRouter } from "./http/context.ts";
+import { allowedMethods } from "./http/method-not-allowed.ts";
+import { type ProblemCode, ProblemError, problemResponse, problemTypes } from "./http/problem.ts";
+import { rateLimit } from "./http/rate-limit.ts";
+import { requestLog } from "./http/request-log.ts";
+import { createTokenSigner, createTokenVerifier } from "./http/tokens.ts";
+import { authRoutes } from "./routes/auth.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { learnerRoutes } from "./routes/learners.ts";
+import { meRoutes } from "./routes/me.ts";
+import { orgRoutes } from "./routes/orgs.ts";
 
-export type AppEnv = { Variables: { deps: AppDeps } };
+export type { AppEnv } from "./http/context.ts";
+
+export const API_VERSION = "1.0.0";
 
 export function createApp(deps: AppDeps) {
-  const app = new OpenAPIHono<AppEnv>();
-  app.use(async function injectDeps(c, next) {
+  const tokenSettings = {
+    jwtSecret: deps.http.jwtSecret,
+    serviceSecret: deps.http.serviceSecret,
+    issuer: deps.http.jwtIssuer,
+    audience: deps.http.jwtAudience,
+    clock: deps.clock,
+  };
+  // Per app (so per Worker env), never per module: the verified-token cache lives here.
+  const tokens = createTokenVerifier(tokenSettings);
+  const signer = createTokenSigner(tokenSettings);
+
+  const app = createRouter();
+  // Accepted when it is 1-128 of [A-Za-z0-9_-=], else replaced by a fresh UUID; echoed back.
+  app.use(requestId({ limitLength: 128 }));
+  app.use(async function provideDeps(c, next) {
     c.set("deps", deps);
+    c.set("tokens", tokens);
+    c.set("signer", signer);
     await next();
   });
-  return app.route("/", healthRoutes);
+  app.use(requestLog());
+  app.use(secureHeaders());
+  app.use(corsFromAllowList(deps.http.corsOrigins));
+  app.use("/api/*", rateLimit({ scope: "ip" }));
+  app.use("/api/v1/*", jsonBodies());
+  const user = [requireUser(), rateLimit({ scope: "user" })] as const;
+  app.use("/api/v1/me", ...user, forbidEmbedTokens());
+  app.use("/api/v1/auth/embed-token", ...user);
+  app.use("/api/v1/learners/*", ...user, conditionalAnalytics());
+  app.use("/api/v1/orgs/*", ...user, forbidEmbedTokens(), conditionalAnalytics());
+
+  const methodsFor = allowedMethods(app);
+  app.notFound((c) => {
+    const methods = methodsFor(c.req.path);
+    if (methods.length > 0) {
+      return problemResponse(c, "method_not_allowed", {
+        detail: `${c.req.method} is not supported here; use ${methods.join(", ")}`,
+        headers: { Allow: methods.join(", ") },
+      });
+    }
+    return problemResponse(c, "not_found", { detail: `nothing at ${c.req.path}` });
+  });
+  app.onError((err, c) => {
+    if (err instanceof ProblemError) return problemResponse(c, err.code, err.init);
+    const code = (err as { code?: unknown }).code;
+    if (code === "invalid_cursor") {
+      return problemResponse(c, "invalid_request", {
+        detail: err.message,
+        errors: [{ path: "query.cursor", message: err.message }],
+      });
+    }
+    if (code === "upstream_unavailable") {
+      const retryAfter = (err as { retryAfterSeconds?: number }).retryAfterSeconds ?? 30;
+      return problemResponse(c, "upstream_unavailable", {
+        detail: err.message,
+        headers: { "Retry-After": String(retryAfter) },
+      });
+    }
+    if (err instanceof HTTPException && err.status < 500) {
+      // Hono's own client errors, e.g. the validator's "Malformed JSON in request body".
+      const problem: ProblemCode = /json/i.test(err.message) ? "invalid_json" : codeForStatus(err.status);
+      return problemResponse(c, problem, { detail: err.message });
+    }
+    deps.logger.log("error", {
+      msg: "unhandled error",
+      requestId: c.var.requestId,
+      error: err.name,
+      message: err.message,
+      stack: err.stack,
+    });
+    return problemResponse(c, "internal", { detail: "something went wrong on our side; quote the instance id" });
+  });
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "JWT",
+    description: "A user or embed token (HS256, JWT_SECRET) from POST /api/v1/auth/login or /auth/embed-token",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "serviceToken", {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "JWT",
+    description: "A service token (HS256, SERVICE_SECRET) with claims service, scope, exp",
+  });
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "MS8 Learning Analytics API",
+      version: API_VERSION,
+      description: "The edge BFF: learner analytics, organization lists, sessions. Errors are application/problem+json.",
+    },
+  });
+  app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "MS8 API reference" }));
+
+  return app
+    .route("/", healthRoutes)
+    .route("/api/v1", authRoutes)
+    .route("/api/v1", meRoutes)
+    .route("/api/v1", learnerRoutes)
+    .route("/api/v1", orgRoutes);
 }
 
 export type AppType = ReturnType<typeof createApp>;
+
+/** CORS only for listed origins; any other origin gets no CORS headers at all, preflight included. */
+function corsFromAllowList(origins: string[]) {
+  const allowed = new Set(origins);
+  const handler = cors({
+    origin: (origin) => (allowed.has(origin) ? origin : null),
+    allowMethods: ["GET", "POST", "OPTIONS"],
+    allowHeaders: ["Authorization", "Content-Type", "If-None-Match", "X-Request-Id"],
+    exposeHeaders: [
+      "ETag",
+      "X-Request-Id",
+      "Retry-After",
+      "RateLimit-Limit",
+      "RateLimit-Remaining",
+      "RateLimit-Reset",
+      "RateLimit-Policy",
+    ],
+    maxAge: 600,
+  });
+  return async function corsFromAllowList(c: Parameters<typeof handler>[0], next: Parameters<typeof handler>[1]) {
+    const origin = c.req.header("Origin");
+    if (!origin || !allowed.has(origin)) return next();
+    return handler(c, next);
+  };
+}
+
+function codeForStatus(status: number): ProblemCode {
+  const match = Object.entries(problemTypes).find(([, t]) => t.status === status);
+  return (match?.[0] as ProblemCode | undefined) ?? "invalid_request";
+}

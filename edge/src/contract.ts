@@ -133,3 +133,101 @@ export const Problem = z.object({
   errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
 });
 export type Problem = z.infer<typeof Problem>;
+
+// ---- Sessions, organization lists and health (the HTTP layer of issue 3) ----
+
+const Id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, "an id: 1-64 letters, digits, _ or -");
+
+/** What an embed token may read: the learner analytics endpoints a widget renders. */
+export const EmbedWidget = z.enum(["velocity", "dropoff-risk", "forecast", "recommendations", "gamification"]);
+export type EmbedWidget = z.infer<typeof EmbedWidget>;
+
+export const Me = z.object({
+  userId: Id,
+  orgId: OrgId,
+  roles: z.array(Role),
+  /** Set when the caller holds an embed token: the one learner and the widgets it may read. */
+  embed: z.object({ learnerId: LearnerId, widgets: z.array(EmbedWidget) }).nullable(),
+  tokenExpiresAt: z.string().datetime(),
+});
+export type Me = z.infer<typeof Me>;
+
+export const LoginRequest = z
+  .object({
+    email: z.email().max(254),
+    password: z.string().min(1).max(1024),
+  })
+  .openapi("LoginRequest");
+export const SessionUser = z.object({ id: Id, orgId: OrgId, roles: z.array(Role), displayName: z.string() });
+export const LoginResponse = z.object({
+  token: z.string(),
+  expiresAt: z.string().datetime(),
+  user: SessionUser,
+});
+export type LoginResponse = z.infer<typeof LoginResponse>;
+
+export const EmbedTokenRequest = z
+  .object({
+    /** Defaults to the caller. */
+    learnerId: LearnerId.optional(),
+    /** Defaults to every widget. */
+    widgets: z.array(EmbedWidget).min(1).max(EmbedWidget.options.length).optional(),
+  })
+  .strict()
+  .openapi("EmbedTokenRequest");
+export const EmbedTokenResponse = z.object({
+  token: z.string(),
+  expiresAt: z.string().datetime(),
+  learnerId: LearnerId,
+  widgets: z.array(EmbedWidget),
+});
+export type EmbedTokenResponse = z.infer<typeof EmbedTokenResponse>;
+
+export const OrgLearner = z.object({
+  learnerId: LearnerId,
+  displayName: z.string(),
+  riskLevel: RiskLevel.nullable(),
+  riskScore: z.number().min(0).max(1).nullable(),
+  calculatedAt: z.string().datetime().nullable(),
+});
+export const OrgLearnersPage = z.object({ items: z.array(OrgLearner), nextCursor: z.string().nullable() });
+export type OrgLearnersPage = z.infer<typeof OrgLearnersPage>;
+
+export const AtRiskLearner = z.object({
+  learnerId: LearnerId,
+  displayName: z.string(),
+  riskScore: z.number().min(0).max(1),
+  riskLevel: RiskLevel,
+  topFactor: z.string().nullable(),
+  calculatedAt: z.string().datetime(),
+});
+export const AtRiskPage = z.object({ items: z.array(AtRiskLearner), nextCursor: z.string().nullable() });
+export type AtRiskPage = z.infer<typeof AtRiskPage>;
+
+export const OrgSummary = z.object({
+  orgId: OrgId,
+  learnerCount: z.number().int().nonnegative(),
+  atRiskCount: z.number().int().nonnegative(),
+  byRiskLevel: z.object({
+    low: z.number().int().nonnegative(),
+    medium: z.number().int().nonnegative(),
+    high: z.number().int().nonnegative(),
+    critical: z.number().int().nonnegative(),
+  }),
+  averageRiskScore: z.number().min(0).max(1).nullable(),
+  calculatedAt: z.string().datetime().nullable(),
+});
+export type OrgSummary = z.infer<typeof OrgSummary>;
+
+export const HealthState = z.enum(["healthy", "degraded", "down"]);
+export const ComponentHealth = z.object({ state: HealthState, detail: z.string().optional() });
+export const UpstreamHealth = z.object({ state: HealthState, breaker: z.string(), lastError: z.string().optional() });
+export const HealthReport = z.object({
+  status: HealthState,
+  runtime: z.enum(["node", "workerd"]),
+  checkedAt: z.string().datetime(),
+  database: ComponentHealth,
+  cache: ComponentHealth,
+  upstreams: z.record(z.string(), UpstreamHealth),
+});
+export type HealthReport = z.infer<typeof HealthReport>;

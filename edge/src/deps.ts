@@ -6,7 +6,8 @@
  * Ownership while the first version is built (see edge/README.md): each port's implementation
  * lives in the folder named beside it.
  */
-import type { DataSource, DropoffRisk, Forecast, Gamification, RiskLevel, Role, Velocity } from "./contract.ts";
+import type { Context } from "hono";
+import type { DataSource, DropoffRisk, EmbedWidget, Forecast, Gamification, RiskLevel, Role, Velocity } from "./contract.ts";
 
 export interface Clock {
   now(): Date;
@@ -60,7 +61,9 @@ export interface Principal {
   orgId: string;
   roles: Role[];
   /** Present on embed tokens: the only learner and widgets this token may read. */
-  embed?: { learnerId: string; widgets: string[] };
+  embed?: { learnerId: string; widgets: EmbedWidget[] };
+  /** The token's exp (seconds since the epoch). */
+  exp?: number;
 }
 
 export interface AtRiskRow {
@@ -77,11 +80,131 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
+/** One learner of an organization list (keyset-paginated by learnerId). */
+export interface LearnerRow {
+  learnerId: string;
+  displayName: string;
+  /** Latest risk snapshot, null when the learner was never scored. */
+  riskLevel: RiskLevel | null;
+  riskScore: number | null;
+  calculatedAt: Date | null;
+}
+
+export interface OrgSummary {
+  orgId: string;
+  learnerCount: number;
+  /** Learners whose latest risk level is high or critical. */
+  atRiskCount: number;
+  byRiskLevel: Record<RiskLevel, number>;
+  averageRiskScore: number | null;
+  /** The oldest snapshot the summary was built from (null when there is none). */
+  calculatedAt: Date | null;
+}
+
+/** Thrown by a store when a pagination cursor does not decode; the HTTP layer answers 400. */
+export class InvalidCursorError extends Error {
+  readonly code = "invalid_cursor";
+  constructor(message = "the cursor is not one this API issued") {
+    super(message);
+    this.name = "InvalidCursorError";
+  }
+}
+
 /**
- * Everything a request may use. Grows as the ports land: config, logger, insights
- * (src/insights/), store (src/store/), ai (src/ai/), rate limiter (src/http/).
+ * Thrown by insights when the fallback chain is exhausted (upstreams down, no snapshot, mock off):
+ * the HTTP layer answers 503 with Retry-After.
+ */
+export class UpstreamUnavailableError extends Error {
+  readonly code = "upstream_unavailable";
+  readonly retryAfterSeconds: number;
+  constructor(message = "the services this answer needs are unavailable", retryAfterSeconds = 30) {
+    super(message);
+    this.retryAfterSeconds = retryAfterSeconds;
+    this.name = "UpstreamUnavailableError";
+  }
+}
+
+/**
+ * Organization-wide reads over the analytics snapshots. Implemented in src/store/ (postgres.js or
+ * PGlite). Cursors are opaque strings the store issues; a foreign one throws InvalidCursorError.
+ */
+export interface AnalyticsStore {
+  listLearners(orgId: string, page: { cursor?: string; limit: number }): Promise<Page<LearnerRow>>;
+  listAtRisk(orgId: string, page: { minLevel: RiskLevel; cursor?: string; limit: number }): Promise<Page<AtRiskRow>>;
+  orgSummary(orgId: string): Promise<OrgSummary>;
+}
+
+/** A user the Auth service vouched for. */
+export interface IdentityUser {
+  id: string;
+  orgId: string;
+  roles: Role[];
+  displayName: string;
+}
+
+/** Password check against the Auth service (`POST {AUTH_MS_URL}/api/v1/auth/verify`). */
+export interface Identity {
+  /** null when the credentials are wrong; throws when the Auth service cannot answer. */
+  verifyPassword(email: string, password: string, opts?: { requestId?: string }): Promise<IdentityUser | null>;
+}
+
+/** One rate-limit decision for a key in the current window. */
+export interface RateDecision {
+  allowed: boolean;
+  limit: number;
+  /** Unknown on Workers (the binding only answers allowed or not). */
+  remaining?: number;
+  /** Seconds until the window resets. */
+  resetSeconds: number;
+}
+/** Counts one request for a key: in-process on Node, the rate-limiting binding on Workers. */
+export interface RateLimiter {
+  hit(key: string): Promise<RateDecision>;
+}
+
+export type HealthState = "healthy" | "degraded" | "down";
+export interface ComponentHealth {
+  state: HealthState;
+  detail?: string;
+}
+
+export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
+/** Structured log sink: one JSON object per line. Never hand it a token, a password or an email. */
+export interface Logger {
+  log(level: Exclude<LogLevel, "silent">, fields: Record<string, unknown>): void;
+}
+
+/** What the HTTP layer needs from configuration (parsed once in src/config.ts). */
+export interface HttpSettings {
+  /** HS256 secret of user and embed tokens. */
+  jwtSecret: string;
+  /** HS256 secret of service tokens; never equal to jwtSecret. */
+  serviceSecret: string;
+  jwtIssuer?: string;
+  jwtAudience?: string;
+  /** Exact origins allowed by CORS; empty means no CORS headers at all. */
+  corsOrigins: string[];
+  production: boolean;
+}
+
+/**
+ * Everything a request may use. `node.ts` and `worker.ts` assemble it; handlers read `c.var.deps`.
  */
 export interface AppDeps {
   clock: Clock;
   runtime: "node" | "workerd";
+  http: HttpSettings;
+  logger: Logger;
+  /** Learner analytics with caching and the fallback chain (src/insights/). */
+  insights: LearnerInsights;
+  /** Organization lists and summaries (src/store/). */
+  store: AnalyticsStore;
+  /** Password checks for POST /auth/login (the Auth service client). */
+  identity: Identity;
+  /** Absent limiter = that limit is off (RATE_LIMIT_*_PER_MIN=0). */
+  rateLimits: { user?: RateLimiter; ip?: RateLimiter };
+  /** Probes for GET /health; each resolves, never throws. */
+  health: { database(): Promise<ComponentHealth>; cache(): Promise<ComponentHealth> };
+  /** The caller's address for the per-IP limit: socket or proxy header on Node, CF-Connecting-IP on Workers. */
+  clientIp(c: Context): string | undefined;
 }

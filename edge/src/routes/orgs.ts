@@ -1,0 +1,101 @@
+/**
+ * Organization lists for trainers and org admins (keyset pagination) and the organization summary,
+ * read from the analytics store. Same access rules as learners: another organization is a 404.
+ */
+import { createRoute, z } from "@hono/zod-openapi";
+import { AtRiskPage, OrgId, OrgLearnersPage, OrgSummary, RiskLevel } from "../contract.ts";
+import type { AtRiskRow, LearnerRow } from "../deps.ts";
+import { authorizeOrg } from "../http/access.ts";
+import { createRouter } from "../http/context.ts";
+import { readErrors } from "./learners.ts";
+
+const OrgParams = z.object({
+  orgId: OrgId.openapi({ param: { name: "orgId", in: "path" }, example: "acme" }),
+});
+const Cursor = z
+  .string()
+  .regex(/^[A-Za-z0-9_=-]{1,256}$/, "an opaque cursor from a previous page's nextCursor")
+  .optional()
+  .openapi({ param: { name: "cursor", in: "query" } });
+const Limit = z.coerce
+  .number()
+  .int()
+  .min(1)
+  .max(200)
+  .default(50)
+  .openapi({ param: { name: "limit", in: "query" }, example: 50 });
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+const learnerItem = (r: LearnerRow) => ({ ...r, calculatedAt: iso(r.calculatedAt) });
+const atRiskItem = (r: AtRiskRow) => ({ ...r, calculatedAt: r.calculatedAt.toISOString() });
+
+const listLearnersRoute = createRoute({
+  method: "get",
+  path: "/orgs/{orgId}/learners",
+  tags: ["organizations"],
+  summary: "The organization's learners with their latest risk, a page at a time",
+  security: [{ bearerAuth: [] }],
+  request: { params: OrgParams, query: z.object({ cursor: Cursor, limit: Limit }) },
+  responses: {
+    200: { description: "One page", content: { "application/json": { schema: OrgLearnersPage } } },
+    304: { description: "Unchanged since the ETag in If-None-Match" },
+    ...readErrors,
+  },
+});
+
+const atRiskRoute = createRoute({
+  method: "get",
+  path: "/orgs/{orgId}/at-risk",
+  tags: ["organizations"],
+  summary: "Learners at or above a risk level, riskiest first",
+  security: [{ bearerAuth: [] }],
+  request: {
+    params: OrgParams,
+    query: z.object({
+      minLevel: RiskLevel.default("high").openapi({ param: { name: "minLevel", in: "query" } }),
+      cursor: Cursor,
+      limit: Limit,
+    }),
+  },
+  responses: {
+    200: { description: "One page", content: { "application/json": { schema: AtRiskPage } } },
+    304: { description: "Unchanged since the ETag in If-None-Match" },
+    ...readErrors,
+  },
+});
+
+const summaryRoute = createRoute({
+  method: "get",
+  path: "/orgs/{orgId}/summary",
+  tags: ["organizations"],
+  summary: "Learner count and risk distribution of the organization",
+  security: [{ bearerAuth: [] }],
+  request: { params: OrgParams },
+  responses: {
+    200: { description: "The summary", content: { "application/json": { schema: OrgSummary } } },
+    304: { description: "Unchanged since the ETag in If-None-Match" },
+    ...readErrors,
+  },
+});
+
+export const orgRoutes = createRouter()
+  .openapi(listLearnersRoute, async (c) => {
+    const { orgId } = c.req.valid("param");
+    const { cursor, limit } = c.req.valid("query");
+    authorizeOrg(c, orgId);
+    const page = await c.var.deps.store.listLearners(orgId, { cursor, limit });
+    return c.json({ items: page.items.map(learnerItem), nextCursor: page.nextCursor }, 200);
+  })
+  .openapi(atRiskRoute, async (c) => {
+    const { orgId } = c.req.valid("param");
+    const { minLevel, cursor, limit } = c.req.valid("query");
+    authorizeOrg(c, orgId);
+    const page = await c.var.deps.store.listAtRisk(orgId, { minLevel, cursor, limit });
+    return c.json({ items: page.items.map(atRiskItem), nextCursor: page.nextCursor }, 200);
+  })
+  .openapi(summaryRoute, async (c) => {
+    const { orgId } = c.req.valid("param");
+    authorizeOrg(c, orgId);
+    const summary = await c.var.deps.store.orgSummary(orgId);
+    return c.json({ ...summary, calculatedAt: iso(summary.calculatedAt) }, 200);
+  });
