@@ -69,6 +69,8 @@ export const DropoffRisk = z.object({
   /** Signals the model wanted but did not have (a new learner has few). */
   missingSignals: z.array(z.string()),
   modelVersion: z.string(),
+  /** Plain-language reading of the numbers above (src/ai: Gemini or the template fallback). */
+  explanation: z.string().optional(),
 });
 export type DropoffRisk = z.infer<typeof DropoffRisk>;
 
@@ -106,22 +108,67 @@ export const Gamification = z.object({
 export type Gamification = z.infer<typeof Gamification>;
 
 export const Recommendation = z.object({
+  /** Always a course of the Course Builder catalogue. */
   courseId: z.string(),
   title: z.string(),
   reasoning: z.string(),
   expectedOutcomes: z.array(z.string()),
+  /** From the catalogue, never from the model. */
   estimatedHours: z.number().positive(),
+  /** 1 is the most urgent. */
   priority: z.number().int().min(1).max(5),
+  /** Which advisor wrote this item: Gemini's unknown course ids are refilled by the fallback. */
+  source: z.enum(["gemini", "fallback"]).optional(),
 });
+export type Recommendation = z.infer<typeof Recommendation>;
 export const Recommendations = z.object({
   learnerId: LearnerId,
   items: z.array(Recommendation),
 });
+export type Recommendations = z.infer<typeof Recommendations>;
+
+export const AiSource = z.enum(["gemini", "fallback"]);
+export type AiSource = z.infer<typeof AiSource>;
+/** Why an AI answer came from the local fallback instead of Gemini. */
+export const AiFallbackReason = z.enum([
+  "no_api_key",
+  "budget_exhausted",
+  "rate_limited",
+  "gemini_rate_limited",
+  "gemini_error",
+  "gemini_unavailable",
+  "timeout",
+  "invalid_answer",
+  "unknown_course_ids",
+]);
+export type AiFallbackReason = z.infer<typeof AiFallbackReason>;
 
 export const AiMeta = Meta.extend({
-  aiSource: z.enum(["gemini", "fallback"]),
-  fallbackReason: z.string().optional(),
+  aiSource: AiSource,
+  fallbackReason: AiFallbackReason.optional(),
 });
+export type AiMeta = z.infer<typeof AiMeta>;
+
+/** One UTC day of an organization's Gemini use; cost is estimated from the model's list price. */
+export const AiUsageDay = z.object({
+  day: z.string().date(),
+  calls: z.number().int().nonnegative(),
+  failedCalls: z.number().int().nonnegative(),
+  tokensIn: z.number().int().nonnegative(),
+  tokensOut: z.number().int().nonnegative(),
+  estimatedCostUsd: z.number().nonnegative(),
+});
+export const AiUsageReport = z.object({
+  orgId: OrgId,
+  model: z.string(),
+  aiEnabled: z.boolean(),
+  dailyTokenBudget: z.number().int().nonnegative(),
+  tokensUsedToday: z.number().int().nonnegative(),
+  priceUsdPerMillion: z.object({ input: z.number().nonnegative(), output: z.number().nonnegative() }),
+  days: z.array(AiUsageDay),
+  totals: AiUsageDay.omit({ day: true }),
+});
+export type AiUsageReport = z.infer<typeof AiUsageReport>;
 
 /** RFC 9457 problem details: the one error shape of the API. */
 export const Problem = z.object({

@@ -1,0 +1,114 @@
+/**
+ * The local advisor: deterministic, free, and good enough that the demo runs without a key. It also
+ * refills recommendations whose course ids Gemini made up.
+ */
+import type { DropoffRisk, Forecast, Recommendation } from "../contract.ts";
+import type { CatalogueCourse, LearnerSkill } from "./ports.ts";
+import { fillPlaceholders, forecastPlaceholders, riskPlaceholders } from "./prompts.ts";
+
+export interface LocalRecommendInput {
+  skills: LearnerSkill[];
+  goals: string[];
+  enrolledCourseIds: string[];
+  completedCourseIds: string[];
+  catalogue: CatalogueCourse[];
+  count: number;
+  /** Courses already chosen (by Gemini) that must not be repeated. */
+  excludeCourseIds?: string[];
+}
+
+/**
+ * Ranks courses the learner has not taken by how much skill gap they close, then by overlap with
+ * the learner's goals, then by id so equal inputs always give the same list.
+ */
+export function recommendLocally(input: LocalRecommendInput): Recommendation[] {
+  const taken = new Set([...input.enrolledCourseIds, ...input.completedCourseIds, ...(input.excludeCourseIds ?? [])]);
+  const gapBySkill = new Map<string, { name: string; gap: number }>();
+  for (const skill of input.skills) {
+    const gap = Math.max(0, skill.targetLevel - skill.level);
+    gapBySkill.set(skill.skillId.toLowerCase(), { name: skill.name, gap });
+    gapBySkill.set(skill.name.toLowerCase(), { name: skill.name, gap });
+  }
+  const goalWords = new Set(input.goals.flatMap(words));
+
+  const ranked = input.catalogue
+    .filter((course) => !taken.has(course.courseId))
+    .map((course) => {
+      const closes = course.skills
+        .map((s) => gapBySkill.get(s.toLowerCase()))
+        .filter((s): s is { name: string; gap: number } => s !== undefined && s.gap > 0);
+      const gapScore = closes.reduce((sum, s) => sum + s.gap, 0);
+      const goalHits = [...new Set([course.title, ...course.skills].flatMap(words))].filter((w) => goalWords.has(w));
+      return { course, closes, goalHits, score: gapScore * 2 + goalHits.length };
+    })
+    .sort((a, b) => b.score - a.score || a.course.courseId.localeCompare(b.course.courseId))
+    .slice(0, input.count);
+
+  return ranked.map(({ course, closes, goalHits }, rank) => ({
+    courseId: course.courseId,
+    title: course.title,
+    reasoning: reasoningFor(course, closes, goalHits),
+    expectedOutcomes:
+      closes.length > 0
+        ? closes.slice(0, 3).map((s) => `Progress in ${s.name}`)
+        : [`Complete ${course.title}`, ...course.skills.slice(0, 2).map((s) => `Practice ${s}`)],
+    estimatedHours: course.estimatedHours,
+    priority: Math.min(5, rank + 1),
+    source: "fallback" as const,
+  }));
+}
+
+function reasoningFor(course: CatalogueCourse, closes: { name: string }[], goalHits: string[]): string {
+  if (closes.length > 0) {
+    return `Builds ${listOf(closes.map((s) => s.name))}, where your current level is below the level your role needs.`;
+  }
+  if (goalHits.length > 0) return `Matches your goals (${listOf(goalHits)}).`;
+  return `A next step in the catalogue you have not taken yet (${course.level ?? "any"} level).`;
+}
+
+export function explainRiskLocally(risk: DropoffRisk): string {
+  const values = riskPlaceholders(risk);
+  const template = values.topFactor
+    ? "Your drop-off risk is {riskLevel} ({riskPercent}). The biggest factor is {topFactor}, which accounts for {topFactorShare} of the score."
+    : "Your drop-off risk is {riskLevel} ({riskPercent}).";
+  const next =
+    risk.recommendedActions.learner[0] ??
+    (risk.riskLevel === "low" ? "Keep up your current rhythm." : "A short session this week helps most.");
+  return `${fillPlaceholders(template, values)} ${next}`;
+}
+
+export function commentOnForecastLocally(forecast: Forecast): string {
+  const values = forecastPlaceholders(forecast);
+  const parts: string[] = [];
+  if (values.projectedCompletion && values.earliestCompletion) {
+    parts.push(
+      "At your current pace you should finish around {projectedCompletion} (between {earliestCompletion} and {latestCompletion}).",
+    );
+  } else if (values.projectedCompletion) {
+    parts.push("At your current pace you should finish around {projectedCompletion}.");
+  } else {
+    parts.push("There is not enough activity yet to project a completion date.");
+  }
+  if (values.expectedScore && values.scoreLow) {
+    parts.push("Your expected final score is {expectedScore} (likely between {scoreLow} and {scoreHigh}).");
+  } else if (values.expectedScore) {
+    parts.push("Your expected final score is {expectedScore}.");
+  }
+  parts.push("Confidence in this forecast is {confidence}.");
+  return fillPlaceholders(parts.join(" "), values) ?? "";
+}
+
+function words(text: string): string[] {
+  return text
+    .toLowerCase()
+    .split(/[^a-z0-9+#]+/)
+    .filter((w) => w.length > 2 && !STOP_WORDS.has(w));
+}
+
+function listOf(items: string[]): string {
+  const unique = [...new Set(items)];
+  if (unique.length <= 1) return unique.join("");
+  return `${unique.slice(0, -1).join(", ")} and ${unique.at(-1)}`;
+}
+
+const STOP_WORDS = new Set(["the", "and", "for", "with", "want", "learn", "become", "into", "from", "more", "how"]);

@@ -1,0 +1,138 @@
+/**
+ * The AI advisor's port and the plain values it works on. The route / insights layer gathers the
+ * inputs (analytics numbers, Skills Engine, Learner AI goals, Course Builder catalogue) and hands
+ * them in, so nothing in src/ai knows about upstream services or HTTP.
+ */
+import type { AiFallbackReason, AiSource, AiUsageReport, DropoffRisk, Forecast, Recommendations } from "../contract.ts";
+
+export type AiUseCase = "recommendations" | "risk_explanation" | "forecast_commentary";
+
+/** A course as the Course Builder catalogue describes it. */
+export interface CatalogueCourse {
+  courseId: string;
+  title: string;
+  /** Skill ids (or names) the course teaches. */
+  skills: string[];
+  estimatedHours: number;
+  level?: "beginner" | "intermediate" | "advanced";
+}
+
+/** One of the learner's skills from the Skills Engine: where they are and where their role needs them. */
+export interface LearnerSkill {
+  skillId: string;
+  /** Written by people (skill catalogues are user-editable), so it travels as quoted data. */
+  name: string;
+  level: number;
+  targetLevel: number;
+}
+
+export interface RecommendInput {
+  learnerId: string;
+  orgId: string;
+  skills: LearnerSkill[];
+  /** The learner's own words (Learner AI goals): quoted data, never instructions. */
+  goals: string[];
+  enrolledCourseIds: string[];
+  completedCourseIds?: string[];
+  catalogue: CatalogueCourse[];
+  /** How many recommendations to return (default 5). */
+  count?: number;
+}
+
+export interface ExplainRiskInput {
+  learnerId: string;
+  orgId: string;
+  risk: DropoffRisk;
+}
+
+export interface ForecastCommentInput {
+  learnerId: string;
+  orgId: string;
+  forecast: Forecast;
+}
+
+/** A text whose numbers are MS8's: the model only chose the words around them. */
+export interface AiText {
+  text: string;
+}
+
+/** An AI answer with its provenance, before HTTP turns it into `{data, meta}`. */
+export interface AiAnswer<T> {
+  data: T;
+  aiSource: AiSource;
+  fallbackReason?: AiFallbackReason;
+  /** True when served from the 48 h cache (memory/KV or the AI results table). */
+  cached: boolean;
+  calculatedAt: Date;
+  expiresAt: Date;
+}
+
+export interface AiCallOptions {
+  requestId?: string;
+  signal?: AbortSignal;
+}
+
+export interface AiAdvisor {
+  /** Whether a Gemini key is configured (without one every answer is the fallback). */
+  readonly aiEnabled: boolean;
+  recommend(input: RecommendInput, options?: AiCallOptions): Promise<AiAnswer<Recommendations>>;
+  explainRisk(input: ExplainRiskInput, options?: AiCallOptions): Promise<AiAnswer<AiText>>;
+  commentOnForecast(input: ForecastCommentInput, options?: AiCallOptions): Promise<AiAnswer<AiText>>;
+  /** Daily token use and estimated cost of one organization, from `from` to `to` (UTC days, inclusive). */
+  usage(orgId: string, range?: { from?: string; to?: string }): Promise<AiUsageReport>;
+}
+
+/** A cached answer: what `AiAnswer` needs to be rebuilt, in JSON. */
+export interface StoredAiResult {
+  key: string;
+  learnerId: string;
+  orgId: string;
+  useCase: AiUseCase;
+  inputHash: string;
+  model: string;
+  data: unknown;
+  calculatedAt: string;
+  expiresAt: string;
+}
+
+/** The fast 48 h cache in front of the results table: memory (LRU) on Node, KV on Workers. */
+export interface AiCache {
+  get(key: string): Promise<StoredAiResult | null>;
+  set(result: StoredAiResult, ttlSeconds: number): Promise<void>;
+}
+
+/** One Gemini call, recorded whether or not its answer was usable. */
+export interface AiUsageRecord {
+  orgId: string;
+  learnerId: string;
+  useCase: AiUseCase;
+  model: string;
+  tokensIn: number;
+  tokensOut: number;
+  estimatedCostUsd: number;
+  outcome: "ok" | "invalid_answer" | "rate_limited" | "error" | "timeout";
+  at: Date;
+}
+
+export interface AiUsageTotals {
+  day: string;
+  calls: number;
+  failedCalls: number;
+  tokensIn: number;
+  tokensOut: number;
+  estimatedCostUsd: number;
+}
+
+/**
+ * Persistence of AI results and usage: the database engineer implements it over the `ai_results`
+ * and `ai_usage` tables; `memoryAiStore()` serves Node without a database and tests.
+ */
+export interface AiStore {
+  loadResult(key: string, now: Date): Promise<StoredAiResult | null>;
+  saveResult(result: StoredAiResult): Promise<void>;
+  recordUsage(record: AiUsageRecord): Promise<void>;
+  /** Tokens in + out the organization used on this UTC day (YYYY-MM-DD). */
+  tokensUsedOn(orgId: string, day: string): Promise<number>;
+  /** Per-day totals for days with any use, ascending, `from`..`to` inclusive (YYYY-MM-DD). */
+  usageByDay(orgId: string, from: string, to: string): Promise<AiUsageTotals[]>;
+}
