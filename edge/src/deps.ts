@@ -7,7 +7,17 @@
  * lives in the folder named beside it.
  */
 import type { Context } from "hono";
-import type { DataSource, DropoffRisk, EmbedWidget, Forecast, Gamification, RiskLevel, Role, Velocity } from "./contract.ts";
+import type { AiServices } from "./ai/ports.ts";
+import type {
+  DataSource,
+  DropoffRisk,
+  EmbedWidget,
+  Forecast,
+  Gamification,
+  RiskLevel,
+  Role,
+  Velocity,
+} from "./contract.ts";
 
 export interface Clock {
   now(): Date;
@@ -207,4 +217,6 @@ export interface AppDeps {
   health: { database(): Promise<ComponentHealth>; cache(): Promise<ComponentHealth> };
   /** The caller's address for the per-IP limit: socket or proxy header on Node, CF-Connecting-IP on Workers. */
   clientIp(c: Context): string | undefined;
+  /** Gemini advisor with its local fallback (src/ai/); routes/ai.ts answers 503 while it is not wired. */
+  ai?: AiServices;
 }

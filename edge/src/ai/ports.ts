@@ -136,3 +136,22 @@ export interface AiStore {
   /** Per-day totals for days with any use, ascending, `from`..`to` inclusive (YYYY-MM-DD). */
   usageByDay(orgId: string, from: string, to: string): Promise<AiUsageTotals[]>;
 }
+
+/** What recommendations depend on, gathered by the caller from Skills Engine, Learner AI and Course Builder. */
+export interface RecommendationContext {
+  skills: LearnerSkill[];
+  goals: string[];
+  enrolledCourseIds: string[];
+  completedCourseIds: string[];
+  catalogue: CatalogueCourse[];
+}
+
+/** The AI part of AppDeps: the advisor and where recommendation inputs come from. */
+export interface AiServices {
+  advisor: AiAdvisor;
+  recommendationContext(
+    learnerId: string,
+    orgId: string,
+    options?: { requestId?: string; signal?: AbortSignal },
+  ): Promise<RecommendationContext>;
+}
