@@ -1,0 +1,381 @@
+/**
+ * LearnerInsights: a learner's analytics with caching and the fallback chain of
+ * docs/architecture.md, recorded in `dataSource`:
+ *
+ *   response cache (fresh, or stale within grace while a refresh runs)  -> cached
+ *   Postgres snapshot not yet expired (cache cold)                       -> cached
+ *   upstream snapshot + pure analytics, within the deadline              -> realtime
+ *   Postgres snapshot past expiry (upstreams failing)                    -> stale_cache
+ *   synthetic learner, only when mockFallback                            -> mock
+ *   otherwise UpstreamUnavailableError (the HTTP layer answers 503 + Retry-After)
+ *
+ * One upstream gather serves velocity, risk and forecast together, and concurrent cold requests
+ * for one learner share it (single-flight), so a burst costs one call per endpoint.
+ */
+import type { LearnerSnapshot } from "../analytics/snapshot.ts";
+import { type CacheTtl, DEFAULT_TTL, type ResponseCache } from "../cache/response-cache.ts";
+import { createSingleFlight, withSignal } from "../cache/single-flight.ts";
+import type { DataSource, DropoffRisk, Forecast, Gamification, Velocity } from "../contract.ts";
+import {
+  type Clock,
+  type Insight,
+  type InsightOptions,
+  type LearnerInsights,
+  type LearnerProfile,
+  type Logger,
+  UpstreamUnavailableError,
+} from "../deps.ts";
+import type { Upstreams } from "../upstream/clients.ts";
+import { UpstreamError } from "../upstream/errors.ts";
+import type { DirectoryUser, Enrollments } from "../upstream/schemas.ts";
+import { gatherLearnerSnapshot, isValidTimeZone } from "./learner-snapshot.ts";
+import { mockSnapshot } from "./mock.ts";
+
+/** The snapshot kinds as the analytics_snapshots table names them. */
+export type InsightKind = "velocity" | "dropoff_risk" | "forecast" | "gamification";
+export const COMPUTED_KINDS = ["velocity", "dropoff_risk", "forecast"] as const;
+type ComputedKind = (typeof COMPUTED_KINDS)[number];
+interface KindData {
+  velocity: Velocity;
+  dropoff_risk: DropoffRisk;
+  forecast: Forecast;
+  gamification: Gamification;
+}
+
+/** The pure analytics (edge/src/analytics/), injected so this file imports no formula. */
+export interface InsightAnalytics {
+  version: string;
+  velocity(snapshot: LearnerSnapshot): Velocity;
+  dropoffRisk(snapshot: LearnerSnapshot): DropoffRisk;
+  forecast(snapshot: LearnerSnapshot): Forecast;
+}
+
+export interface StoredSnapshot {
+  learnerId: string;
+  orgId: string;
+  kind: InsightKind;
+  computationVersion: string;
+  payload: unknown;
+  calculatedAt: Date;
+  expiresAt: Date;
+}
+
+/**
+ * What insights needs from the AnalyticsStore (src/store/): snapshot persistence, and the
+ * gamification read model over the points ledger (src/gamification/).
+ */
+export interface InsightStore {
+  readSnapshot(learnerId: string, kind: InsightKind): Promise<StoredSnapshot | null>;
+  writeSnapshot(snapshot: StoredSnapshot): Promise<void>;
+  readGamification?(learnerId: string, options: { timeZone: string; now: Date }): Promise<Gamification | null>;
+}
+
+export interface LearnerInsightsDeps {
+  upstreams: Upstreams;
+  cache: ResponseCache;
+  store: InsightStore;
+  clock: Clock;
+  analytics: InsightAnalytics;
+  /** Serve a synthetic learner when nothing else can answer (demo only; never in production). */
+  mockFallback: boolean;
+  logger?: Logger;
+  /** Response cache lifetimes (default 300 s fresh, 600 s stale-while-revalidate). */
+  ttl?: CacheTtl;
+  /** How long a Postgres snapshot counts as current (default 4 h). */
+  snapshotTtlSeconds?: number;
+  /** Time the realtime attempt may take before the fallbacks answer (default 2500 ms). */
+  deadlineMs?: number;
+  /** Retry-After of the 503 when everything failed (default 30 s). */
+  retryAfterSeconds?: number;
+}
+
+interface CachedInsight<T> {
+  data: T;
+  calculatedAt: string;
+  expiresAt: string;
+}
+
+const cacheKey = (kind: InsightKind, learnerId: string) => `insight:v1:${kind}:${learnerId}`;
+const profileKey = (learnerId: string) => `profile:v1:${learnerId}`;
+const userKey = (learnerId: string) => `upstream:v1:directory-user:${learnerId}`;
+const enrollmentsKey = (learnerId: string) => `upstream:v1:enrollments:${learnerId}`;
+/** Raw upstream answers shared by profile() and the snapshot gather within one page load. */
+const RAW_TTL: CacheTtl = { freshSeconds: 60, staleSeconds: 0 };
+/** A profile may authorize from a day-old copy when the Directory is down. */
+const PROFILE_TTL: CacheTtl = { freshSeconds: 300, staleSeconds: 86_400 };
+
+export function createLearnerInsights(deps: LearnerInsightsDeps): LearnerInsights {
+  const { upstreams, cache, store, clock, analytics, logger } = deps;
+  const ttl = deps.ttl ?? DEFAULT_TTL;
+  const snapshotTtlMs = (deps.snapshotTtlSeconds ?? 4 * 3600) * 1000;
+  const deadlineMs = deps.deadlineMs ?? 2500;
+  const retryAfterSeconds = deps.retryAfterSeconds ?? 30;
+  const flights = createSingleFlight();
+  const warn = (msg: string, fields: Record<string, unknown>) => logger?.log("warn", { msg, ...fields });
+  const background = (work: Promise<unknown>, opts?: InsightOptions) => {
+    const guarded = work.catch((error: unknown) => warn("background refresh failed", { error: describe(error) }));
+    if (opts?.waitUntil) opts.waitUntil(guarded);
+  };
+
+  /** A raw upstream answer through the cache and single-flight (Directory user, enrollments). */
+  async function shared<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const hit = await cache.get<T>(key);
+    if (hit && hit.freshUntil > clock.now().getTime()) return hit.value;
+    return flights.run(key, async () => {
+      const value = await load();
+      await cache.set(key, value, RAW_TTL);
+      return value;
+    });
+  }
+  const directoryUser = (learnerId: string, signal: AbortSignal, requestId?: string) =>
+    shared<DirectoryUser | null>(userKey(learnerId), () => upstreams.directory.user(learnerId, { signal, requestId }));
+  const enrollmentsOf = (learnerId: string, signal: AbortSignal, requestId?: string) =>
+    shared<Enrollments>(enrollmentsKey(learnerId), () =>
+      upstreams.course.enrollments(learnerId, { signal, requestId }),
+    );
+
+  async function loadProfile(learnerId: string, requestId?: string): Promise<LearnerProfile | null> {
+    const signal = AbortSignal.timeout(deadlineMs);
+    const [user, enrollments] = await Promise.all([
+      directoryUser(learnerId, signal, requestId),
+      enrollmentsOf(learnerId, signal, requestId),
+    ]);
+    if (!user?.roles.includes("learner")) return null;
+    const assignments = await shared(`upstream:v1:course-assignments:${user.orgId}`, () =>
+      upstreams.directory.courseAssignments(user.orgId, { signal, requestId }),
+    );
+    const courseIds = enrollments.items.map((e) => e.courseId);
+    const trainerIds = [
+      ...new Set((assignments?.items ?? []).filter((a) => courseIds.includes(a.courseId)).map((a) => a.trainerId)),
+    ].sort();
+    return {
+      learnerId,
+      orgId: user.orgId,
+      displayName: user.displayName,
+      timeZone: isValidTimeZone(user.timeZone) ? user.timeZone : "UTC",
+      courseIds,
+      trainerIds,
+    };
+  }
+
+  async function profile(learnerId: string, opts?: { requestId?: string }): Promise<LearnerProfile | null> {
+    const hit = await cache.get<LearnerProfile | null>(profileKey(learnerId));
+    if (hit && hit.freshUntil > clock.now().getTime()) return hit.value;
+    try {
+      const fresh = await flights.run(profileKey(learnerId), async () => {
+        const loaded = await loadProfile(learnerId, opts?.requestId);
+        await cache.set(profileKey(learnerId), loaded, PROFILE_TTL);
+        return loaded;
+      });
+      return fresh;
+    } catch (error) {
+      // Authorization never guesses: an old Directory answer, or no answer at all.
+      if (hit) return hit.value;
+      warn("learner profile unavailable", { learnerId, error: describe(error) });
+      throw new UpstreamUnavailableError("the Directory cannot answer for this learner", retryAfterSeconds);
+    }
+  }
+
+  /** Gathers one snapshot and computes every upstream-backed kind from it; caches and persists them. */
+  function computeAll(learnerId: string, opts?: InsightOptions) {
+    return flights.run(`compute:${learnerId}`, async () => {
+      const signal = AbortSignal.timeout(deadlineMs);
+      const gathered = await gatherLearnerSnapshot(upstreams, learnerId, {
+        asOf: clock.now(),
+        signal,
+        requestId: opts?.requestId,
+        user: () => directoryUser(learnerId, signal, opts?.requestId),
+        enrollments: () => enrollmentsOf(learnerId, signal, opts?.requestId),
+      });
+      if (!gathered) throw new LearnerNotFoundError(learnerId);
+      if (gathered.missingSources.length) {
+        warn("snapshot built without optional sources", { learnerId, missing: gathered.missingSources });
+      }
+      const { snapshot } = gathered;
+      const calculatedAt = clock.now();
+      const expiresAt = new Date(calculatedAt.getTime() + snapshotTtlMs);
+      const results: { [K in ComputedKind]: KindData[K] } = {
+        velocity: analytics.velocity(snapshot),
+        dropoff_risk: analytics.dropoffRisk(snapshot),
+        forecast: analytics.forecast(snapshot),
+      };
+      for (const kind of COMPUTED_KINDS) {
+        const cached: CachedInsight<unknown> = {
+          data: results[kind],
+          calculatedAt: calculatedAt.toISOString(),
+          expiresAt: expiresAt.toISOString(),
+        };
+        await cache.set(cacheKey(kind, learnerId), cached, ttl);
+        background(
+          store.writeSnapshot({
+            learnerId,
+            orgId: snapshot.orgId,
+            kind,
+            computationVersion: analytics.version,
+            payload: results[kind],
+            calculatedAt,
+            expiresAt,
+          }),
+          opts,
+        );
+      }
+      return { results, calculatedAt, expiresAt };
+    });
+  }
+
+  const fromCached = <T>(entry: CachedInsight<T>, dataSource: DataSource): Insight<T> => ({
+    data: entry.data,
+    dataSource,
+    calculatedAt: new Date(entry.calculatedAt),
+    expiresAt: new Date(entry.expiresAt),
+  });
+
+  async function answer<K extends ComputedKind>(
+    kind: K,
+    learnerId: string,
+    opts?: InsightOptions,
+  ): Promise<Insight<KindData[K]>> {
+    const now = clock.now().getTime();
+    const hit = await cache.get<CachedInsight<KindData[K]>>(cacheKey(kind, learnerId));
+    if (hit && hit.freshUntil > now) return fromCached(hit.value, "cached");
+    if (hit) {
+      // Stale within grace: answer now, refresh behind the response.
+      background(computeAll(learnerId, opts), opts);
+      return fromCached(hit.value, "cached");
+    }
+    const cold = flights.run(`cold:${kind}:${learnerId}`, () => coldAnswer(kind, learnerId, opts));
+    return withSignal(cold, opts?.signal);
+  }
+
+  async function coldAnswer<K extends ComputedKind>(
+    kind: K,
+    learnerId: string,
+    opts?: InsightOptions,
+  ): Promise<Insight<KindData[K]>> {
+    const stored = await store.readSnapshot(learnerId, kind).catch((error: unknown) => {
+      warn("snapshot read failed", { learnerId, kind, error: describe(error) });
+      return null;
+    });
+    if (stored && stored.expiresAt.getTime() > clock.now().getTime()) {
+      const cached: CachedInsight<KindData[K]> = {
+        data: stored.payload as KindData[K],
+        calculatedAt: stored.calculatedAt.toISOString(),
+        expiresAt: stored.expiresAt.toISOString(),
+      };
+      await cache.set(cacheKey(kind, learnerId), cached, ttl);
+      return fromCached(cached, "cached");
+    }
+    try {
+      const computed = await computeAll(learnerId, opts);
+      return {
+        data: computed.results[kind] as KindData[K],
+        dataSource: "realtime",
+        calculatedAt: computed.calculatedAt,
+        expiresAt: computed.expiresAt,
+      };
+    } catch (error) {
+      if (error instanceof LearnerNotFoundError) throw error;
+      warn("realtime analytics failed", { learnerId, kind, error: describe(error) });
+      if (stored) {
+        return {
+          data: stored.payload as KindData[K],
+          dataSource: "stale_cache",
+          calculatedAt: stored.calculatedAt,
+          expiresAt: stored.expiresAt,
+        };
+      }
+      if (deps.mockFallback) return mockAnswer(kind, learnerId);
+      throw new UpstreamUnavailableError(`the services behind ${kind} are unavailable`, retryAfterSeconds);
+    }
+  }
+
+  function mockAnswer<K extends ComputedKind>(kind: K, learnerId: string): Insight<KindData[K]> {
+    const now = clock.now();
+    const snapshot = mockSnapshot(learnerId, now);
+    const compute = { velocity: analytics.velocity, dropoff_risk: analytics.dropoffRisk, forecast: analytics.forecast };
+    // Never cached and expiring at once: the next request tries the real thing again.
+    return { data: compute[kind](snapshot) as KindData[K], dataSource: "mock", calculatedAt: now, expiresAt: now };
+  }
+
+  async function gamification(learnerId: string, opts?: InsightOptions): Promise<Insight<Gamification>> {
+    const key = cacheKey("gamification", learnerId);
+    const hit = await cache.get<CachedInsight<Gamification>>(key);
+    if (hit && hit.freshUntil > clock.now().getTime()) return fromCached(hit.value, "cached");
+    const read = flights.run(`gamification:${learnerId}`, async () => {
+      const who = await profile(learnerId, opts);
+      if (!who) throw new LearnerNotFoundError(learnerId);
+      if (!store.readGamification) throw new Error("the store has no gamification read model");
+      const now = clock.now();
+      const data = await store.readGamification(learnerId, { timeZone: who.timeZone, now });
+      if (!data) throw new LearnerNotFoundError(learnerId);
+      const cached: CachedInsight<Gamification> = {
+        data,
+        calculatedAt: now.toISOString(),
+        expiresAt: new Date(now.getTime() + ttl.freshSeconds * 1000).toISOString(),
+      };
+      await cache.set(key, cached, ttl);
+      return fromCached(cached, "realtime");
+    });
+    try {
+      return await withSignal(read, opts?.signal);
+    } catch (error) {
+      if (error instanceof LearnerNotFoundError) throw error;
+      warn("gamification read failed", { learnerId, error: describe(error) });
+      if (hit) return fromCached(hit.value, "stale_cache");
+      if (deps.mockFallback) {
+        const now = clock.now();
+        return { data: mockGamification(learnerId), dataSource: "mock", calculatedAt: now, expiresAt: now };
+      }
+      throw new UpstreamUnavailableError("the points ledger cannot answer", retryAfterSeconds);
+    }
+  }
+
+  return {
+    profile,
+    velocity: (learnerId, opts) => answer("velocity", learnerId, opts),
+    dropoffRisk: (learnerId, opts) => answer("dropoff_risk", learnerId, opts),
+    forecast: (learnerId, opts) => answer("forecast", learnerId, opts),
+    gamification,
+    async invalidate(learnerIds, kinds) {
+      const which = (kinds ?? ["velocity", "dropoff_risk", "forecast", "gamification"]) as InsightKind[];
+      await Promise.all(learnerIds.flatMap((id) => which.map((kind) => cache.delete(cacheKey(kind, id)))));
+    },
+    upstreamHealth() {
+      return Object.fromEntries(
+        Object.entries(upstreams.health()).map(([service, h]) => [
+          service,
+          { state: h.state, breaker: h.breaker, ...(h.lastError ? { lastError: h.lastError } : {}) },
+        ]),
+      );
+    },
+  };
+}
+
+/** The Directory knows no learner with this id; routes answer 404 (normally caught by profile()). */
+export class LearnerNotFoundError extends Error {
+  readonly code = "not_found";
+  constructor(learnerId: string) {
+    super(`no learner ${learnerId}`);
+    this.name = "LearnerNotFoundError";
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof UpstreamError) return `${error.failure}: ${error.message}`;
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/** A plausible, clearly synthetic ledger answer for the demo when the store cannot answer. */
+function mockGamification(learnerId: string): Gamification {
+  return {
+    learnerId,
+    points: 0,
+    level: 1,
+    levelName: "Starter",
+    pointsIntoLevel: 0,
+    pointsForNextLevel: 100,
+    currentStreak: 0,
+    longestStreak: 0,
+    badges: [],
+  };
+}
