@@ -2,5 +2,6 @@
 import type { Benchmark } from "../lib/types.ts";
 import { cachedRead } from "./cached-read.ts";
 import { coldPath, singleFlight } from "./cold-path.ts";
+import { database } from "./database.ts";
 
-export const benchmarks: Benchmark[] = [cachedRead, coldPath, singleFlight];
+export const benchmarks: Benchmark[] = [cachedRead, coldPath, singleFlight, database];

@@ -1,0 +1,281 @@
+/**
+ * 5. Database at scale: one organization of 100,000 learners with a year of activity in the real
+ * PostgreSQL server, generated in SQL; the at-risk list (50 rows, keyset) and the org summary,
+ * called through the migrations' own functions as the API calls them, at p50/p95, with plans.
+ */
+import postgres from "postgres";
+import { startDatabase } from "../lib/postgres.ts";
+import { table } from "../lib/report.ts";
+import { fmt, summarize } from "../lib/stats.ts";
+import type { BenchContext, Benchmark } from "../lib/types.ts";
+
+export const ORG = "org-scale";
+export const LEARNERS = 100_000;
+/** Events per learner per year on average: a few lessons a week, logins, assessments, labs. */
+export const EVENTS_PER_LEARNER = 30;
+
+const EVENT_TYPES = [
+  "lesson_completed",
+  "lesson_completed",
+  "lesson_completed",
+  "login",
+  "login",
+  "assessment_passed",
+  "assessment_failed",
+  "devlab_session",
+  "course_completed",
+];
+
+/** The data, as set-based SQL (generate_series), so loading takes seconds, not minutes. */
+function generationSteps(learners: number, eventsPerLearner: number): [string, string][] {
+  const types = `array[${EVENT_TYPES.map((t) => `'${t}'`).join(", ")}]`;
+  return [
+    ["organization", `insert into public.organizations (id, name) values ('${ORG}', 'Scale Test Organization')`],
+    [
+      "directory_users",
+      `insert into public.directory_users (id, org_id, display_name, roles, time_zone)
+       select format('lrn-%s', lpad(i::text, 6, '0')), '${ORG}', format('Learner %s', lpad(i::text, 6, '0')),
+              '{learner}', (array['Europe/Berlin', 'America/New_York', 'Asia/Kolkata', 'UTC'])[1 + i % 4]
+       from generate_series(1, ${learners}) as i`,
+    ],
+    [
+      "analytics_snapshots (dropoff_risk)",
+      `insert into public.analytics_snapshots (learner_id, org_id, kind, computation_version, payload, calculated_at, expires_at)
+       select r.id, '${ORG}', 'dropoff_risk', 'risk-bench',
+              jsonb_build_object(
+                'learnerId', r.id, 'riskScore', r.score,
+                'riskLevel', case when r.score >= 0.75 then 'critical' when r.score >= 0.5 then 'high'
+                                  when r.score >= 0.25 then 'medium' else 'low' end,
+                'factors', jsonb_build_array(
+                  jsonb_build_object('name', (array['inactivity', 'missed_deadlines', 'falling_scores', 'pace_gap'])[1 + (r.n % 4)],
+                                     'weight', 0.6, 'reason', 'generated for the scale benchmark'),
+                  jsonb_build_object('name', 'pace_gap', 'weight', 0.4, 'reason', 'generated for the scale benchmark')),
+                'recommendedActions', jsonb_build_object('learner', jsonb_build_array('Plan two short sessions this week'),
+                                                         'trainer', jsonb_build_array('Check in with the learner'))),
+              now() - interval '1 hour', now() + interval '3 hours'
+       from (select id, row_number() over () as n, round(power(random(), 2)::numeric, 4) as score
+             from public.directory_users where org_id = '${ORG}') as r`,
+    ],
+    [
+      "analytics_snapshots (velocity)",
+      `insert into public.analytics_snapshots (learner_id, org_id, kind, computation_version, payload, calculated_at, expires_at)
+       select id, '${ORG}', 'velocity', 'velocity-bench',
+              jsonb_build_object('learnerId', id, 'currentPace', round((random() * 8)::numeric, 2), 'targetPace', 4,
+                                 'weekly', (select jsonb_agg(jsonb_build_object('week', w, 'units', (random() * 8)::int)) from generate_series(1, 12) w)),
+              now() - interval '1 hour', now() + interval '3 hours'
+       from public.directory_users where org_id = '${ORG}'`,
+    ],
+    [
+      "activity_events (a year)",
+      `insert into public.activity_events (event_id, learner_id, org_id, type, occurred_at, data, source, received_at)
+       select gen_random_uuid(), format('lrn-%s', lpad((1 + (g % ${learners}))::text, 6, '0')), '${ORG}',
+              (${types})[1 + floor(random() * ${EVENT_TYPES.length})::int],
+              now() - random() * interval '365 days', '{}', 'api', now()
+       from generate_series(1, ${learners * eventsPerLearner}) as g`,
+    ],
+    [
+      "points_ledger",
+      `insert into public.points_ledger (learner_id, org_id, source_event_id, rule, points, rules_version, occurred_at)
+       select learner_id, org_id, event_id, type,
+              case type when 'lesson_completed' then 10 when 'assessment_passed' then 25 when 'course_completed' then 100
+                        when 'devlab_session' then 15 else 0 end,
+              'bench', occurred_at
+       from public.activity_events where org_id = '${ORG}' and type not in ('login', 'assessment_failed')`,
+    ],
+    [
+      "learner_streaks",
+      `insert into public.learner_streaks (learner_id, org_id, time_zone, current_run_days, current_run_end, longest_streak, active_days, history_version)
+       select id, org_id, time_zone, (random() * 10)::int, current_date - (random() * 20)::int, 10 + (random() * 30)::int,
+              (random() * 200)::int, ${eventsPerLearner}
+       from public.directory_users where org_id = '${ORG}'`,
+    ],
+    [
+      "badges_awarded",
+      `insert into public.badges_awarded (learner_id, org_id, badge_id, earned_at)
+       select u.id, u.org_id, b.badge, now() - random() * interval '300 days'
+       from public.directory_users u
+       cross join (values ('first_course'), ('streak_7'), ('perfect_score')) as b(badge)
+       where u.org_id = '${ORG}' and random() < 0.5`,
+    ],
+    ["vacuum analyze", "vacuum analyze"],
+  ];
+}
+
+interface Query {
+  name: string;
+  call: (sql: postgres.Sql) => Promise<unknown>;
+}
+
+/** Time each query `n` times on one connection; also a full walk of pages for the keyset. */
+async function timeQueries(sql: postgres.Sql, queries: Query[], n: number) {
+  const out: Record<string, number[]> = {};
+  for (const q of queries) out[q.name] = [];
+  for (const q of queries) await q.call(sql); // warm the cache and the plan
+  for (let i = 0; i < n; i++) {
+    for (const q of queries) {
+      const t0 = performance.now();
+      await q.call(sql);
+      out[q.name]!.push(performance.now() - t0);
+    }
+  }
+  return out;
+}
+
+/** The inner plans of a function call, via auto_explain (nested statements) sent back as notices. */
+async function plansOf(url: string, setup: string[], call: (sql: postgres.Sql) => Promise<unknown>) {
+  const notices: string[] = [];
+  const sql = postgres(url, { max: 1, prepare: false, onnotice: (n) => notices.push(n.message ?? String(n)) });
+  try {
+    await sql.unsafe("load 'auto_explain'");
+    await sql.unsafe(
+      "set auto_explain.log_min_duration = 0; set auto_explain.log_analyze = on; set auto_explain.log_buffers = on; set auto_explain.log_nested_statements = on; set auto_explain.log_timing = on; set auto_explain.log_level = notice; set client_min_messages = notice",
+    );
+    for (const s of setup) await sql.unsafe(s);
+    notices.length = 0;
+    await call(sql);
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+  // Nested statements first (the function body), the outer `select fn(...)` last.
+  return notices.filter((n) => n.includes("Query Text")).join("\n\n");
+}
+
+export const database: Benchmark = {
+  name: "database",
+  title: "5. Database at scale: 100,000 learners, a year of events",
+  budgetSec: 150,
+  async run(ctx: BenchContext) {
+    const learners = ctx.quick ? 10_000 : LEARNERS;
+    const db = await startDatabase(ctx);
+    try {
+      const steps: { step: string; seconds: number; rows: number }[] = [];
+      await db.sql.unsafe("set session_replication_role = replica"); // bulk load: skip FK triggers, data is consistent by construction
+      const loader = postgres(db.url, { max: 1, prepare: false, onnotice: () => {} });
+      await loader.unsafe("set session_replication_role = replica");
+      for (const [step, statement] of generationSteps(learners, EVENTS_PER_LEARNER)) {
+        const t0 = performance.now();
+        const result = await loader.unsafe(statement);
+        const seconds = (performance.now() - t0) / 1000;
+        steps.push({ step, seconds, rows: result.count ?? 0 });
+        ctx.say(`  ${step}: ${result.count ?? 0} rows in ${seconds.toFixed(1)} s`);
+      }
+      await loader.end({ timeout: 5 });
+      const [sizes] = await db.sql<{ events: string; ledger: string; db: string }[]>`
+        select (select count(*) from public.activity_events)::text as events,
+               (select count(*) from public.points_ledger)::text as ledger,
+               pg_size_pretty(pg_database_size(current_database())) as db`;
+
+      // A cursor deep in the list: the row at position ~40 % of the critical+high learners.
+      const [deep] = await db.sql<{ risk_score: string; learner_id: string }[]>`
+        select risk_score::text, learner_id from public.analytics_snapshots
+        where org_id = ${ORG} and kind = 'dropoff_risk'
+        order by risk_score desc, learner_id offset ${Math.floor(learners * 0.4)} limit 1`;
+      const allLevels = ["low", "medium", "high", "critical"];
+      const queries: Query[] = [
+        {
+          name: "at-risk, first page (50, all levels)",
+          call: (sql) => sql`select public.list_at_risk(${ORG}, ${allLevels}::text[], null, null, 50) as page`,
+        },
+        {
+          name: "at-risk, first page (50, high+critical)",
+          call: (sql) =>
+            sql`select public.list_at_risk(${ORG}, ${["high", "critical"]}::text[], null, null, 50) as page`,
+        },
+        {
+          name: "at-risk, deep page (keyset cursor at 40 %)",
+          call: (sql) =>
+            sql`select public.list_at_risk(${ORG}, ${allLevels}::text[], ${deep!.risk_score}::numeric, ${deep!.learner_id}, 50) as page`,
+        },
+        { name: "org summary", call: (sql) => sql`select public.org_summary(${ORG}, now()) as summary` },
+      ];
+      const n = ctx.quick ? 20 : 100;
+      const claims = JSON.stringify({ sub: "usr-scale-admin", org: ORG, roles: ["org_admin"] });
+      const asService = postgres(db.url, { max: 1, prepare: false, onnotice: () => {} });
+      await asService.unsafe("set role service_role");
+      const serviceTimes = await timeQueries(asService, queries, n);
+      await asService.end({ timeout: 5 });
+      // The same calls under row-level security, as supabase-js / PostgREST would make them.
+      const asUser = postgres(db.url, { max: 1, prepare: false, onnotice: () => {} });
+      await asUser.unsafe(`set role authenticated; select set_config('request.jwt.claims', '${claims}', false)`);
+      const rlsTimes = await timeQueries(asUser, queries, n);
+      await asUser.end({ timeout: 5 });
+
+      // Check the first page really is 50 rows and the keyset continues where it left off.
+      const [first] = await db.sql<{ page: { learnerId: string; riskScore: number }[] }[]>`
+        select public.list_at_risk(${ORG}, ${allLevels}::text[], null, null, 50) as page`;
+      const last = first!.page.at(-1)!;
+      const [second] = await db.sql<{ page: { learnerId: string; riskScore: number }[] }[]>`
+        select public.list_at_risk(${ORG}, ${allLevels}::text[], ${last.riskScore}::numeric, ${last.learnerId}, 50) as page`;
+      const keysetOk =
+        first!.page.length === 50 &&
+        second!.page.length === 50 &&
+        !second!.page.some((r) => first!.page.some((f) => f.learnerId === r.learnerId)) &&
+        second!.page[0]!.riskScore <= last.riskScore;
+
+      const asServiceSetup = ["set role service_role"];
+      const plans: [string, string][] = [];
+      for (const q of [queries[0]!, queries[2]!, queries[3]!])
+        plans.push([q.name, await plansOf(db.url, asServiceSetup, q.call)]);
+      plans.push([
+        "at-risk, first page (50, all levels) under RLS as an org admin",
+        await plansOf(
+          db.url,
+          [`set role authenticated`, `select set_config('request.jwt.claims', '${claims}', false)`],
+          queries[0]!.call,
+        ),
+      ]);
+
+      const rows = (times: Record<string, number[]>, who: string) =>
+        Object.entries(times).map(([name, samples]) => {
+          const s = summarize(samples);
+          return [name, who, fmt(s.p50, 2), fmt(s.p95, 2), fmt(s.max, 2)];
+        });
+      const p95 = (times: Record<string, number[]>, name: string) => summarize(times[name]!).p95;
+      const goals = queries.flatMap((q) => [
+        {
+          label: `${q.name}, p95 (service role)`,
+          target: "< 50 ms",
+          figure: `${fmt(p95(serviceTimes, q.name), 1)} ms`,
+          met: p95(serviceTimes, q.name) < 50,
+        },
+        {
+          label: `${q.name}, p95 (RLS, org admin)`,
+          target: "< 50 ms",
+          figure: `${fmt(p95(rlsTimes, q.name), 1)} ms`,
+          met: p95(rlsTimes, q.name) < 50,
+        },
+      ]);
+      goals.push({
+        label: "keyset: page 2 continues page 1 without overlap",
+        target: "yes",
+        figure: keysetOk ? "yes" : "no",
+        met: keysetOk,
+      });
+
+      const markdown = [
+        `PostgreSQL ${db.serverVersion} (scripts/postgres-server.mjs: fsync off, as for tests), compat/auth.sql and every file of supabase/migrations applied. One organization of ${fmt(learners)} learners; data generated with set-based SQL (FK triggers skipped during the load with \`session_replication_role = replica\`; the data is consistent by construction), then \`vacuum analyze\`. Database size ${sizes!.db}: ${fmt(Number(sizes!.events))} activity events over 365 days (${EVENTS_PER_LEARNER} per learner on average), ${fmt(Number(sizes!.ledger))} ledger rows, a drop-off risk and a velocity snapshot per learner.`,
+        "",
+        table(
+          ["Load step", "rows", "seconds"],
+          steps.map((s) => [s.step, fmt(s.rows), fmt(s.seconds, 1)]),
+        ),
+        "",
+        `Each query is the migrations' own function, as the API calls it (postgres.js, no prepared statements as on Supabase's transaction pooler), ${n} calls each on one connection after a warm-up, client-side time (round trip included). Once as \`service_role\` (the SQL adapter's path) and once as \`authenticated\` with an org admin's claims (row-level security, the supabase-js path).`,
+        "",
+        table(
+          ["Query", "as", "p50 ms", "p95 ms", "max ms"],
+          [...rows(serviceTimes, "service_role"), ...rows(rlsTimes, "authenticated (RLS)")],
+        ),
+        "",
+        `Keyset check: first page ${first!.page.length} rows, the next page from its last row's (riskScore, learnerId) ${second!.page.length} rows, no overlap: ${keysetOk ? "yes" : "**no**"}.`,
+        "",
+        "### Query plans (EXPLAIN ANALYZE via auto_explain, nested statements of each function)",
+        "",
+        ...plans.flatMap(([name, plan]) => [`#### ${name}`, "", "```", plan.trim() || "(no plan captured)", "```", ""]),
+      ].join("\n");
+      return { goals, markdown, raw: { learners, steps, serviceTimes, rlsTimes, sizes } };
+    } finally {
+      await db.stop();
+    }
+  },
+};
