@@ -1,0 +1,76 @@
+/** English: the reference catalogue; every other locale has the same keys (checked by the type). */
+export const en = {
+  dir: "ltr" as "ltr" | "rtl",
+  common: {
+    loading: "Loading…",
+    retry: "Try again",
+    errorTitle: "This could not be loaded",
+    networkError: "MS8 cannot be reached right now. Check the connection and try again.",
+    serverError: "The analytics service had a problem. Please try again in a moment.",
+    rateLimited: "Too many requests just now. Please wait a moment and try again.",
+    unexpectedError: "Something went wrong while loading this.",
+    notSignedIn: "Your session has ended. Sign in again to see this.",
+    forbidden: "You do not have permission to see this learner's data.",
+    notFound: "There is no learner with this ID, or it is not visible to you.",
+    notConfigured: "This widget needs the learner-id and api-base attributes.",
+    sampleData: "Sample data",
+    updated: (relative: string) => `Updated ${relative}`,
+    refreshed: (title: string) => `${title}: data refreshed`,
+    showTable: "Show as table",
+  },
+  velocity: {
+    title: "Learning pace",
+    currentPace: "Current pace",
+    targetPace: "Target pace",
+    perWeek: "units/week",
+    trend: { up: "Rising", down: "Falling", flat: "Steady" } as Record<"up" | "down" | "flat", string>,
+    trendVsEarlier: (direction: string, percent: string) => `${direction} ${percent} on earlier weeks`,
+    status: { ahead: "Ahead", on_track: "On track", behind: "Behind", at_risk: "At risk" } as Record<
+      "ahead" | "on_track" | "behind" | "at_risk",
+      string
+    >,
+    estimatedCompletion: "Estimated completion",
+    noEstimate: "Not enough activity yet",
+    progress: (done: string, total: string) => `${done} of ${total} units done`,
+    chartLabel: "Weekly pace against target",
+    chartSummary: (weeks: string, latest: string, target: string) =>
+      `${weeks} weeks shown. Last week: ${latest} units, target ${target}.`,
+    week: "Week of",
+    units: "Units",
+    target: "Target",
+    empty: "No enrolments yet. The pace appears after the first completed unit.",
+  },
+  risk: {
+    title: "Drop-off risk",
+    level: { low: "Low risk", medium: "Medium risk", high: "High risk", critical: "Critical risk" } as Record<
+      "low" | "medium" | "high" | "critical",
+      string
+    >,
+    score: "Risk score",
+    scoreOf: (percent: string) => `Risk score ${percent}`,
+    factors: "What drives it",
+    share: (percent: string) => `${percent} of the score`,
+    actions: "Recommended next steps",
+    forLearner: "For the learner",
+    forTrainer: "For the trainer",
+    missing: (signals: string) => `Not yet known: ${signals}`,
+    empty: "No enrolments yet, so there is nothing to assess.",
+  },
+  badges: {
+    title: "Achievements",
+    points: "Points",
+    level: (level: string, name: string) => `Level ${level} · ${name}`,
+    toNext: (into: string, needed: string, next: string) => `${into} of ${needed} points to level ${next}`,
+    topLevel: "Highest level reached",
+    currentStreak: "Current streak",
+    longestStreak: "Longest streak",
+    earned: "Earned",
+    locked: "Locked",
+    earnedOn: (date: string) => `Earned ${date}`,
+    howToEarn: (criteria: string) => `How to earn: ${criteria}`,
+    badgeList: "Badges",
+    empty: "No enrolments yet. Points and badges start with the first course.",
+  },
+};
+
+export type Messages = typeof en;

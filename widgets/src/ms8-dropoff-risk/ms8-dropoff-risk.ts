@@ -1,0 +1,150 @@
+import type { DropoffRisk, Meta, RiskLevel } from "@ms8/edge/contract";
+import { html, svg, type TemplateResult } from "lit";
+import type { Messages } from "../i18n/index.ts";
+import { baseStyles } from "../shared/base.styles.ts";
+import { Ms8Element } from "../shared/base-element.ts";
+import type { LocaleFormat } from "../shared/format.ts";
+import { dropoffRiskStyles } from "./dropoff-risk.styles.ts";
+
+// Each level has its own shape as well as its own colour, so colour is never the only signal.
+const levelIcons: Record<RiskLevel, TemplateResult> = {
+  low: svg`<path d="M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20Zm-1.2 14.2-4-4 1.4-1.4 2.6 2.6 5.6-5.6 1.4 1.4Z" />`,
+  medium: svg`<path d="M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20Zm1 15h-2v-2h2Zm0-4h-2V7h2Z" />`,
+  high: svg`<path d="M12 2 1 21h22Zm1 16h-2v-2h2Zm0-4h-2v-4h2Z" />`,
+  critical: svg`<path d="M7.9 2 2 7.9v8.2L7.9 22h8.2l5.9-5.9V7.9L16.1 2Zm7.5 5.2 1.4 1.4-3.4 3.4 3.4 3.4-1.4 1.4-3.4-3.4-3.4 3.4-1.4-1.4 3.4-3.4-3.4-3.4 1.4-1.4 3.4 3.4Z" />`,
+};
+
+/**
+ * How likely a learner is to drop out: the level as colour, icon and words, a score gauge, the
+ * factors behind the score with their weights and reasons, and recommended next steps.
+ *
+ * @summary Drop-off risk of one learner with its reasons and next steps.
+ * @tag ms8-dropoff-risk
+ *
+ * @attr {string} learner-id - The learner whose risk is shown.
+ * @attr {string} api-base - Base URL of the MS8 BFF; defaults to `MS8.configure({apiBase})`.
+ * @attr {string} token - An embed token for this element only. Read once and removed from the DOM.
+ * @attr {string} lang - Locale for text, numbers and dates (`en`, `de`, `ar`).
+ * @attr {"light" | "dark" | "auto"} theme - Colour scheme; `auto` follows `prefers-color-scheme`.
+ * @attr {number} refresh-interval - Seconds between automatic refreshes (0: never).
+ *
+ * @event {CustomEvent<{data: DropoffRisk, meta: Meta}>} ms8-data - Data arrived. Bubbles, composed.
+ * @event {CustomEvent<{status: number, title?: string, detail: string}>} ms8-error - Loading failed. Bubbles, composed.
+ *
+ * @csspart card - The outer card.
+ * @csspart heading - The widget title.
+ * @csspart level - The risk level: icon and words, coloured by level.
+ * @csspart gauge - The score gauge.
+ * @csspart factors - The list of factors.
+ * @csspart factor - One factor with its weight bar and reason.
+ * @csspart factor-bar - The weight bar of a factor.
+ * @csspart actions - The recommended next steps.
+ * @csspart skeleton - The loading placeholder.
+ * @csspart empty - The message shown before the first enrolment.
+ * @csspart error - The error message with its retry button.
+ * @csspart error-detail - The human-readable reason of an error.
+ * @csspart retry-button - The retry button.
+ * @csspart not-allowed - The message for 401, 403 and 404.
+ * @csspart freshness - "Sample data" or "Updated 3 h ago" when the data is not live.
+ *
+ * @cssproperty --ms8-font-family - Font; defaults to the host page's font.
+ * @cssproperty --ms8-surface - Card background.
+ * @cssproperty --ms8-surface-raised - Background of inner panels.
+ * @cssproperty --ms8-text - Main text colour.
+ * @cssproperty --ms8-text-muted - Secondary text colour.
+ * @cssproperty --ms8-border - Borders.
+ * @cssproperty --ms8-accent - Accent: factor bars, buttons, focus ring.
+ * @cssproperty --ms8-track - Unfilled part of the gauge and the bars.
+ * @cssproperty --ms8-good - Colour of low risk.
+ * @cssproperty --ms8-warn - Colour of medium risk.
+ * @cssproperty --ms8-bad - Colour of high risk.
+ * @cssproperty --ms8-critical - Colour of critical risk.
+ * @cssproperty --ms8-radius - Corner radius of the card.
+ * @cssproperty --ms8-gap - Spacing unit.
+ */
+export class Ms8DropoffRisk extends Ms8Element<DropoffRisk> {
+  static override styles = [baseStyles, dropoffRiskStyles];
+
+  protected resourcePath(learnerId: string): string {
+    return `/api/v1/learners/${encodeURIComponent(learnerId)}/dropoff-risk`;
+  }
+
+  protected isEmpty(data: DropoffRisk): boolean {
+    return data.factors.length === 0 && data.missingSignals.includes("enrollments");
+  }
+
+  protected heading(t: Messages): string {
+    return t.risk.title;
+  }
+
+  protected emptyMessage(t: Messages): string {
+    return t.risk.empty;
+  }
+
+  protected renderData(data: DropoffRisk, _meta: Meta, format: LocaleFormat, t: Messages): TemplateResult {
+    const r = t.risk;
+    const score = format.percent(data.riskScore);
+    const filled = Math.round(data.riskScore * 1000) / 10;
+    return html`
+      <div class="summary">
+        <svg class="gauge" part="gauge" viewBox="0 0 100 56" role="img" aria-label=${r.scoreOf(score)}>
+          <path class="gauge-track" d="M8 50 A42 42 0 0 1 92 50" pathLength="100" />
+          <path class="gauge-fill" data-level=${data.riskLevel} d="M8 50 A42 42 0 0 1 92 50" pathLength="100"
+            stroke-dasharray=${`${filled} 100`} />
+          <text class="gauge-value" x="50" y="48" text-anchor="middle" aria-hidden="true">${score}</text>
+        </svg>
+        <div class="level-box">
+          <p class="level" part="level" data-level=${data.riskLevel}>
+            <svg class="level-icon" viewBox="0 0 24 24" aria-hidden="true">${levelIcons[data.riskLevel]}</svg>
+            <span>${r.level[data.riskLevel]}</span>
+          </p>
+          <p class="muted score-label">${r.scoreOf(score)}</p>
+        </div>
+      </div>
+      <h3 class="subheading">${r.factors}</h3>
+      <ul class="factors" part="factors">
+        ${data.factors.map(
+          (factor) => html`<li class="factor" part="factor">
+            <div class="factor-head">
+              <span class="factor-name">${factor.name}</span>
+              <span class="muted">${r.share(format.percent(factor.weight))}</span>
+            </div>
+            <svg class="factor-bar" part="factor-bar" viewBox="0 0 100 6" preserveAspectRatio="none" aria-hidden="true">
+              <rect class="bar-track" x="0" y="0" width="100" height="6" rx="3" />
+              <rect class="bar-fill" x="0" y="0" width=${Math.max(1, factor.weight * 100)} height="6" rx="3" />
+            </svg>
+            <span class="factor-reason">${factor.reason}</span>
+          </li>`,
+        )}
+      </ul>
+      <h3 class="subheading">${r.actions}</h3>
+      <div class="actions" part="actions">
+        ${this.#actionList(r.forLearner, data.recommendedActions.learner)}
+        ${this.#actionList(r.forTrainer, data.recommendedActions.trainer)}
+      </div>
+      ${
+        data.missingSignals.length
+          ? html`<p class="muted missing">${r.missing(new Intl.ListFormat(format.locale).format(data.missingSignals))}</p>`
+          : null
+      }
+    `;
+  }
+
+  #actionList(label: string, actions: string[]) {
+    if (actions.length === 0) return null;
+    return html`<div class="action-group">
+      <p class="action-label">${label}</p>
+      <ul>
+        ${actions.map((action) => html`<li>${action}</li>`)}
+      </ul>
+    </div>`;
+  }
+
+  protected renderSkeleton(): TemplateResult {
+    return html`<div class="summary"><span class="bone gauge-bone"></span><span class="bone level-bone"></span></div>
+      <span class="bone sub-bone"></span>
+      <span class="bone factor-bone"></span><span class="bone factor-bone"></span><span class="bone factor-bone"></span>
+      <span class="bone sub-bone"></span>
+      <span class="bone actions-bone"></span>`;
+  }
+}

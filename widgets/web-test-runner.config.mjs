@@ -1,0 +1,59 @@
+// Widget tests in real headless Chromium. The widgets call a fake MS8 API over real HTTP on a
+// second loopback origin (test/fake-api-server.ts), so CORS, aborts and ETags are genuine.
+import { esbuildPlugin } from "@web/dev-server-esbuild";
+import { chromeLauncher } from "@web/test-runner-chrome";
+import { startFakeApiServer } from "./test/fake-api-server.ts";
+
+const fakeApi = await startFakeApiServer();
+
+// The CSP of test/pages/*.html: nothing inline, no eval; only our own scripts and the API.
+const strictCsp = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self'",
+  `connect-src ${fakeApi.url}`,
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'self'",
+].join("; ");
+
+export default {
+  files: ["src/**/*.test.ts", "test/**/*.test.ts"],
+  nodeResolve: true,
+  concurrency: 2,
+  testFramework: { config: { timeout: 10_000 } },
+  browsers: [
+    chromeLauncher({
+      launchOptions: {
+        executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
+        headless: true,
+        args: [
+          "--no-sandbox",
+          "--headless",
+          "--disable-gpu",
+          "--disable-background-networking",
+          "--no-first-run",
+          "--disable-dev-shm-usage",
+        ],
+      },
+    }),
+  ],
+  plugins: [
+    esbuildPlugin({ ts: true, target: "es2022", tsconfig: new URL("./tsconfig.json", import.meta.url).pathname }),
+    {
+      name: "ms8-test-env",
+      serve(context) {
+        if (context.path === "/__ms8-test-env.js") {
+          return { body: `export const apiBase = ${JSON.stringify(fakeApi.url)};`, type: "js" };
+        }
+      },
+    },
+  ],
+  middleware: [
+    function strictCspForTestPages(context, next) {
+      if (context.path.startsWith("/test/pages/")) context.set("Content-Security-Policy", strictCsp);
+      return next();
+    },
+  ],
+};
