@@ -1,0 +1,88 @@
+/**
+ * The evaluation behind `ms8 risk-eval` and `bench:risk`: for each day D, snapshots as of D, the
+ * outcome "withdraws after day D", and the metrics of metrics.ts, either for the committed model
+ * (how it does on these tables as they are: the way to judge it on unseen presentations) or
+ * cross-validated by module (each module scored by a model fitted without it).
+ */
+import { dropoffModel } from "../../src/analytics/dropoff-model.ts";
+import { type DropoffModel, type RiskLevel, riskLevelOf } from "../../src/analytics/risk.ts";
+import { type OuladTables, ouladCases } from "./convert.ts";
+import { type Evaluation, evaluate, rocAuc } from "./metrics.ts";
+import { crossValidate, labelledSignals, riskOf, TRAINING_DAYS } from "./train.ts";
+
+export type EvaluationMode = "committed" | "cross-validated";
+
+export interface DayEvaluation extends Evaluation {
+  day: number;
+  mode: EvaluationMode;
+  /** AUC within each module (its own base rate removed). */
+  moduleAuc: Record<string, number>;
+  /** Learners and observed withdrawal rate per risk level. */
+  levels: Record<RiskLevel, { count: number; observed: number }>;
+}
+
+export function evaluateOulad(
+  tables: OuladTables,
+  opts: { days?: number[]; mode?: EvaluationMode; model?: DropoffModel } = {},
+): DayEvaluation[] {
+  const days = opts.days ?? TRAINING_DAYS;
+  const mode = opts.mode ?? "committed";
+  const model = opts.model ?? dropoffModel;
+  const rowsByDay = new Map(days.map((d) => [d, labelledSignals(ouladCases(tables, d), d)]));
+  let scored: { module: string; day: number; risk: number; withdrew: boolean }[];
+  if (mode === "cross-validated") {
+    // One cross-validation over all requested days at once, as the committed model is fitted.
+    scored = crossValidate([...rowsByDay.values()].flat()).map(({ row, risk }) => ({ ...row, risk }));
+  } else {
+    scored = [...rowsByDay.values()].flat().map((row) => ({ ...row, risk: riskOf(model, row) }));
+  }
+  return days.map((day) => {
+    const outcomes = scored.filter((s) => s.day === day);
+    const moduleAuc: Record<string, number> = {};
+    for (const m of [...new Set(outcomes.map((o) => o.module))].sort()) {
+      moduleAuc[m] = rocAuc(outcomes.filter((o) => o.module === m));
+    }
+    const levels = { low: [], medium: [], high: [], critical: [] } as Record<RiskLevel, boolean[]>;
+    for (const o of outcomes) levels[riskLevelOf(o.risk, model.levels)].push(o.withdrew);
+    return {
+      day,
+      mode,
+      ...evaluate(outcomes),
+      moduleAuc,
+      levels: Object.fromEntries(
+        Object.entries(levels).map(([k, v]) => [
+          k,
+          { count: v.length, observed: v.filter(Boolean).length / (v.length || 1) },
+        ]),
+      ) as DayEvaluation["levels"],
+    };
+  });
+}
+
+const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
+
+/** The figures as Markdown, for docs/risk-model.md and the terminal. */
+export function evaluationMarkdown(results: DayEvaluation[]): string {
+  const lines: string[] = [];
+  lines.push("| day | mode | snapshots | withdrawals after D | ROC AUC | Brier | base-rate Brier | top 20 % capture |");
+  lines.push("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+  for (const r of results) {
+    lines.push(
+      `| ${r.day} | ${r.mode} | ${r.count} | ${r.withdrawals} (${pct(r.baseRate)}) | ${r.auc.toFixed(3)} | ${r.brier.toFixed(4)} | ${r.baseRateBrier.toFixed(4)} | ${pct(r.top20Capture)} |`,
+    );
+  }
+  for (const r of results) {
+    lines.push(
+      "",
+      `**Day ${r.day}, ${r.mode}.** AUC by module: ${Object.entries(r.moduleAuc)
+        .map(([m, a]) => `${m} ${a.toFixed(3)}`)
+        .join(", ")}.`,
+    );
+    lines.push("", "| decile | learners | mean predicted | observed |", "| ---: | ---: | ---: | ---: |");
+    for (const b of r.calibration)
+      lines.push(`| ${b.decile} | ${b.count} | ${pct(b.meanPredicted)} | ${pct(b.observed)} |`);
+    lines.push("", "| level | learners | observed withdrawal |", "| --- | ---: | ---: |");
+    for (const [level, v] of Object.entries(r.levels)) lines.push(`| ${level} | ${v.count} | ${pct(v.observed)} |`);
+  }
+  return lines.join("\n");
+}

@@ -1,0 +1,86 @@
+/**
+ * The drop-off model's inputs, read from a learner snapshot. Each is something the product itself
+ * knows about a learner (the simulator's learners and OULAD registrations alike): no clickstream,
+ * and no demographic field exists in the snapshot to be tempted by.
+ *
+ * A signal the snapshot cannot give (nothing due yet, no score yet, no study load recorded) is
+ * reported as missing (`value: null`); the model then uses the typical learner's value, so a
+ * missing signal neither raises nor lowers the risk, and the answer says it was missing.
+ */
+import { daysBetween, localDateOf } from "./calendar.ts";
+import type { LearnerSnapshot } from "./snapshot.ts";
+
+export const RISK_FEATURES = ["missedWork", "lateWork", "scoreShortfall", "studyLoad"] as const;
+export type RiskFeatureName = (typeof RISK_FEATURES)[number];
+
+export interface RiskSignals {
+  /** Feature values on the model's scale; null when the signal is missing. */
+  values: Record<RiskFeatureName, number | null>;
+  /** Raw facts behind them, for plain-language reasons. */
+  facts: {
+    today: string;
+    courseDay: number | null;
+    assessmentsDue: number;
+    assessmentsMissed: number;
+    missedWeight: number;
+    dueWeight: number;
+    meanScore: number | null;
+    scoredCount: number;
+    assessmentsLate: number;
+    assessmentsSubmittedWhenDue: number;
+    studiedCredits: number | null;
+  };
+}
+
+/** Credits a full-time-equivalent OU module load is measured against (60 = one module at a time). */
+const REFERENCE_CREDITS = 60;
+/** A score below this is a shortfall; 70 is a comfortable pass on a 0-100 scale. */
+const COMFORTABLE_SCORE = 70;
+
+export function riskSignals(snapshot: LearnerSnapshot): RiskSignals {
+  const tz = snapshot.timeZone;
+  const asOf = Date.parse(snapshot.asOf);
+  const today = localDateOf(snapshot.asOf, tz);
+
+  const starts = snapshot.enrollments.map((e) => e.startDate).sort();
+  const firstStart = starts[0] ?? null;
+  const courseDay = firstStart === null ? null : daysBetween(firstStart, today);
+
+  // Graded work whose deadline has passed (exams excluded: they close a course, they do not pace it).
+  const due = snapshot.assessments.filter((a) => a.kind !== "exam" && a.dueAt !== null && Date.parse(a.dueAt) <= asOf);
+  const missed = due.filter((a) => a.submittedAt === null && !a.banked);
+  const dueWeight = due.reduce((s, a) => s + a.weight, 0);
+  const missedWeight = missed.reduce((s, a) => s + a.weight, 0);
+  // Weighted by grade weight; when the due work carries no weight (formative quizzes), by count.
+  const missedWork = due.length === 0 ? null : dueWeight > 0 ? missedWeight / dueWeight : missed.length / due.length;
+
+  const scored = snapshot.assessments.filter((a) => a.submittedAt !== null && !a.banked && a.score !== null);
+  const meanScore = scored.length === 0 ? null : scored.reduce((s, a) => s + a.score!, 0) / scored.length;
+  const scoreShortfall = meanScore === null ? null : (COMFORTABLE_SCORE - meanScore) / 10;
+
+  // Handed in, but after the due date (compared as local calendar days: the same evening is on time).
+  const dueSubmitted = due.filter((a) => a.submittedAt !== null && !a.banked);
+  const late = dueSubmitted.filter((a) => localDateOf(a.submittedAt!, tz) > localDateOf(a.dueAt!, tz));
+  const lateWork = dueSubmitted.length === 0 ? null : late.length / dueSubmitted.length;
+
+  const credits = snapshot.enrollments.map((e) => e.studiedCredits).filter((c): c is number => c !== undefined);
+  const studiedCredits = credits.length ? Math.max(...credits) : null;
+  const studyLoad = studiedCredits === null ? null : Math.log(Math.max(studiedCredits, 10) / REFERENCE_CREDITS);
+
+  return {
+    values: { missedWork, lateWork, scoreShortfall, studyLoad },
+    facts: {
+      today,
+      courseDay,
+      assessmentsDue: due.length,
+      assessmentsMissed: missed.length,
+      missedWeight,
+      dueWeight,
+      meanScore,
+      scoredCount: scored.length,
+      assessmentsLate: late.length,
+      assessmentsSubmittedWhenDue: dueSubmitted.length,
+      studiedCredits,
+    },
+  };
+}
