@@ -453,7 +453,7 @@ function simulateLearner(rand: Random, learner: User, enrolledIn: Course[], now:
   const pattern = learner.pattern!;
   const today = localDate(now, zone);
   const ability = between(rand, 0.8, 1.2);
-  const quietDays = intBetween(rand, 21, 28);
+  const quietDays = intBetween(rand, 22, 30);
   const activeDays = new Map<string, Date>();
 
   for (const course of enrolledIn) {
@@ -484,7 +484,7 @@ function simulateLearner(rand: Random, learner: User, enrolledIn: Course[], now:
       if (rand() >= pActive) continue;
       let minute = intBetween(rand, 7 * 60, 20 * 60);
       const sessionStart = zonedInstant(date, minute, zone);
-      if (sessionStart >= now) continue;
+      if (sessionStart >= now || sessionStart < enrolledAt) continue;
       const units = Math.floor((perDay * mult) / pActive + rand());
       const lab = rand() < 0.3;
       if (units === 0 && !lab) continue;

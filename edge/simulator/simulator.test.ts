@@ -1,0 +1,218 @@
+import { sign } from "hono/jwt";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_SERVICE_SECRET, type Simulator, startSimulator } from "./server.ts";
+import { generateWorld, historyEvents, LEARNERS_TOTAL, PATTERNS } from "./world.ts";
+
+const NOW = new Date("2026-11-20T12:00:00Z");
+let sim: Simulator;
+let auth: Record<string, string>;
+
+beforeAll(async () => {
+  sim = await startSimulator({ now: NOW, seed: 8 });
+  const exp = Math.floor(Date.now() / 1000) + 300;
+  auth = { authorization: `Bearer ${await sign({ service: "test", exp }, DEFAULT_SERVICE_SECRET, "HS256")}` };
+});
+afterAll(() => sim.stop());
+
+const get = (service: keyof Simulator["urls"], path: string) => fetch(sim.urls[service] + path, { headers: auth });
+
+describe("the generated world", () => {
+  it("is the same for the same seed and now, and different for another seed", () => {
+    const again = generateWorld({ seed: 8, now: NOW });
+    const other = generateWorld({ seed: 9, now: NOW });
+    expect(historyEvents(again).slice(0, 50)).toEqual(historyEvents(sim.world).slice(0, 50));
+    expect(historyEvents(other).slice(0, 50)).not.toEqual(historyEvents(sim.world).slice(0, 50));
+  });
+
+  it("has 3 organizations, 500 learners with every pattern, 20 courses, trainers on every course", () => {
+    const learners = [...sim.world.users.values()].filter((u) => u.roles.includes("learner"));
+    expect(sim.world.orgs).toHaveLength(3);
+    expect(learners).toHaveLength(LEARNERS_TOTAL);
+    expect(sim.world.courses.size).toBe(20);
+    for (const pattern of PATTERNS) expect(learners.filter((l) => l.pattern === pattern).length).toBeGreaterThan(20);
+    for (const courseId of sim.world.courses.keys()) {
+      expect(sim.world.assignments.some((a) => a.courseId === courseId)).toBe(true);
+    }
+    expect(new Set(learners.map((l) => l.timeZone)).size).toBeGreaterThanOrEqual(9);
+  });
+
+  it("keeps twelve weeks of history, nothing after now, and gives the patterns their shapes", () => {
+    const weekly = (pattern: string, weeksAgo: number) => {
+      const ids = [...sim.world.users.values()].filter((u) => u.pattern === pattern).map((u) => u.id);
+      const to = NOW.getTime() - weeksAgo * 7 * 86_400_000;
+      const from = to - 3 * 7 * 86_400_000;
+      return (
+        ids.reduce(
+          (n, id) =>
+            n +
+            sim.world.learners.get(id)!.completions.filter((c) => c.at.getTime() >= from && c.at.getTime() < to).length,
+          0,
+        ) / ids.length
+      );
+    };
+    const all = [...sim.world.learners.values()];
+    const times = all.flatMap((r) => [
+      ...r.completions.map((c) => c.at.getTime()),
+      ...r.logins.map((l) => l.getTime()),
+    ]);
+    expect(Math.max(...times)).toBeLessThan(NOW.getTime());
+    expect(Math.min(...times)).toBeGreaterThanOrEqual(NOW.getTime() - 12 * 7 * 86_400_000);
+    // Gone quiet: nothing in the last three weeks. New joiner: nothing at all.
+    expect(weekly("gone_quiet", 0)).toBe(0);
+    expect(weekly("new_joiner", 0)).toBe(0);
+    // Slipping learners did more early than late; accelerating ones the reverse.
+    expect(weekly("slipping", 8)).toBeGreaterThan(weekly("slipping", 0) * 1.5);
+    expect(weekly("accelerating", 0)).toBeGreaterThan(weekly("accelerating", 8) * 1.5);
+    expect(weekly("steady", 0)).toBeGreaterThan(0);
+  });
+});
+
+describe("the services over HTTP", () => {
+  it("refuses calls without a valid service token", async () => {
+    expect((await fetch(`${sim.urls.directory}/api/v1/users/lrn-aurora-001`)).status).toBe(401);
+    const forged = await sign({ service: "x", exp: Math.floor(Date.now() / 1000) + 60 }, "wrong-secret", "HS256");
+    const res = await fetch(`${sim.urls.directory}/api/v1/users/lrn-aurora-001`, {
+      headers: { authorization: `Bearer ${forged}` },
+    });
+    expect(res.status).toBe(401);
+    expect(res.headers.get("content-type")).toContain("application/problem+json");
+  });
+
+  it("answers a learner's directory entry, enrollments, progress and attempts consistently", async () => {
+    const user = await (await get("directory", "/api/v1/users/lrn-aurora-001")).json();
+    expect(user).toMatchObject({ id: "lrn-aurora-001", orgId: "org-aurora", roles: ["learner"] });
+    const enrollments = await (await get("course", "/api/v1/enrollments?userId=lrn-aurora-001")).json();
+    const progress = await (await get("content", "/api/v1/users/lrn-aurora-001/progress")).json();
+    const attempts = await (await get("assessment", "/api/v1/users/lrn-aurora-001/attempts")).json();
+    expect(enrollments.items.map((e: { courseId: string }) => e.courseId)).toEqual(
+      progress.courses.map((c: { courseId: string }) => c.courseId),
+    );
+    const record = sim.world.learners.get("lrn-aurora-001")!;
+    expect(progress.courses[0].completedUnits).toHaveLength(record.completions.length);
+    const weights = attempts.items.reduce((s: number, a: { weight: number }) => s + a.weight, 0);
+    expect(weights).toBe(100);
+    expect((await get("directory", "/api/v1/users/nobody")).status).toBe(404);
+  });
+
+  it("signs personas in through the Auth service and refuses a wrong password", async () => {
+    const verify = (email: string, password: string) =>
+      fetch(`${sim.urls.auth}/api/v1/auth/verify`, {
+        method: "POST",
+        headers: { ...auth, "content-type": "application/json" },
+        body: JSON.stringify({ email, password }),
+      });
+    for (const persona of sim.world.personas) {
+      const res = await verify(persona.email, persona.password);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ userId: persona.userId, orgId: persona.orgId, roles: [persona.role] });
+    }
+    expect((await verify("learner@aurora.example", "guess")).status).toBe(401);
+    expect(sim.world.personas.map((p) => p.role).sort()).toEqual([
+      "learner",
+      "learner",
+      "learner",
+      "org_admin",
+      "org_admin",
+      "org_admin",
+      "trainer",
+      "trainer",
+      "trainer",
+    ]);
+  });
+
+  it("lets the trainer persona see the learner persona's course", () => {
+    for (const org of sim.world.orgs) {
+      const learner = sim.world.personas.find((p) => p.orgId === org.id && p.role === "learner")!;
+      const trainer = sim.world.personas.find((p) => p.orgId === org.id && p.role === "trainer")!;
+      const courses = sim.world.learners.get(learner.userId)!.enrollments.map((e) => e.courseId);
+      expect(sim.world.assignments.some((a) => a.trainerId === trainer.userId && courses.includes(a.courseId))).toBe(
+        true,
+      );
+    }
+  });
+});
+
+describe("fault injection through the admin endpoint", () => {
+  const setFault = (service: string, fault: unknown) =>
+    fetch(`${sim.baseUrl}/__admin/faults/${service}`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(fault),
+    });
+
+  it("errors, malforms, delays, hangs and goes down per service, and recovers", async () => {
+    expect((await setFault("content", { errorRate: 1, errorStatus: 503 })).status).toBe(200);
+    expect((await get("content", "/api/v1/users/lrn-aurora-001/progress")).status).toBe(503);
+    expect((await get("assessment", "/api/v1/users/lrn-aurora-001/attempts")).status).toBe(200);
+
+    await setFault("content", { malformedRate: 1, malformedKind: "json" });
+    const broken = await get("content", "/api/v1/users/lrn-aurora-001/progress");
+    expect(broken.status).toBe(200);
+    await expect(broken.json()).rejects.toThrow();
+
+    await setFault("content", { malformedRate: 1, malformedKind: "schema" });
+    const wrong = await (await get("content", "/api/v1/users/lrn-aurora-001/progress")).json();
+    expect(typeof wrong.userId).toBe("number");
+    expect(wrong.courses).toBe("not-a-list");
+
+    await setFault("content", { latencyMs: 300 });
+    const started = performance.now();
+    expect((await get("content", "/api/v1/users/lrn-aurora-001/progress")).status).toBe(200);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+
+    await setFault("content", { hang: true });
+    await expect(
+      fetch(`${sim.urls.content}/api/v1/users/lrn-aurora-001/progress`, {
+        headers: auth,
+        signal: AbortSignal.timeout(300),
+      }),
+    ).rejects.toThrow();
+
+    await setFault("content", { down: true });
+    await expect(get("content", "/api/v1/users/lrn-aurora-001/progress")).rejects.toThrow(TypeError);
+
+    expect((await fetch(`${sim.baseUrl}/__admin/faults`, { method: "DELETE" })).status).toBe(204);
+    expect((await get("content", "/api/v1/users/lrn-aurora-001/progress")).status).toBe(200);
+  });
+
+  it("rejects an unknown service or a malformed fault", async () => {
+    expect((await setFault("billing", {})).status).toBe(404);
+    expect((await setFault("content", { errorRate: 2 })).status).toBe(400);
+    expect((await setFault("content", { explode: true })).status).toBe(400);
+  });
+
+  it("counts calls per endpoint and the distinct service tokens", async () => {
+    await fetch(`${sim.baseUrl}/__admin/stats`, { method: "DELETE" });
+    await get("skills", "/api/v1/users/lrn-aurora-002/skills");
+    await get("skills", "/api/v1/users/lrn-aurora-002/skills");
+    const stats = await (await fetch(`${sim.baseUrl}/__admin/stats`)).json();
+    expect(stats.calls.skills["GET /api/v1/users/lrn-aurora-002/skills"]).toBe(2);
+    expect(stats.distinctTokens).toBe(1);
+  });
+});
+
+describe("history replay for the ledger", () => {
+  it("pages the events of one organization in batches of at most 500 with stable ids", async () => {
+    const first = await (await fetch(`${sim.baseUrl}/__admin/history/events?orgId=org-cascade`)).json();
+    expect(first.events).toHaveLength(500);
+    expect(first.total).toBeGreaterThan(500);
+    expect(new Set(first.events.map((e: { orgId: string }) => e.orgId))).toEqual(new Set(["org-cascade"]));
+    const second = await (
+      await fetch(`${sim.baseUrl}/__admin/history/events?orgId=org-cascade&cursor=${first.nextCursor}`)
+    ).json();
+    const ids = [...first.events, ...second.events].map((e: { eventId: string }) => e.eventId);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    const types = new Set(historyEvents(sim.world).map((e) => e.type));
+    expect(types).toEqual(
+      new Set([
+        "login",
+        "lesson_completed",
+        "assessment_passed",
+        "assessment_failed",
+        "course_completed",
+        "devlab_session",
+      ]),
+    );
+  });
+});
