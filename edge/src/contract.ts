@@ -114,7 +114,7 @@ export const Recommendation = z.object({
   reasoning: z.string(),
   expectedOutcomes: z.array(z.string()),
   /** From the catalogue, never from the model. */
-  estimatedHours: z.number().positive(),
+  estimatedHours: z.number().nonnegative(),
   /** 1 is the most urgent. */
   priority: z.number().int().min(1).max(5),
   /** Which advisor wrote this item: Gemini's unknown course ids are refilled by the fallback. */

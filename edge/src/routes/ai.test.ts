@@ -1,0 +1,245 @@
+/**
+ * The AI routes through the real app (tokens, access rules, problem+json) with the advisor talking
+ * to the fake Gemini server through the real SDK: whatever Gemini does, the answer is a 200 that
+ * says where it came from; bad input and wrong callers get 4xx problems; nothing is ever a 500.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { type FakeGemini, startFakeGemini } from "../../fakes/gemini/server.ts";
+import { createAiAdvisor } from "../ai/advisor.ts";
+import { memoryAiCache } from "../ai/cache.ts";
+import { catalogue, learnerInput, validRecommendationsFor } from "../ai/fixtures.ts";
+import type { AiServices } from "../ai/ports.ts";
+import { memoryAiStore } from "../ai/store.ts";
+import { createApp } from "../app.ts";
+import { AiMeta, AiUsageReport, Problem, Recommendations, type Role } from "../contract.ts";
+import { type AppDeps, type LearnerProfile, UpstreamUnavailableError } from "../deps.ts";
+import { createTokenSigner } from "../http/tokens.ts";
+import { aiRoutes } from "./ai.ts";
+
+const clock = { now: () => new Date("2026-11-25T09:00:00Z") };
+const secrets = {
+  jwtSecret: "local-dev-only-jwt-secret-for-ai-tests",
+  serviceSecret: "local-dev-only-service-secret-ai",
+};
+const signer = createTokenSigner({ ...secrets, clock });
+
+const profiles: Record<string, LearnerProfile> = {
+  "lrn-0042": {
+    learnerId: "lrn-0042",
+    orgId: "org-acme",
+    displayName: "Ada",
+    timeZone: "UTC",
+    courseIds: ["c-sql-basics"],
+    trainerIds: [],
+  },
+  "lrn-0043": {
+    learnerId: "lrn-0043",
+    orgId: "org-acme",
+    displayName: "Bo",
+    timeZone: "UTC",
+    courseIds: [],
+    trainerIds: [],
+  },
+  "lrn-9000": {
+    learnerId: "lrn-9000",
+    orgId: "org-other",
+    displayName: "Cy",
+    timeZone: "UTC",
+    courseIds: [],
+    trainerIds: [],
+  },
+};
+
+const notUsedHere = () => Promise.reject(new Error("not used by the AI routes"));
+
+function appWith(ai: AiServices | undefined) {
+  const deps = {
+    clock,
+    runtime: "node",
+    http: { ...secrets, corsOrigins: [], production: false },
+    logger: { log() {} },
+    insights: {
+      profile: async (learnerId: string) => profiles[learnerId] ?? null,
+      velocity: notUsedHere,
+      dropoffRisk: notUsedHere,
+      forecast: notUsedHere,
+      gamification: notUsedHere,
+      invalidate: async () => {},
+      upstreamHealth: () => ({}),
+    },
+    store: { listLearners: notUsedHere, listAtRisk: notUsedHere, orgSummary: notUsedHere },
+    identity: { verifyPassword: async () => null },
+    rateLimits: {},
+    health: {
+      database: async () => ({ state: "healthy" as const }),
+      cache: async () => ({ state: "healthy" as const }),
+    },
+    clientIp: () => "127.0.0.1",
+    ...(ai ? { ai } : {}),
+  } satisfies AppDeps;
+  return createApp(deps).route("/api/v1", aiRoutes);
+}
+
+async function tokenFor(sub: string, roles: Role[], org = "org-acme") {
+  return (await signer.signUser({ sub, org, roles, ttlSeconds: 600 })).token;
+}
+
+let fake: FakeGemini;
+beforeAll(async () => {
+  fake = await startFakeGemini();
+});
+afterAll(() => fake.close());
+beforeEach(() => fake.reset());
+
+function aiServices(options: { apiKey?: string; timeoutMs?: number } = {}) {
+  const store = memoryAiStore();
+  const advisor = createAiAdvisor({
+    apiKey: "apiKey" in options ? options.apiKey : "local-test-key",
+    baseUrl: fake.baseUrl,
+    cache: memoryAiCache(),
+    store,
+    clock,
+    timeoutMs: options.timeoutMs ?? 300,
+  });
+  const { skills, goals, enrolledCourseIds } = learnerInput();
+  const services: AiServices = {
+    advisor,
+    recommendationContext: async () => ({ skills, goals, enrolledCourseIds, completedCourseIds: [], catalogue }),
+  };
+  return { services, store };
+}
+
+async function get(app: ReturnType<typeof appWith>, path: string, token: string) {
+  const res = await app.request(path, { headers: { Authorization: `Bearer ${token}` } });
+  const body = (await res.json()) as Record<string, unknown>;
+  return { status: res.status, type: res.headers.get("content-type"), body };
+}
+
+describe("GET /api/v1/learners/{learnerId}/recommendations", () => {
+  it("answers the learner with five catalogue courses from Gemini", async () => {
+    fake.script(validRecommendationsFor);
+    const app = appWith(aiServices().services);
+    const res = await get(app, "/api/v1/learners/lrn-0042/recommendations", await tokenFor("lrn-0042", ["learner"]));
+    expect(res.status).toBe(200);
+    const data = Recommendations.parse(res.body.data);
+    const meta = AiMeta.parse(res.body.meta);
+    expect(data.items).toHaveLength(5);
+    expect(meta).toMatchObject({ aiSource: "gemini", dataSource: "realtime" });
+    expect(meta.fallbackReason).toBeUndefined();
+  });
+
+  it.each([
+    ["500", { kind: "status" as const, status: 500 }, "gemini_error"],
+    ["429", { kind: "status" as const, status: 429 }, "gemini_rate_limited"],
+    ["a hang", { kind: "hang" as const }, "timeout"],
+    ["invalid JSON", { kind: "text" as const, text: "{oops" }, "invalid_answer"],
+  ])("Gemini answering %s is a 200 from the fallback, never a 500", async (_, reply, reason) => {
+    fake.script(reply, reply);
+    const app = appWith(aiServices({ timeoutMs: 150 }).services);
+    const res = await get(
+      app,
+      "/api/v1/learners/lrn-0042/recommendations?count=3",
+      await tokenFor("lrn-0042", ["learner"]),
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.meta).toMatchObject({ aiSource: "fallback", fallbackReason: reason });
+    expect(Recommendations.parse(res.body.data).items).toHaveLength(3);
+  });
+
+  it("without a key answers from the fallback and never calls Gemini", async () => {
+    const app = appWith(aiServices({ apiKey: undefined }).services);
+    const res = await get(app, "/api/v1/learners/lrn-0042/recommendations", await tokenFor("u-admin", ["org_admin"]));
+    expect(res.status).toBe(200);
+    expect(res.body.meta).toMatchObject({ aiSource: "fallback", fallbackReason: "no_api_key" });
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it.each([
+    ["another learner of the same org", "lrn-0043", 403],
+    ["a learner of another org", "lrn-9000", 404],
+    ["a learner that does not exist", "lrn-nobody", 404],
+  ])("refuses %s before any AI work", async (_, learnerId, status) => {
+    const app = appWith(aiServices().services);
+    const res = await get(
+      app,
+      `/api/v1/learners/${learnerId}/recommendations`,
+      await tokenFor("lrn-0042", ["learner"]),
+    );
+    expect(res.status).toBe(status);
+    expect(res.type).toContain("application/problem+json");
+    Problem.parse(res.body);
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it.each(["0", "11", "abc", "2.5"])("count=%s is a 400 problem naming the field", async (count) => {
+    const app = appWith(aiServices().services);
+    const res = await get(
+      app,
+      `/api/v1/learners/lrn-0042/recommendations?count=${count}`,
+      await tokenFor("lrn-0042", ["learner"]),
+    );
+    expect(res.status).toBe(400);
+    expect(Problem.parse(res.body).errors?.[0]?.path).toBe("query.count");
+  });
+
+  it("an unavailable catalogue is a 503 problem, not a 500", async () => {
+    const { services } = aiServices();
+    const app = appWith({
+      ...services,
+      recommendationContext: () => Promise.reject(new UpstreamUnavailableError("the course catalogue is unavailable")),
+    });
+    const res = await get(app, "/api/v1/learners/lrn-0042/recommendations", await tokenFor("lrn-0042", ["learner"]));
+    expect(res.status).toBe(503);
+    expect(res.type).toContain("application/problem+json");
+  });
+
+  it("an instance without AI services answers 503, not 500", async () => {
+    const app = appWith(undefined);
+    const res = await get(app, "/api/v1/learners/lrn-0042/recommendations", await tokenFor("lrn-0042", ["learner"]));
+    expect(res.status).toBe(503);
+  });
+});
+
+describe("GET /api/v1/orgs/{orgId}/ai-usage", () => {
+  it("shows an org admin the organization's tokens and estimated cost", async () => {
+    fake.script(validRecommendationsFor);
+    const app = appWith(aiServices().services);
+    await get(app, "/api/v1/learners/lrn-0042/recommendations", await tokenFor("lrn-0042", ["learner"]));
+    const res = await get(app, "/api/v1/orgs/org-acme/ai-usage", await tokenFor("u-admin", ["org_admin"]));
+    expect(res.status).toBe(200);
+    const report = AiUsageReport.parse(res.body.data);
+    expect(report.days).toHaveLength(1);
+    expect(report.days[0]).toMatchObject({ day: "2026-11-25", calls: 1, failedCalls: 0 });
+    expect(report.totals.tokensIn).toBeGreaterThan(0);
+    expect(report.totals.estimatedCostUsd).toBeGreaterThan(0);
+    expect(report.tokensUsedToday).toBe(report.totals.tokensIn + report.totals.tokensOut);
+  });
+
+  it.each([
+    ["a trainer", ["trainer"] as Role[], "org-acme", 403],
+    ["a learner", ["learner"] as Role[], "org-acme", 403],
+    ["an admin of another org", ["org_admin"] as Role[], "org-other", 404],
+  ])("refuses %s", async (_, roles, org, status) => {
+    const app = appWith(aiServices().services);
+    const res = await get(app, "/api/v1/orgs/org-acme/ai-usage", await tokenFor("u-1", roles, org));
+    expect(res.status).toBe(status);
+    Problem.parse(res.body);
+  });
+
+  it.each([
+    ["from=2026-13-01", "query.from"],
+    ["from=2026-11-20&to=2026-11-01", "query.from"],
+    ["from=2024-01-01&to=2026-01-01", "query.to"],
+  ])("%s is a 400 problem", async (query, path) => {
+    const app = appWith(aiServices().services);
+    const res = await get(app, `/api/v1/orgs/org-acme/ai-usage?${query}`, await tokenFor("u-admin", ["org_admin"]));
+    expect(res.status).toBe(400);
+    expect(Problem.parse(res.body).errors?.map((e) => e.path)).toContain(path);
+  });
+
+  it("without a token is a 401", async () => {
+    const app = appWith(aiServices().services);
+    const res = await app.request("/api/v1/orgs/org-acme/ai-usage");
+    expect(res.status).toBe(401);
+  });
+});

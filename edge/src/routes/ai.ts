@@ -1,0 +1,186 @@
+/**
+ * AI-backed answers: a learner's course recommendations, and an organization's Gemini usage for its
+ * admins. Mounted under /api/v1 behind requireUser and the per-user limit (app.ts). Access is
+ * decided first (404 other org, 403 not allowed); the advisor never throws, so Gemini trouble of
+ * any kind is a 200 with `meta.aiSource: "fallback"`, never a 500.
+ */
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { AiServices, CatalogueCourse, RecommendationContext } from "../ai/ports.ts";
+import { AiMeta, AiUsageReport, LearnerId, OrgId, Problem, Recommendations } from "../contract.ts";
+import { UpstreamUnavailableError } from "../deps.ts";
+import { authorizeLearner, authorizeOrg } from "../http/access.ts";
+import { createRouter } from "../http/context.ts";
+import { ProblemError } from "../http/problem.ts";
+import type { Upstreams } from "../upstream/index.ts";
+
+const problem = (description: string) => ({
+  description,
+  content: { "application/problem+json": { schema: Problem } },
+});
+const errors = {
+  400: problem("Malformed id or query value"),
+  401: problem("Missing, malformed, expired or wrongly signed token"),
+  403: problem("Same organization, but this token may not read it"),
+  404: problem("No such learner or organization for the caller"),
+  429: problem("Rate limit exceeded"),
+  503: problem("The course catalogue is unavailable, or AI is not configured on this instance"),
+};
+
+const recommendationsRoute = createRoute({
+  method: "get",
+  path: "/learners/{learnerId}/recommendations",
+  tags: ["learners"],
+  summary: "Courses from the catalogue that close the learner's skill gaps (Gemini, or the local fallback)",
+  security: [{ bearerAuth: [] }],
+  request: {
+    params: z.object({
+      learnerId: LearnerId.openapi({ param: { name: "learnerId", in: "path" }, example: "lrn-acme-0001" }),
+    }),
+    query: z.object({
+      count: z.coerce
+        .number()
+        .int()
+        .min(1)
+        .max(10)
+        .default(5)
+        .openapi({ param: { name: "count", in: "query" }, example: 5 }),
+    }),
+  },
+  responses: {
+    200: {
+      description: "Exactly `count` recommendations (fewer only when the catalogue has no more untaken courses)",
+      content: { "application/json": { schema: z.object({ data: Recommendations, meta: AiMeta }) } },
+    },
+    304: { description: "Unchanged since the ETag in If-None-Match" },
+    ...errors,
+  },
+});
+
+const Day = z.iso.date();
+const aiUsageRoute = createRoute({
+  method: "get",
+  path: "/orgs/{orgId}/ai-usage",
+  tags: ["organizations"],
+  summary: "Gemini tokens and estimated cost per day, for org admins",
+  security: [{ bearerAuth: [] }],
+  request: {
+    params: z.object({ orgId: OrgId.openapi({ param: { name: "orgId", in: "path" }, example: "acme" }) }),
+    query: z
+      .object({
+        from: Day.optional().openapi({ param: { name: "from", in: "query" }, example: "2026-11-01" }),
+        to: Day.optional().openapi({ param: { name: "to", in: "query" }, example: "2026-11-30" }),
+      })
+      .refine((q) => !q.from || !q.to || q.from <= q.to, { message: "from must not be after to", path: ["from"] })
+      .refine((q) => !q.from || !q.to || daysBetween(q.from, q.to) <= 366, {
+        message: "at most 366 days at a time",
+        path: ["to"],
+      }),
+  },
+  responses: {
+    200: {
+      description: "Daily usage in the range (default: the last 30 days)",
+      content: { "application/json": { schema: z.object({ data: AiUsageReport }) } },
+    },
+    304: { description: "Unchanged since the ETag in If-None-Match" },
+    ...errors,
+  },
+});
+
+export const aiRoutes = createRouter()
+  .openapi(recommendationsRoute, async (c) => {
+    const { learnerId } = c.req.valid("param");
+    const { count } = c.req.valid("query");
+    const profile = await authorizeLearner(c, learnerId, "recommendations");
+    const ai = aiServicesOf(c);
+    const options = { requestId: c.var.requestId, signal: c.req.raw.signal };
+    const context = await ai.recommendationContext(learnerId, profile.orgId, options);
+    const answer = await ai.advisor.recommend({ learnerId, orgId: profile.orgId, count, ...context }, options);
+    return c.json(
+      {
+        data: answer.data,
+        meta: {
+          dataSource: answer.cached ? ("cached" as const) : ("realtime" as const),
+          calculatedAt: answer.calculatedAt.toISOString(),
+          expiresAt: answer.expiresAt.toISOString(),
+          aiSource: answer.aiSource,
+          ...(answer.fallbackReason ? { fallbackReason: answer.fallbackReason } : {}),
+        },
+      },
+      200,
+    );
+  })
+  .openapi(aiUsageRoute, async (c) => {
+    const { orgId } = c.req.valid("param");
+    const range = c.req.valid("query");
+    authorizeOrg(c, orgId);
+    // Usage and cost are an admin matter: trainers see the organization's learners, not its bill.
+    if (!c.var.principal.roles.includes("org_admin")) {
+      throw new ProblemError("forbidden", { detail: "only org admins may read AI usage" });
+    }
+    const report = await aiServicesOf(c).advisor.usage(orgId, {
+      ...(range.from ? { from: range.from } : {}),
+      ...(range.to ? { to: range.to } : {}),
+    });
+    return c.json({ data: report }, 200);
+  });
+
+function aiServicesOf(c: Context): AiServices {
+  const ai = c.var.deps.ai;
+  if (!ai)
+    throw new ProblemError("upstream_unavailable", { detail: "AI services are not configured on this instance" });
+  return ai;
+}
+
+function daysBetween(from: string, to: string): number {
+  return (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000;
+}
+
+/**
+ * Gathers recommendation inputs from the upstream services: skills (Skills Engine), the learning
+ * path's reasons as goals (Learner AI), enrolments and the organization's catalogue (Course
+ * Builder). Without a catalogue there is nothing to recommend (503); without skills or goals the
+ * advisor still ranks the catalogue.
+ */
+export function recommendationContextFromUpstreams(
+  upstreams: Pick<Upstreams, "course" | "skills" | "learnerAi">,
+): AiServices["recommendationContext"] {
+  return async (learnerId, orgId, options = {}) => {
+    const call = {
+      ...(options.requestId ? { requestId: options.requestId } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    };
+    const [courses, enrollments, skills, path] = await Promise.allSettled([
+      upstreams.course.courses(orgId, call),
+      upstreams.course.enrollments(learnerId, call),
+      upstreams.skills.skills(learnerId, call),
+      upstreams.learnerAi.learningPath(learnerId, call),
+    ]);
+    if (courses.status === "rejected" || !courses.value) {
+      throw new UpstreamUnavailableError("the course catalogue is unavailable");
+    }
+    const catalogue: CatalogueCourse[] = courses.value.items.map((course) => ({
+      courseId: course.id,
+      title: course.title,
+      skills: course.skills.map((s) => s.id),
+      estimatedHours: course.estimatedHours,
+    }));
+    const enrolled = enrollments.status === "fulfilled" && enrollments.value ? enrollments.value.items : [];
+    const context: RecommendationContext = {
+      catalogue,
+      enrolledCourseIds: enrolled.filter((e) => e.status !== "completed").map((e) => e.courseId),
+      completedCourseIds: enrolled.filter((e) => e.status === "completed").map((e) => e.courseId),
+      skills:
+        skills.status === "fulfilled" && skills.value
+          ? skills.value.items.map((s) => ({
+              skillId: s.skillId,
+              name: s.name,
+              level: s.level,
+              targetLevel: s.targetLevel,
+            }))
+          : [],
+      goals: path.status === "fulfilled" && path.value ? path.value.items.map((item) => item.reason) : [],
+    };
+    return context;
+  };
+}
