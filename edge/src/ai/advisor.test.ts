@@ -96,7 +96,7 @@ describe("recommendations from Gemini", () => {
     const answer = await advisor.recommend(learnerInput());
     expect(answer.aiSource).toBe("gemini");
     expect(fake.requests).toHaveLength(2);
-    expect(store.usageRecords.map((u) => u.outcome)).toEqual(["invalid_answer", "ok"]);
+    expect(store.usageRecords.map((u) => u.outcome)).toEqual(["invalid_output", "ok"]);
   });
 
   it("invalid JSON twice falls back with reason invalid_answer after exactly two calls", async () => {

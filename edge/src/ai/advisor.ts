@@ -13,8 +13,10 @@ import type {
   AiAnswer,
   AiCache,
   AiCallOptions,
+  AiResultRef,
   AiStore,
   AiText,
+  AiUsageRecord,
   AiUseCase,
   StoredAiResult,
 } from "./ports.ts";
@@ -126,7 +128,7 @@ export function createAiAdvisor(options: AiAdvisorOptions): AiAdvisor {
     try {
       const inputHash = await sha256Hex(JSON.stringify([PROMPT_VERSION, model, run.orgId, run.hashInput]));
       const key = `${run.useCase}:${run.learnerId}:${inputHash}`;
-      const hit = await readCache(key, now);
+      const hit = await readCache(key, { learnerId: run.learnerId, useCase: run.useCase, inputHash }, now);
       if (hit) {
         return {
           data: hit.data as T,
@@ -148,7 +150,7 @@ export function createAiAdvisor(options: AiAdvisorOptions): AiAdvisor {
         const result = await gemini.generate({ ...run.request, ...(call?.signal ? { signal: call.signal } : {}) });
         // A paused breaker made no call: nothing to record.
         if (result.ok || result.failure !== "gemini_unavailable") {
-          await recordUsage(run, result.tokensIn, result.tokensOut, result.ok ? "ok" : outcomeOf(result.failure));
+          await recordUsage(run, result, result.ok ? "ok" : outcomeOf(result.failure));
         }
         log({
           msg: "ai gemini call",
@@ -189,11 +191,11 @@ export function createAiAdvisor(options: AiAdvisorOptions): AiAdvisor {
     }
   }
 
-  async function readCache(key: string, now: Date): Promise<StoredAiResult | null> {
+  async function readCache(key: string, ref: AiResultRef, now: Date): Promise<StoredAiResult | null> {
     const fresh = (r: StoredAiResult | null) => (r && Date.parse(r.expiresAt) > now.getTime() ? r : null);
     const fromCache = fresh(await options.cache.get(key).catch(() => null));
     if (fromCache) return fromCache;
-    const fromStore = fresh(await store.loadResult(key, now).catch(() => null));
+    const fromStore = fresh(await store.loadResult(ref, now).catch(() => null));
     if (fromStore) {
       const ttl = Math.floor((Date.parse(fromStore.expiresAt) - now.getTime()) / 1000);
       await options.cache.set(fromStore, ttl).catch(() => {});
@@ -210,9 +212,8 @@ export function createAiAdvisor(options: AiAdvisorOptions): AiAdvisor {
 
   async function recordUsage(
     run: UseCaseRun<unknown>,
-    tokensIn: number,
-    tokensOut: number,
-    outcome: "ok" | "invalid_answer" | "rate_limited" | "error" | "timeout",
+    { tokensIn, tokensOut, latencyMs }: { tokensIn: number; tokensOut: number; latencyMs: number },
+    outcome: AiUsageRecord["outcome"],
   ): Promise<void> {
     await store
       .recordUsage({
@@ -224,6 +225,7 @@ export function createAiAdvisor(options: AiAdvisorOptions): AiAdvisor {
         tokensOut,
         estimatedCostUsd: estimateCostUsd(price, tokensIn, tokensOut),
         outcome,
+        latencyMs,
         at: clock.now(),
       })
       .catch((error: unknown) => log({ msg: "ai usage not recorded", error: String(error) }));
@@ -404,8 +406,8 @@ function acceptNumberFreeText(value: unknown, values: Record<string, string>): {
   return { data: { text: fillPlaceholders((value as GeminiNumberFreeText).text, values) ?? "" } };
 }
 
-function outcomeOf(failure: string): "invalid_answer" | "rate_limited" | "error" | "timeout" {
-  if (failure === "invalid_answer") return "invalid_answer";
+function outcomeOf(failure: string): AiUsageRecord["outcome"] {
+  if (failure === "invalid_answer") return "invalid_output";
   if (failure === "gemini_rate_limited") return "rate_limited";
   if (failure === "timeout") return "timeout";
   return "error";

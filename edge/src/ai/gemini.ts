@@ -15,8 +15,8 @@ export type GeminiFailure =
   | "timeout";
 
 export type GeminiAttempt<T> =
-  | { ok: true; value: T; tokensIn: number; tokensOut: number }
-  | { ok: false; failure: GeminiFailure; detail: string; tokensIn: number; tokensOut: number };
+  | { ok: true; value: T; tokensIn: number; tokensOut: number; latencyMs: number }
+  | { ok: false; failure: GeminiFailure; detail: string; tokensIn: number; tokensOut: number; latencyMs: number };
 
 export interface StructuredRequest<T> {
   instructions: string;
@@ -59,6 +59,8 @@ export function createGeminiCaller(options: {
     async generate<T>(request: StructuredRequest<T>): Promise<GeminiAttempt<T>> {
       let tokensIn = 0;
       let tokensOut = 0;
+      const started = performance.now();
+      const latency = () => Math.round(performance.now() - started);
       try {
         const text = await breaker.execute(async () => {
           const response = await client.models.generateContent({
@@ -81,9 +83,9 @@ export function createGeminiCaller(options: {
           return response.text ?? "";
         });
         const value = parseAnswer(text, request);
-        return { ok: true, value, tokensIn, tokensOut };
+        return { ok: true, value, tokensIn, tokensOut, latencyMs: latency() };
       } catch (error) {
-        return { ok: false, ...classify(error), tokensIn, tokensOut };
+        return { ok: false, ...classify(error), tokensIn, tokensOut, latencyMs: latency() };
       }
     },
   };

@@ -82,8 +82,15 @@ export interface AiAdvisor {
   usage(orgId: string, range?: { from?: string; to?: string }): Promise<AiUsageReport>;
 }
 
+export interface AiResultRef {
+  learnerId: string;
+  useCase: AiUseCase;
+  inputHash: string;
+}
+
 /** A cached answer: what `AiAnswer` needs to be rebuilt, in JSON. */
 export interface StoredAiResult {
+  /** Cache key: `${useCase}:${learnerId}:${inputHash}`. */
   key: string;
   learnerId: string;
   orgId: string;
@@ -110,7 +117,9 @@ export interface AiUsageRecord {
   tokensIn: number;
   tokensOut: number;
   estimatedCostUsd: number;
-  outcome: "ok" | "invalid_answer" | "rate_limited" | "error" | "timeout";
+  /** Named as the `ai_usage.outcome` check constraint names them. */
+  outcome: "ok" | "invalid_output" | "rate_limited" | "error" | "timeout";
+  latencyMs: number;
   at: Date;
 }
 
@@ -128,7 +137,8 @@ export interface AiUsageTotals {
  * and `ai_usage` tables; `memoryAiStore()` serves Node without a database and tests.
  */
 export interface AiStore {
-  loadResult(key: string, now: Date): Promise<StoredAiResult | null>;
+  /** The unexpired result for this learner, use case and input hash (`ai_results` primary key). */
+  loadResult(ref: AiResultRef, now: Date): Promise<StoredAiResult | null>;
   saveResult(result: StoredAiResult): Promise<void>;
   recordUsage(record: AiUsageRecord): Promise<void>;
   /** Tokens in + out the organization used on this UTC day (YYYY-MM-DD). */

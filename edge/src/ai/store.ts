@@ -11,7 +11,8 @@ export function memoryAiStore(): AiStore & { usageRecords: AiUsageRecord[] } {
 
   return {
     usageRecords,
-    async loadResult(key, now) {
+    async loadResult(ref, now) {
+      const key = `${ref.useCase}:${ref.learnerId}:${ref.inputHash}`;
       const result = results.get(key);
       if (!result) return null;
       if (Date.parse(result.expiresAt) <= now.getTime()) {
