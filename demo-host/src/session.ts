@@ -1,0 +1,119 @@
+/**
+ * Who is signed in, and the embed tokens handed to the widgets.
+ *
+ * The session token (15 minutes, from POST /api/v1/auth/login) stays in this tab's sessionStorage
+ * and is used only for the dashboard's own calls. Widgets get embed tokens (POST
+ * /api/v1/auth/embed-token): short-lived and scoped to one learner's widget endpoints, so a
+ * compromised widget or host script never holds the user's full session.
+ */
+import { type Api, ApiProblem, type EmbedToken, type LoginAnswer, type User } from "./api.ts";
+
+const SESSION_KEY = "ms8-demo.session";
+
+export interface Session {
+  token: string;
+  expiresAt: string;
+  user: User;
+}
+
+export function loadSession(): Session | null {
+  try {
+    const raw = sessionStorage.getItem(SESSION_KEY);
+    const session = raw ? (JSON.parse(raw) as Session) : null;
+    return session && Date.parse(session.expiresAt) > Date.now() ? session : null;
+  } catch {
+    return null;
+  }
+}
+
+export function saveSession(answer: LoginAnswer): Session {
+  const session = { token: answer.token, expiresAt: answer.expiresAt, user: answer.user };
+  sessionStorage.setItem(SESSION_KEY, JSON.stringify(session));
+  return session;
+}
+
+export function clearSession(): void {
+  sessionStorage.removeItem(SESSION_KEY);
+}
+
+/**
+ * Embed tokens for the learner the page currently shows. Concurrent asks share one mint; a token
+ * is replaced shortly before it expires, and at once after the BFF refused it (see `refused`).
+ */
+const EMBED_KEY = "ms8-demo.embed-token";
+interface HeldToken {
+  learnerId: string | undefined;
+  token: string;
+  expiresAt: number;
+  issuedAt: number;
+}
+
+export function createEmbedTokens(api: Api) {
+  let scope: string | undefined;
+  // Kept for the tab like the session, so a reload reuses a live token instead of minting one.
+  let current: HeldToken | null = null;
+  try {
+    current = JSON.parse(sessionStorage.getItem(EMBED_KEY) ?? "null");
+  } catch {}
+  const hold = (token: HeldToken | null) => {
+    current = token;
+    if (token) sessionStorage.setItem(EMBED_KEY, JSON.stringify(token));
+    else sessionStorage.removeItem(EMBED_KEY);
+  };
+  let minting: Promise<string> | null = null;
+  let minted = 0;
+
+  const fresh = () => {
+    if (!current || current.learnerId !== scope) return false;
+    // Renew within the last fifth of the lifetime (at most 60 s before expiry) to absorb clock skew.
+    const margin = Math.min(60_000, (current.expiresAt - current.issuedAt) / 5);
+    return Date.now() < current.expiresAt - margin;
+  };
+
+  async function mint(): Promise<string> {
+    const learnerId = scope;
+    let answer: EmbedToken;
+    try {
+      answer = await api.embedToken(learnerId);
+    } catch (error) {
+      // Not allowed to see that learner: hand the widgets a token for oneself, so they ask the BFF
+      // and show its own refusal ("not allowed") instead of a missing-token error.
+      if (!(error instanceof ApiProblem) || (error.status !== 403 && error.status !== 404)) throw error;
+      answer = await api.embedToken(undefined);
+    }
+    minted += 1;
+    hold({ learnerId, token: answer.token, expiresAt: Date.parse(answer.expiresAt), issuedAt: Date.now() });
+    return answer.token;
+  }
+
+  return {
+    /** The learner whose widgets the page shows; a new scope means a new token. */
+    setScope(learnerId: string | undefined) {
+      if (learnerId !== scope && current?.learnerId !== learnerId) hold(null);
+      scope = learnerId;
+    },
+    /** What `MS8.configure({getToken})` calls before each widget request. */
+    async getToken(): Promise<string | null> {
+      if (fresh() && current) return current.token;
+      minting ??= mint().finally(() => {
+        minting = null;
+      });
+      try {
+        return await minting;
+      } catch {
+        // The widget shows its own "not allowed" state for a request without a valid token.
+        return null;
+      }
+    },
+    /** The BFF answered 401 to a widget: the token is dead whatever our clock says. */
+    refused(token: string) {
+      if (current?.token === token) hold(null);
+    },
+    stats: () => ({ minted, expiresAt: current ? new Date(current.expiresAt).toISOString() : null }),
+    clear() {
+      hold(null);
+      scope = undefined;
+    },
+  };
+}
+export type EmbedTokens = ReturnType<typeof createEmbedTokens>;

@@ -1,0 +1,325 @@
+/**
+ * Trainer and org admin view: the organization summary, the at-risk list (paged with the API's
+ * cursor, filtered by minimum level, sortable within the page) and, for org admins, AI usage.
+ */
+import type { AiUsageReport, OrgSummary } from "@ms8/edge/contract";
+import { html, nothing } from "lit";
+import type { AtRiskRow } from "../api.ts";
+import { type App, idle, type Load, load } from "../app.ts";
+
+type SortColumn = "displayName" | "riskLevel" | "riskScore" | "topFactor";
+const LEVELS = ["low", "medium", "high", "critical"] as const;
+const levelRank = (level: string) => LEVELS.indexOf(level as (typeof LEVELS)[number]);
+
+const view = {
+  orgId: "",
+  summary: idle as Load<OrgSummary>,
+  aiUsage: idle as Load<{ data: AiUsageReport }>,
+  atRisk: {
+    /** The API's default: high and critical. "low" lists every learner with a risk score. */
+    minLevel: "high",
+    limit: 10,
+    /** cursors[i] fetched page i; the first page has no cursor. */
+    cursors: [null] as (string | null)[],
+    page: 0,
+    rows: idle as Load<{ items: AtRiskRow[]; nextCursor: string | null }>,
+    sort: null as { column: SortColumn; descending: boolean } | null,
+  },
+};
+
+function loadAtRiskPage(app: App) {
+  const a = view.atRisk;
+  const cursor = a.cursors[a.page] ?? null;
+  load(
+    app,
+    () => app.api.atRisk(view.orgId, { minLevel: a.minLevel, cursor, limit: a.limit }),
+    (v) => {
+      a.rows = v;
+      if (v.state === "ready") a.cursors[a.page + 1] = v.value.nextCursor;
+    },
+  );
+}
+
+export function enterOrg(app: App) {
+  const user = app.session?.user;
+  if (!user) return;
+  app.tokens.setScope(undefined);
+  if (view.orgId === user.orgId && view.summary.state === "ready") return;
+  view.orgId = user.orgId;
+  load(
+    app,
+    () => app.api.orgSummary(user.orgId),
+    (v) => {
+      view.summary = v;
+    },
+  );
+  if (user.roles.includes("org_admin")) {
+    load(
+      app,
+      () => app.api.aiUsage(user.orgId),
+      (v) => {
+        view.aiUsage = v;
+      },
+    );
+  } else view.aiUsage = idle;
+  restartAtRisk(app);
+}
+
+function restartAtRisk(app: App) {
+  view.atRisk.cursors = [null];
+  view.atRisk.page = 0;
+  loadAtRiskPage(app);
+}
+
+export function resetOrgView() {
+  view.orgId = "";
+  view.summary = idle;
+  view.aiUsage = idle;
+  view.atRisk.rows = idle;
+  view.atRisk.sort = null;
+  view.atRisk.minLevel = "high";
+}
+
+function summaryCard(app: App) {
+  const s = view.summary;
+  const { t } = app;
+  const int = new Intl.NumberFormat(app.lang);
+  const percent = new Intl.NumberFormat(app.lang, { style: "percent", maximumFractionDigits: 0 });
+  let body: unknown;
+  if (s.state === "ready") {
+    const d = s.value;
+    const levels = d.byRiskLevel;
+    body = html`<dl class="stats">
+        <div class="stat"><dt>${t("learners")}</dt><dd data-stat="learnerCount">${int.format(d.learnerCount)}</dd></div>
+        <div class="stat"><dt>${t("atRiskCount")}</dt><dd data-stat="atRiskCount">${int.format(d.atRiskCount)}</dd></div>
+        <div class="stat">
+          <dt>${t("averageRisk")}</dt>
+          <dd data-stat="averageRiskScore">${d.averageRiskScore === null ? "—" : percent.format(d.averageRiskScore)}</dd>
+        </div>
+      </dl>
+      <div class="level-bar" role="img" aria-label=${LEVELS.map((l) => `${t(`level_${l}`)}: ${levels[l]}`).join(", ")}>
+        ${LEVELS.map((l) => html`<span class="level-${l}" style=${`flex-grow:${levels[l]}`}></span>`)}
+      </div>
+      <ul class="legend">
+        ${LEVELS.map(
+          (l) =>
+            html`<li class="level-${l}"><span class="dot"></span>${t(`level_${l}`)} <strong data-level=${l}>${int.format(levels[l])}</strong></li>`,
+        )}
+      </ul>`;
+  } else if (s.state === "failed") body = html`<p class="error" role="alert">${t("failed", { detail: s.detail })}</p>`;
+  else body = html`<div class="skeleton" aria-hidden="true"><span></span><span></span></div>`;
+  return html`<section class="card" aria-labelledby="summary-title">
+    <header class="card-head"><h2 id="summary-title">${t("summary")}</h2></header>
+    ${body}
+  </section>`;
+}
+
+function sortedRows(rows: AtRiskRow[]) {
+  const sort = view.atRisk.sort;
+  if (!sort) return rows;
+  const key = (r: AtRiskRow) =>
+    sort.column === "riskLevel"
+      ? levelRank(r.riskLevel)
+      : sort.column === "riskScore"
+        ? r.riskScore
+        : (r[sort.column] ?? "");
+  return [...rows].sort((a, b) => {
+    const [x, y] = [key(a), key(b)];
+    const order = typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y));
+    return sort.descending ? -order : order;
+  });
+}
+
+function header(app: App, column: SortColumn, label: string) {
+  const sort = view.atRisk.sort;
+  const active = sort?.column === column;
+  const ariaSort = active ? (sort.descending ? "descending" : "ascending") : "none";
+  return html`<th scope="col" aria-sort=${ariaSort}>
+    <button
+      type="button"
+      class="sort"
+      data-sort=${column}
+      title=${app.t("sortBy", { col: label })}
+      @click=${() => {
+        view.atRisk.sort = { column, descending: active ? !sort.descending : column !== "displayName" };
+        app.update();
+      }}
+    >
+      ${label}<span aria-hidden="true">${active ? (sort.descending ? " ▼" : " ▲") : " ↕"}</span>
+    </button>
+  </th>`;
+}
+
+function atRiskCard(app: App) {
+  const a = view.atRisk;
+  const { t } = app;
+  const percent = new Intl.NumberFormat(app.lang, { style: "percent", maximumFractionDigits: 0 });
+  const rows = a.rows.state === "ready" ? sortedRows(a.rows.value.items) : [];
+  const hasNext = a.rows.state === "ready" && Boolean(a.rows.value.nextCursor);
+  const open = (id: string) => app.navigate(`#/learners/${encodeURIComponent(id)}`);
+  return html`<section class="card span-2" aria-labelledby="at-risk-title">
+    <header class="card-head">
+      <div>
+        <h2 id="at-risk-title">${t("atRisk")}</h2>
+        <p class="muted">${t("atRiskLead")}</p>
+      </div>
+      <div class="controls">
+        <label>
+          <span>${t("minLevel")}</span>
+          <select
+            name="minLevel"
+            @change=${(e: Event) => {
+              a.minLevel = (e.target as HTMLSelectElement).value;
+              restartAtRisk(app);
+            }}
+          >
+            ${LEVELS.map(
+              (l) =>
+                html`<option value=${l} ?selected=${a.minLevel === l}>${l === "low" ? t("allLevels") : t(`level_${l}`)}</option>`,
+            )}
+          </select>
+        </label>
+        <label>
+          <span>${t("pageSize")}</span>
+          <select
+            name="limit"
+            @change=${(e: Event) => {
+              a.limit = Number((e.target as HTMLSelectElement).value);
+              restartAtRisk(app);
+            }}
+          >
+            ${[10, 25, 50].map((n) => html`<option value=${n} ?selected=${a.limit === n}>${n}</option>`)}
+          </select>
+        </label>
+      </div>
+    </header>
+    ${a.rows.state === "failed" ? html`<p class="error" role="alert">${t("failed", { detail: a.rows.detail })}</p>` : nothing}
+    <div class="table-wrap" aria-busy=${a.rows.state === "loading"}>
+      <table class="at-risk">
+        <thead>
+          <tr>
+            ${header(app, "displayName", t("colLearner"))} ${header(app, "riskLevel", t("colLevel"))}
+            ${header(app, "riskScore", t("colScore"))} ${header(app, "topFactor", t("colFactor"))}
+          </tr>
+        </thead>
+        <tbody>
+          ${rows.map(
+            (r) => html`<tr
+              data-learner-id=${r.learnerId}
+              tabindex="0"
+              @click=${() => open(r.learnerId)}
+              @keydown=${(e: KeyboardEvent) => {
+                if (e.key === "Enter" || e.key === " ") {
+                  e.preventDefault();
+                  open(r.learnerId);
+                }
+              }}
+            >
+              <th scope="row">
+                <a href=${`#/learners/${encodeURIComponent(r.learnerId)}`} tabindex="-1">${r.displayName}</a>
+                <span class="muted id">${r.learnerId}</span>
+              </th>
+              <td><span class="level level-${r.riskLevel}"><span class="dot" aria-hidden="true"></span>${t(`level_${r.riskLevel}`)}</span></td>
+              <td class="num">${percent.format(r.riskScore)}</td>
+              <td>${r.topFactor ?? "—"}</td>
+            </tr>`,
+          )}
+          ${
+            a.rows.state === "ready" && rows.length === 0
+              ? html`<tr><td colspan="4" class="muted empty">${t("noneAtRisk")}</td></tr>`
+              : nothing
+          }
+          ${
+            a.rows.state === "loading" && rows.length === 0
+              ? html`<tr><td colspan="4"><div class="skeleton" aria-hidden="true"><span></span><span></span><span></span></div></td></tr>`
+              : nothing
+          }
+        </tbody>
+      </table>
+    </div>
+    <nav class="pager" aria-label=${t("atRisk")}>
+      <button
+        type="button"
+        data-page="previous"
+        ?disabled=${a.page === 0 || a.rows.state === "loading"}
+        @click=${() => {
+          a.page -= 1;
+          loadAtRiskPage(app);
+        }}
+      >
+        ${t("previous")}
+      </button>
+      <span class="muted" aria-live="polite">${t("pageN", { n: a.page + 1 })}</span>
+      <button
+        type="button"
+        data-page="next"
+        ?disabled=${!hasNext || a.rows.state === "loading"}
+        @click=${() => {
+          a.page += 1;
+          loadAtRiskPage(app);
+        }}
+      >
+        ${t("next")}
+      </button>
+    </nav>
+  </section>`;
+}
+
+function aiUsageCard(app: App) {
+  const u = view.aiUsage;
+  const { t } = app;
+  if (u.state === "idle") return nothing;
+  const int = new Intl.NumberFormat(app.lang);
+  const usd = new Intl.NumberFormat(app.lang, { style: "currency", currency: "USD", maximumFractionDigits: 4 });
+  let body: unknown;
+  if (u.state === "ready") {
+    const r = u.value.data;
+    const used = r.dailyTokenBudget ? Math.min(1, r.tokensUsedToday / r.dailyTokenBudget) : 0;
+    body = html`
+      ${r.aiEnabled ? nothing : html`<p class="notice">${t("aiDisabled")}</p>`}
+      <div class="budget">
+        <div class="budget-label">
+          <span>${t("budgetToday")}</span>
+          <span>${int.format(r.tokensUsedToday)} / ${int.format(r.dailyTokenBudget)}</span>
+        </div>
+        <progress max="1" .value=${used} aria-label=${t("budgetToday")}></progress>
+      </div>
+      <dl class="stats">
+        <div class="stat"><dt>${t("calls")}</dt><dd data-stat="calls">${int.format(r.totals.calls)}</dd></div>
+        <div class="stat"><dt>${t("tokensIn")}</dt><dd>${int.format(r.totals.tokensIn)}</dd></div>
+        <div class="stat"><dt>${t("tokensOut")}</dt><dd>${int.format(r.totals.tokensOut)}</dd></div>
+        <div class="stat"><dt>${t("cost")}</dt><dd>${usd.format(r.totals.estimatedCostUsd)}</dd></div>
+      </dl>
+      ${
+        r.days.length
+          ? html`<div class="table-wrap"><table>
+              <thead><tr><th scope="col">${t("day")}</th><th scope="col">${t("calls")}</th><th scope="col">${t("failedCalls")}</th><th scope="col">${t("tokensIn")}</th><th scope="col">${t("tokensOut")}</th><th scope="col">${t("cost")}</th></tr></thead>
+              <tbody>
+                ${r.days.map(
+                  (d) =>
+                    html`<tr><th scope="row">${d.day}</th><td class="num">${int.format(d.calls)}</td><td class="num">${int.format(d.failedCalls)}</td><td class="num">${int.format(d.tokensIn)}</td><td class="num">${int.format(d.tokensOut)}</td><td class="num">${usd.format(d.estimatedCostUsd)}</td></tr>`,
+                )}
+              </tbody>
+            </table></div>`
+          : html`<p class="muted">${t("noUsage")}</p>`
+      }
+      <p class="muted small">${r.model}</p>`;
+  } else if (u.state === "failed") body = html`<p class="error" role="alert">${t("failed", { detail: u.detail })}</p>`;
+  else body = html`<div class="skeleton" aria-hidden="true"><span></span><span></span></div>`;
+  return html`<section class="card" aria-labelledby="ai-usage-title">
+    <header class="card-head">
+      <div>
+        <h2 id="ai-usage-title">${t("aiUsage")}</h2>
+        <p class="muted">${t("aiUsageLead")}</p>
+      </div>
+    </header>
+    ${body}
+  </section>`;
+}
+
+export function orgView(app: App) {
+  return html`
+    <div class="page-head"><h1>${app.t("orgTitle")} <span class="muted">${view.orgId}</span></h1></div>
+    <div class="org-grid">${summaryCard(app)} ${aiUsageCard(app)} ${atRiskCard(app)}</div>
+  `;
+}
