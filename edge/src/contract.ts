@@ -54,9 +54,14 @@ export type RiskLevel = z.infer<typeof RiskLevel>;
 
 export const RiskFactor = z.object({
   name: z.string(),
-  /** Share of the score this factor produced; the weights of one answer sum to 1. */
+  /**
+   * Share of the score this factor produced; the weights of one answer sum to 1. They are shares of
+   * the model terms that raise the risk (or, when none does, of those that lower it): docs/risk-model.md.
+   */
   weight: z.number().min(0).max(1),
   reason: z.string(),
+  /** Whether this factor pushes the risk up or down from the typical learner's (optional: added by analytics). */
+  effect: z.enum(["raises", "lowers"]).optional(),
 });
 
 export const DropoffRisk = z.object({
