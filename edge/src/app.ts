@@ -61,7 +61,7 @@ export function createApp(deps: AppDeps) {
   app.use("/api/v1/me", ...user, forbidEmbedTokens());
   app.use("/api/v1/auth/embed-token", ...user);
   app.use("/api/v1/learners/*", ...user, conditionalAnalytics());
-  app.use("/api/v1/orgs/*", ...user, forbidEmbedTokens(), conditionalAnalytics());
+  app.use("/api/v1/orgs/*", ...user, conditionalAnalytics());
 
   const methodsFor = allowedMethods(app);
   app.notFound((c) => {
@@ -122,7 +122,8 @@ export function createApp(deps: AppDeps) {
     info: {
       title: "MS8 Learning Analytics API",
       version: API_VERSION,
-      description: "The edge BFF: learner analytics, organization lists, sessions. Errors are application/problem+json.",
+      description:
+        "The edge BFF: learner analytics, organization lists, sessions. Errors are application/problem+json.",
     },
   });
   app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "MS8 API reference" }));

@@ -8,13 +8,17 @@
  * Another organization is a 404 (no hint the learner exists); same organization but not allowed, 403.
  */
 import type { Context } from "hono";
+import type { EmbedWidget } from "../contract.ts";
 import type { LearnerProfile, Principal } from "../deps.ts";
 import { ProblemError } from "./problem.ts";
-import type { EmbedWidget } from "../contract.ts";
 
 export type AccessDecision = "allow" | "forbidden" | "not_found";
 
-export function learnerAccess(principal: Principal, profile: LearnerProfile | null, widget?: EmbedWidget): AccessDecision {
+export function learnerAccess(
+  principal: Principal,
+  profile: LearnerProfile | null,
+  widget?: EmbedWidget,
+): AccessDecision {
   if (!profile || profile.orgId !== principal.orgId) return "not_found";
   if (principal.embed) {
     const ok = principal.embed.learnerId === profile.learnerId && !!widget && principal.embed.widgets.includes(widget);

@@ -25,7 +25,9 @@ export function waitUntilOf(c: Context): (work: Promise<unknown>) => void {
     return (work) => ctx.waitUntil(work);
   } catch {
     return (work) => {
-      work.catch((err: unknown) => c.var.deps.logger.log("warn", { msg: "background work failed", error: String(err) }));
+      work.catch((err: unknown) =>
+        c.var.deps.logger.log("warn", { msg: "background work failed", error: String(err) }),
+      );
     };
   }
 }

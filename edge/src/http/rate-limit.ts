@@ -28,7 +28,8 @@ export function rateLimit({ scope }: RateLimitOptions): MiddlewareHandler {
       });
     }
     await next();
-    // The user limit is the tighter one callers can act on; it wins when both set headers.
+    // The per-user limit runs inside the per-IP one: its headers (or its 429's) are already set and win.
+    if (c.res.headers.has("RateLimit-Limit")) return;
     for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
   };
 }
@@ -47,7 +48,12 @@ export function rateLimitHeaders(d: RateDecision): Record<string, string> {
  * In-process fixed one-minute windows, one LRU entry per key. Good for one Node instance; several
  * instances behind a load balancer each allow `limit`, so they need a shared store (Redis, Postgres).
  */
-export function createMemoryRateLimiter(opts: { limit: number; clock: Clock; windowMs?: number; maxKeys?: number }): RateLimiter {
+export function createMemoryRateLimiter(opts: {
+  limit: number;
+  clock: Clock;
+  windowMs?: number;
+  maxKeys?: number;
+}): RateLimiter {
   const windowMs = opts.windowMs ?? 60_000;
   const windows = new LRUCache<string, { start: number; count: number }>({ max: opts.maxKeys ?? 50_000 });
   return {

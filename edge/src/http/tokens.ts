@@ -7,9 +7,9 @@
  * a wrong claim type or an unknown role is rejected. Runtime-free: WebCrypto only.
  */
 import { sign, verify } from "hono/utils/jwt/jwt";
-import { EmbedWidget } from "../contract.ts";
 import { LRUCache } from "lru-cache";
 import { z } from "zod";
+import { EmbedWidget } from "../contract.ts";
 import type { Clock, Principal } from "../deps.ts";
 
 const ALG = "HS256" as const;
@@ -38,7 +38,10 @@ export const UserClaims = z
     sub: Id,
     org: Id,
     roles: z.array(z.enum(["learner", "trainer", "org_admin"])).min(1),
-    embed: z.object({ learnerId: Id, widgets: z.array(EmbedWidget).min(1) }).strict().optional(),
+    embed: z
+      .object({ learnerId: Id, widgets: z.array(EmbedWidget).min(1) })
+      .strict()
+      .optional(),
     // A service token's claims must never make a user.
     service: z.never().optional(),
     scope: z.never().optional(),
@@ -151,7 +154,8 @@ export function createTokenVerifier(opts: TokenOptions): TokenVerifier {
     if (claims.exp <= now) throw new TokenRejected("the token has expired");
     if (claims.nbf !== undefined && claims.nbf > now) throw new TokenRejected("the token is not valid yet");
     // A minute of leeway for clocks a little ahead of ours.
-    if (claims.iat !== undefined && claims.iat > now + 60) throw new TokenRejected("the token was issued in the future");
+    if (claims.iat !== undefined && claims.iat > now + 60)
+      throw new TokenRejected("the token was issued in the future");
     if (opts.issuer && claims.iss !== opts.issuer) throw new TokenRejected("the token has the wrong issuer");
     if (opts.audience) {
       const aud = Array.isArray(claims.aud) ? claims.aud : claims.aud ? [claims.aud] : [];

@@ -31,7 +31,7 @@ async function probe(check: () => Promise<ComponentHealth>): Promise<ComponentHe
   } catch (err) {
     return { state: "down", detail: err instanceof Error ? err.message : String(err) };
   } finally {
-    clearTimeout(timer);
+    if (timer !== undefined) clearTimeout(timer);
   }
 }
 

@@ -5,7 +5,16 @@
  * before asking insights, whose caches are keyed by learner only, never by the caller.
  */
 import { createRoute, z } from "@hono/zod-openapi";
-import { DropoffRisk, EmbedWidget, envelope, Forecast, Gamification, LearnerId, Problem, Velocity } from "../contract.ts";
+import {
+  DropoffRisk,
+  EmbedWidget,
+  envelope,
+  Forecast,
+  Gamification,
+  LearnerId,
+  Problem,
+  Velocity,
+} from "../contract.ts";
 import { authorizeLearner } from "../http/access.ts";
 import { createRouter } from "../http/context.ts";
 import { envelopeOf, insightOptions } from "../http/insight.ts";
@@ -47,8 +56,11 @@ function learnerRoute<S extends z.ZodTypeAny>(widget: EmbedWidget, schema: S, su
 const velocityRoute = learnerRoute(EmbedWidget.enum.velocity, Velocity, "Pace against target, trend and weekly series");
 const riskRoute = learnerRoute(EmbedWidget.enum["dropoff-risk"], DropoffRisk, "Drop-off risk with its factors");
 const forecastRoute = learnerRoute(EmbedWidget.enum.forecast, Forecast, "Projected completion and final score");
-const gamificationRoute = learnerRoute(EmbedWidget.enum.gamification, Gamification, "Points, level, streaks and badges");
-
+const gamificationRoute = learnerRoute(
+  EmbedWidget.enum.gamification,
+  Gamification,
+  "Points, level, streaks and badges",
+);
 
 export const learnerRoutes = createRouter()
   .openapi(velocityRoute, async (c) => {

@@ -1,0 +1,288 @@
+/**
+ * TEST DOUBLES for the HTTP-layer tests only (never used by the product): a small fixed world of two
+ * organizations, and in-memory stand-ins for the LearnerInsights, AnalyticsStore and Identity ports
+ * that record every call, so tests can assert what the HTTP layer asked for (and that a refused
+ * request asked for nothing). The real implementations live in src/insights, src/store, src/upstream.
+ */
+
+import type { DropoffRisk, Forecast, Gamification, RiskLevel, Velocity } from "../../src/contract.ts";
+import type {
+  AnalyticsStore,
+  AppDeps,
+  AtRiskRow,
+  Identity,
+  IdentityUser,
+  Insight,
+  InsightOptions,
+  LearnerInsights,
+  LearnerProfile,
+  LearnerRow,
+  LogLevel,
+} from "../../src/deps.ts";
+import { InvalidCursorError, UpstreamUnavailableError } from "../../src/deps.ts";
+
+export const TEST_JWT_SECRET = "local-dev-only-test-jwt-secret-0123456789abcdef";
+export const TEST_SERVICE_SECRET = "local-dev-only-test-service-secret-0123456789ab";
+
+/** acme: two learners (lrn-a1 trained by tr-a1 only; lrn-a2 with no trainer listed), globex: one. */
+export const profiles: LearnerProfile[] = [
+  {
+    learnerId: "lrn-a1",
+    orgId: "acme",
+    displayName: "Ada One",
+    timeZone: "Europe/Berlin",
+    courseIds: ["c1"],
+    trainerIds: ["tr-a1"],
+  },
+  {
+    learnerId: "lrn-a2",
+    orgId: "acme",
+    displayName: "Ada Two",
+    timeZone: "America/New_York",
+    courseIds: ["c2"],
+    trainerIds: [],
+  },
+  {
+    learnerId: "lrn-g1",
+    orgId: "globex",
+    displayName: "Gus One",
+    timeZone: "Asia/Tokyo",
+    courseIds: ["c9"],
+    trainerIds: ["tr-g1"],
+  },
+];
+
+export interface Call {
+  method: string;
+  args: unknown[];
+  requestId?: string;
+}
+
+export class InMemoryLearnerInsightsDouble implements LearnerInsights {
+  readonly calls: Call[] = [];
+  /** Set to make analytics answers fail as if the fallback chain were exhausted. */
+  unavailable = false;
+  upstreams: ReturnType<LearnerInsights["upstreamHealth"]> = {
+    auth: { state: "healthy", breaker: "closed" },
+    directory: { state: "healthy", breaker: "closed" },
+  };
+  private readonly now: () => Date;
+  constructor(now: () => Date) {
+    this.now = now;
+  }
+
+  analyticsCalls(): Call[] {
+    return this.calls.filter((c) => c.method !== "profile");
+  }
+
+  async profile(learnerId: string, opts?: { requestId?: string }) {
+    this.calls.push({ method: "profile", args: [learnerId], requestId: opts?.requestId });
+    return profiles.find((p) => p.learnerId === learnerId) ?? null;
+  }
+
+  private answer<T>(method: string, learnerId: string, opts: InsightOptions | undefined, data: T): Insight<T> {
+    this.calls.push({ method, args: [learnerId], requestId: opts?.requestId });
+    if (this.unavailable) throw new UpstreamUnavailableError("all upstreams down (double)", 17);
+    const calculatedAt = this.now();
+    return { data, dataSource: "realtime", calculatedAt, expiresAt: new Date(calculatedAt.getTime() + 300_000) };
+  }
+
+  async velocity(learnerId: string, opts?: InsightOptions) {
+    const v: Velocity = {
+      learnerId,
+      currentPace: 3,
+      targetPace: 4,
+      trendDirection: "down",
+      trendPercentage: -12.5,
+      status: "behind",
+      estimatedCompletion: "2026-03-01",
+      unitsCompleted: 12,
+      unitsTotal: 40,
+      weekly: [{ weekStart: "2025-12-29", units: 3, targetUnits: 4 }],
+    };
+    return this.answer("velocity", learnerId, opts, v);
+  }
+  async dropoffRisk(learnerId: string, opts?: InsightOptions) {
+    const r: DropoffRisk = {
+      learnerId,
+      riskScore: 0.42,
+      riskLevel: "medium",
+      factors: [{ name: "inactivity", weight: 1, reason: "no activity for 9 days" }],
+      recommendedActions: { learner: ["book a study slot"], trainer: ["check in this week"] },
+      missingSignals: [],
+      modelVersion: "double",
+    };
+    return this.answer("dropoffRisk", learnerId, opts, r);
+  }
+  async forecast(learnerId: string, opts?: InsightOptions) {
+    const f: Forecast = {
+      learnerId,
+      projectedCompletion: "2026-03-01",
+      completionInterval: { earliest: "2026-02-20", latest: "2026-03-15" },
+      expectedFinalScore: 78,
+      scoreInterval: { low: 70, high: 85 },
+      confidence: "medium",
+    };
+    return this.answer("forecast", learnerId, opts, f);
+  }
+  async gamification(learnerId: string, opts?: InsightOptions) {
+    const g: Gamification = {
+      learnerId,
+      points: 120,
+      level: 2,
+      levelName: "Explorer",
+      pointsIntoLevel: 20,
+      pointsForNextLevel: 80,
+      currentStreak: 3,
+      longestStreak: 5,
+      badges: [],
+    };
+    return this.answer("gamification", learnerId, opts, g);
+  }
+  async invalidate(learnerIds: string[]) {
+    this.calls.push({ method: "invalidate", args: learnerIds });
+  }
+  upstreamHealth() {
+    return this.upstreams;
+  }
+}
+
+const levels: RiskLevel[] = ["low", "medium", "high", "critical"];
+
+/** Keyset pages over learner ids; the cursor is the base64url of the last id (foreign ones throw). */
+export class InMemoryAnalyticsStoreDouble implements AnalyticsStore {
+  readonly calls: Call[] = [];
+  readonly rows: Record<string, LearnerRow[]> = {};
+  constructor(now: Date) {
+    for (const p of profiles) {
+      this.rows[p.orgId] ??= [];
+      this.rows[p.orgId]!.push({
+        learnerId: p.learnerId,
+        displayName: p.displayName,
+        riskLevel: p.learnerId === "lrn-a1" ? "high" : "low",
+        riskScore: p.learnerId === "lrn-a1" ? 0.7 : 0.1,
+        calculatedAt: now,
+      });
+    }
+    // Enough acme learners for several pages.
+    for (let i = 10; i < 25; i++) {
+      this.rows.acme!.push({
+        learnerId: `lrn-a${i}`,
+        displayName: `Learner ${i}`,
+        riskLevel: levels[i % 4]!,
+        riskScore: (i % 4) / 4 + 0.1,
+        calculatedAt: now,
+      });
+    }
+    for (const list of Object.values(this.rows)) list.sort((a, b) => a.learnerId.localeCompare(b.learnerId));
+  }
+  private page<T extends { learnerId: string }>(rows: T[], cursor: string | undefined, limit: number) {
+    let after = "";
+    if (cursor !== undefined) {
+      after = atob(cursor.replace(/-/g, "+").replace(/_/g, "/"));
+      if (!after.startsWith("lrn-")) throw new InvalidCursorError();
+    }
+    const rest = rows.filter((r) => r.learnerId > after);
+    const items = rest.slice(0, limit);
+    const last = items.at(-1);
+    const nextCursor = rest.length > limit && last ? btoa(last.learnerId).replace(/=+$/, "") : null;
+    return { items, nextCursor };
+  }
+  async listLearners(orgId: string, page: { cursor?: string; limit: number }) {
+    this.calls.push({ method: "listLearners", args: [orgId, page] });
+    return this.page(this.rows[orgId] ?? [], page.cursor, page.limit);
+  }
+  async listAtRisk(orgId: string, page: { minLevel: RiskLevel; cursor?: string; limit: number }) {
+    this.calls.push({ method: "listAtRisk", args: [orgId, page] });
+    const min = levels.indexOf(page.minLevel);
+    const rows: AtRiskRow[] = (this.rows[orgId] ?? [])
+      .filter((r) => r.riskLevel && levels.indexOf(r.riskLevel) >= min)
+      .map((r) => ({
+        learnerId: r.learnerId,
+        displayName: r.displayName,
+        riskScore: r.riskScore ?? 0,
+        riskLevel: r.riskLevel!,
+        topFactor: "inactivity",
+        calculatedAt: r.calculatedAt!,
+      }));
+    return this.page(rows, page.cursor, page.limit);
+  }
+  async orgSummary(orgId: string) {
+    this.calls.push({ method: "orgSummary", args: [orgId] });
+    const rows = this.rows[orgId] ?? [];
+    const byRiskLevel = { low: 0, medium: 0, high: 0, critical: 0 };
+    for (const r of rows) if (r.riskLevel) byRiskLevel[r.riskLevel] += 1;
+    return {
+      orgId,
+      learnerCount: rows.length,
+      atRiskCount: byRiskLevel.high + byRiskLevel.critical,
+      byRiskLevel,
+      averageRiskScore: rows.length ? rows.reduce((s, r) => s + (r.riskScore ?? 0), 0) / rows.length : null,
+      calculatedAt: rows[0]?.calculatedAt ?? null,
+    };
+  }
+}
+
+export const PASSWORD = "correct horse battery staple";
+export class InMemoryIdentityDouble implements Identity {
+  readonly calls: Call[] = [];
+  down = false;
+  readonly users = new Map<string, IdentityUser>([
+    ["ada.one@acme.test", { id: "lrn-a1", orgId: "acme", roles: ["learner"], displayName: "Ada One" }],
+    ["admin@acme.test", { id: "adm-a", orgId: "acme", roles: ["org_admin"], displayName: "Acme Admin" }],
+  ]);
+  async verifyPassword(email: string, password: string, opts?: { requestId?: string }) {
+    // Never store the password, not even in the call log.
+    this.calls.push({ method: "verifyPassword", args: [], requestId: opts?.requestId });
+    if (this.down) throw new Error("auth service down (double)");
+    return password === PASSWORD ? (this.users.get(email) ?? null) : null;
+  }
+}
+
+export interface TestWorld {
+  deps: AppDeps;
+  insights: InMemoryLearnerInsightsDouble;
+  store: InMemoryAnalyticsStoreDouble;
+  identity: InMemoryIdentityDouble;
+  logs: string[];
+  health: { database: "healthy" | "down"; cache: "healthy" | "down" };
+}
+
+/** A full AppDeps over the doubles; `overrides` swaps single parts (e.g. rate limiters). */
+export function createTestWorld(
+  overrides: Partial<AppDeps> = {},
+  logLevel: Exclude<LogLevel, "silent"> = "info",
+): TestWorld {
+  const clock = { now: () => new Date() };
+  const insights = new InMemoryLearnerInsightsDouble(clock.now);
+  const store = new InMemoryAnalyticsStoreDouble(clock.now());
+  const identity = new InMemoryIdentityDouble();
+  const logs: string[] = [];
+  const health = { database: "healthy" as "healthy" | "down", cache: "healthy" as "healthy" | "down" };
+  const deps: AppDeps = {
+    clock,
+    runtime: "node",
+    http: {
+      jwtSecret: TEST_JWT_SECRET,
+      serviceSecret: TEST_SERVICE_SECRET,
+      corsOrigins: ["https://dashboard.acme.test"],
+      production: false,
+    },
+    logger: {
+      log(level, fields) {
+        if (level !== "debug" || logLevel === "debug") logs.push(JSON.stringify({ level, ...fields }));
+      },
+    },
+    insights,
+    store,
+    identity,
+    rateLimits: {},
+    health: {
+      database: async () => ({ state: health.database }),
+      cache: async () => ({ state: health.cache }),
+    },
+    clientIp: (c) => c.req.header("X-Test-Client-Ip") ?? "127.0.0.1",
+    ...overrides,
+  };
+  return { deps, insights, store, identity, logs, health };
+}
