@@ -242,7 +242,7 @@ as $$
       and 'learner' = any (u.roles)
       and (p_after_id is null or (u.display_name, u.id) > (p_after_name, p_after_id))
     order by u.display_name, u.id
-    limit least(greatest(coalesce(p_limit, 50), 1), 200)
+    limit least(greatest(coalesce(p_limit, 50), 1), 500)
   ) r
 $$;
 
@@ -269,7 +269,7 @@ as $$
       and s.risk_level = any (p_levels)
       and (p_after_id is null or s.risk_score < p_after_score or (s.risk_score = p_after_score and s.learner_id > p_after_id))
     order by s.risk_score desc, s.learner_id
-    limit least(greatest(coalesce(p_limit, 50), 1), 200)
+    limit least(greatest(coalesce(p_limit, 50), 1), 500)
   ) r
 $$;
 
@@ -381,6 +381,14 @@ as $$
   where a.org_id = p_org_id and a.created_at >= p_since
 $$;
 
+-- For /health: proves a round trip through the same path as every other call.
+create function public.store_health() returns jsonb
+language sql stable security invoker
+set search_path = ''
+as $$
+  select jsonb_build_object('ok', true, 'at', now())
+$$;
+
 -- ---------------------------------------------------------------------------------------------
 -- Execute rights: reads for authenticated (then filtered by RLS) and the service role; writes
 -- for the service role only. Nothing for anon.
@@ -391,7 +399,7 @@ revoke all on function
   public.read_snapshot(text, text), public.list_learners(text, text, text, integer),
   public.list_at_risk(text, text[], numeric, text, integer), public.org_summary(text, timestamptz),
   public.write_ai_result(jsonb), public.read_ai_result(text, text, text), public.record_ai_usage(jsonb),
-  public.ai_usage_summary(text, timestamptz)
+  public.ai_usage_summary(text, timestamptz), public.store_health()
 from public, anon, authenticated, service_role;
 
 grant execute on function
@@ -403,5 +411,5 @@ to authenticated, service_role;
 grant execute on function
   public.upsert_directory_users(jsonb), public.ingest_event(jsonb, jsonb, text), public.learner_history(text),
   public.record_learner_progress(text, bigint, jsonb), public.write_snapshot(jsonb), public.write_ai_result(jsonb),
-  public.record_ai_usage(jsonb)
+  public.record_ai_usage(jsonb), public.store_health()
 to service_role;

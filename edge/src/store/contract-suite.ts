@@ -1,0 +1,228 @@
+/**
+ * The data-access test suite every adapter must pass (SQL on the server, SQL on PGlite,
+ * supabase-js through the PostgREST stand-in). Each adapter's test file calls it with a factory
+ * for a store over a fresh, migrated database.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { progressFrom } from "../gamification/progress.ts";
+import { awardsFor, type LearningEvent, RULES_VERSION } from "../gamification/rules.ts";
+import { type AnalyticsStore, type DirectoryUser, StoreError } from "./types.ts";
+
+export interface StoreFixture {
+  store: AnalyticsStore;
+  teardown(): Promise<void>;
+}
+
+const people: DirectoryUser[] = [
+  { userId: "lrn-a-1", orgId: "org-a", displayName: "Ada", roles: ["learner"], timeZone: "Europe/Berlin" },
+  { userId: "lrn-a-2", orgId: "org-a", displayName: "Ben", roles: ["learner"], timeZone: "America/New_York" },
+  { userId: "lrn-a-3", orgId: "org-a", displayName: "Cleo", roles: ["learner"], timeZone: "UTC" },
+  { userId: "lrn-a-4", orgId: "org-a", displayName: "Ben", roles: ["learner"], timeZone: "UTC" },
+  { userId: "lrn-a-5", orgId: "org-a", displayName: "Dev", roles: ["learner"], timeZone: "UTC" },
+  { userId: "trn-a-1", orgId: "org-a", displayName: "Tess", roles: ["trainer"], timeZone: "UTC" },
+  { userId: "lrn-b-1", orgId: "org-b", displayName: "Gus", roles: ["learner"], timeZone: "Asia/Tokyo" },
+  { userId: "adm-b", orgId: "org-b", displayName: "Gina", roles: ["org_admin"], timeZone: "UTC" },
+];
+
+let n = 0;
+const event = (learnerId: string, orgId: string, type: LearningEvent["type"], occurredAt: string, data = {}) =>
+  ({
+    eventId: `20000000-0000-4000-8000-${String(++n).padStart(12, "0")}`,
+    learnerId,
+    orgId,
+    type,
+    occurredAt,
+    data,
+  }) satisfies LearningEvent;
+
+const risk = (learnerId: string, orgId: string, riskScore: number, riskLevel: string) => ({
+  learnerId,
+  orgId,
+  kind: "dropoff_risk",
+  computationVersion: "risk-v1",
+  payload: { riskScore, riskLevel, factors: [{ name: "inactivity", weight: 1, reason: "quiet" }] },
+  calculatedAt: new Date("2026-01-10T10:00:00Z"),
+  expiresAt: new Date("2026-01-10T14:00:00Z"),
+});
+
+async function rejection(promise: Promise<unknown>): Promise<StoreError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(StoreError);
+  return error as StoreError;
+}
+
+export function storeContractSuite(adapter: string, create: () => Promise<StoreFixture>) {
+  describe(`AnalyticsStore contract: ${adapter}`, () => {
+    let fixture: StoreFixture;
+    let store: AnalyticsStore;
+    beforeAll(async () => {
+      fixture = await create();
+      store = fixture.store;
+      await store.upsertDirectoryUsers(people);
+    });
+    afterAll(() => fixture?.teardown());
+
+    it("answers a health ping", async () => {
+      await expect(store.ping()).resolves.toBeUndefined();
+    });
+
+    it("ingests an event once with its awards; a replay is a duplicate", async () => {
+      const e = event("lrn-a-1", "org-a", "assessment_passed", "2026-01-05T10:00:00Z", { score: 100 });
+      expect(await store.ingestEvent(e, awardsFor(e), RULES_VERSION)).toEqual({
+        eventId: e.eventId,
+        status: "accepted",
+        points: 75,
+      });
+      expect(await store.ingestEvent(e, awardsFor(e), RULES_VERSION)).toMatchObject({ status: "duplicate", points: 0 });
+      expect((await store.gamificationState("lrn-a-1"))?.points).toBe(75);
+    });
+
+    it("refuses an unknown learner and a learner outside the stated organization", async () => {
+      const unknown = event("lrn-nobody", "org-a", "login", "2026-01-05T10:00:00Z");
+      expect((await rejection(store.ingestEvent(unknown, [], RULES_VERSION))).code).toBe("unknown_learner");
+      const wrongOrg = event("lrn-a-1", "org-b", "login", "2026-01-05T10:00:00Z");
+      expect((await rejection(store.ingestEvent(wrongOrg, [], RULES_VERSION))).code).toBe("wrong_org");
+      expect((await store.learnerHistory("lrn-a-1"))?.events.map((e) => e.eventId)).not.toContain(wrongOrg.eventId);
+    });
+
+    it("records progress from the current history version and refuses a stale one", async () => {
+      const e = event("lrn-a-2", "org-a", "lesson_completed", "2026-01-06T03:30:00Z");
+      await store.ingestEvent(e, awardsFor(e), RULES_VERSION);
+      const history = await store.learnerHistory("lrn-a-2");
+      expect(history).toMatchObject({ learnerId: "lrn-a-2", orgId: "org-a", timeZone: "America/New_York", version: 1 });
+      const progress = progressFrom(history!.events, history!.timeZone);
+      expect(await store.recordLearnerProgress("lrn-a-2", 0, progress)).toEqual({ status: "stale", newBadges: [] });
+      expect(await store.recordLearnerProgress("lrn-a-2", 1, progress)).toEqual({
+        status: "recorded",
+        newBadges: ["first_steps"],
+      });
+      const state = await store.gamificationState("lrn-a-2");
+      // 03:30 UTC is the evening before in New York.
+      expect(state).toMatchObject({ points: 10, streak: { currentRunDays: 1, currentRunEnd: "2026-01-05" } });
+      expect(state?.badges.map((b) => [b.badgeId, new Date(b.earnedAt).toISOString()])).toEqual([
+        ["first_steps", "2026-01-06T03:30:00.000Z"],
+      ]);
+      expect(await store.gamificationState("lrn-nobody")).toBeNull();
+    });
+
+    it("keeps the fresher snapshot and reads it back with its times", async () => {
+      const fresh = { ...risk("lrn-a-3", "org-a", 0.5, "high"), calculatedAt: new Date("2026-01-10T12:00:00Z") };
+      expect(await store.writeSnapshot(fresh)).toBe(true);
+      expect(await store.writeSnapshot(risk("lrn-a-3", "org-a", 0.1, "low"))).toBe(false);
+      const read = await store.readSnapshot("lrn-a-3", "dropoff_risk");
+      expect(read).toEqual({ ...fresh, expiresAt: new Date("2026-01-10T14:00:00Z") });
+      expect(await store.readSnapshot("lrn-a-3", "velocity")).toBeNull();
+    });
+
+    it("pages an organization's learners by name with keyset cursors", async () => {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      let pages = 0;
+      do {
+        const page = await store.listLearners("org-a", { cursor, limit: 2 });
+        seen.push(...page.items.map((l) => `${l.displayName}/${l.learnerId}`));
+        cursor = page.nextCursor;
+        pages += 1;
+      } while (cursor && pages < 10);
+      // Two Bens: the id breaks the tie; trainers are not listed.
+      expect(seen).toEqual(["Ada/lrn-a-1", "Ben/lrn-a-2", "Ben/lrn-a-4", "Cleo/lrn-a-3", "Dev/lrn-a-5"]);
+      expect(pages).toBe(3);
+      const first = await store.listLearners("org-a", { limit: 1 });
+      expect(first.items[0]).toMatchObject({ learnerId: "lrn-a-1", points: 75, riskLevel: null });
+      expect((await rejection(store.listLearners("org-a", { cursor: "not-a-cursor" }))).code).toBe("invalid_cursor");
+    });
+
+    it("pages at-risk learners from the highest score, from a minimum level", async () => {
+      await store.writeSnapshot(risk("lrn-a-1", "org-a", 0.9, "critical"));
+      await store.writeSnapshot(risk("lrn-a-2", "org-a", 0.5, "high"));
+      await store.writeSnapshot(risk("lrn-a-4", "org-a", 0.3, "medium"));
+      await store.writeSnapshot(risk("lrn-b-1", "org-b", 0.95, "critical"));
+      const firstPage = await store.listAtRisk("org-a", { minLevel: "high", limit: 2 });
+      expect(firstPage.items.map((r) => [r.learnerId, r.riskScore, r.riskLevel])).toEqual([
+        ["lrn-a-1", 0.9, "critical"],
+        ["lrn-a-2", 0.5, "high"],
+      ]);
+      expect(firstPage.items[0]).toMatchObject({ displayName: "Ada", topFactor: "inactivity" });
+      const second = await store.listAtRisk("org-a", { minLevel: "high", limit: 2, cursor: firstPage.nextCursor });
+      expect(second.items.map((r) => r.learnerId)).toEqual(["lrn-a-3"]);
+      expect(second.nextCursor).toBeNull();
+      const medium = await store.listAtRisk("org-a", { minLevel: "medium", limit: 10 });
+      expect(medium.items.map((r) => r.learnerId)).toEqual(["lrn-a-1", "lrn-a-2", "lrn-a-3", "lrn-a-4"]);
+    });
+
+    it("summarizes an organization", async () => {
+      const summary = await store.orgSummary("org-a", new Date("2026-01-08T00:00:00Z"));
+      expect(summary).toEqual({
+        orgId: "org-a",
+        learners: 5,
+        activeLearners7d: 2,
+        events7d: 2,
+        riskLevels: { low: 0, medium: 1, high: 2, critical: 1 },
+        averageRiskScore: 0.55,
+        totalPoints: 85,
+        badgesAwarded: 1,
+      });
+    });
+
+    it("stores AI results and sums AI usage", async () => {
+      await store.writeAiResult({
+        learnerId: "lrn-a-1",
+        orgId: "org-a",
+        kind: "recommendations",
+        inputHash: "h-1",
+        model: "gemini-test",
+        aiSource: "fallback",
+        payload: { items: [1, 2] },
+        expiresAt: new Date("2026-01-11T00:00:00Z"),
+      });
+      expect(await store.readAiResult("lrn-a-1", "recommendations", "h-1")).toMatchObject({
+        aiSource: "fallback",
+        payload: { items: [1, 2] },
+        expiresAt: new Date("2026-01-11T00:00:00Z"),
+      });
+      expect(await store.readAiResult("lrn-a-1", "recommendations", "h-2")).toBeNull();
+      const at = new Date("2026-01-10T09:00:00Z");
+      await store.recordAiUsage({
+        orgId: "org-a",
+        learnerId: "lrn-a-1",
+        kind: "recommendations",
+        model: "m",
+        inputTokens: 120,
+        outputTokens: 30,
+        outcome: "ok",
+        createdAt: at,
+      });
+      await store.recordAiUsage({ orgId: "org-a", kind: "commentary", model: "m", outcome: "timeout", createdAt: at });
+      expect(await store.aiUsageSummary("org-a", new Date("2026-01-10T00:00:00Z"))).toEqual({
+        orgId: "org-a",
+        since: new Date("2026-01-10T00:00:00Z"),
+        calls: 2,
+        inputTokens: 120,
+        outputTokens: 30,
+        failures: 1,
+      });
+    });
+
+    it("under a user's claims, applies row-level security", async () => {
+      const ada = store.forUser({ userId: "lrn-a-1", orgId: "org-a", roles: ["learner"] });
+      expect((await ada.gamificationState("lrn-a-1"))?.points).toBe(75);
+      expect(await ada.gamificationState("lrn-a-2")).toBeNull();
+      expect((await ada.listLearners("org-a")).items.map((l) => l.learnerId)).toEqual(["lrn-a-1"]);
+      const trainer = store.forUser({ userId: "trn-a-1", orgId: "org-a", roles: ["trainer"] });
+      expect((await trainer.listLearners("org-a")).items).toHaveLength(5);
+      expect((await trainer.readSnapshot("lrn-a-3", "dropoff_risk"))?.payload).toMatchObject({ riskLevel: "high" });
+      const otherAdmin = store.forUser({ userId: "adm-b", orgId: "org-b", roles: ["org_admin"] });
+      expect((await otherAdmin.listLearners("org-a")).items).toEqual([]);
+      expect((await otherAdmin.listAtRisk("org-a", { minLevel: "low" })).items).toEqual([]);
+      expect(await otherAdmin.gamificationState("lrn-a-1")).toBeNull();
+      expect(await otherAdmin.readAiResult("lrn-a-1", "recommendations", "h-1")).toBeNull();
+      expect((await otherAdmin.orgSummary("org-a")).learners).toBe(0);
+      expect((await otherAdmin.listAtRisk("org-b", { minLevel: "low" })).items.map((r) => r.learnerId)).toEqual([
+        "lrn-b-1",
+      ]);
+    });
+  });
+}

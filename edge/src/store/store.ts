@@ -1,0 +1,242 @@
+/**
+ * The AnalyticsStore over any `StoreCall`: argument shaping, keyset cursors and answer parsing live
+ * here once, so the SQL and supabase-js adapters cannot drift apart.
+ */
+import type { RiskLevel } from "../contract.ts";
+import type { GamificationState } from "../gamification/read-model.ts";
+import {
+  type AiResult,
+  type AiUsageSummary,
+  type AnalyticsReader,
+  type AnalyticsStore,
+  type AtRiskRow,
+  type LearnerHistory,
+  type LearnerListing,
+  type OrgSummary,
+  type Page,
+  type Snapshot,
+  type StoreActor,
+  type StoreCall,
+  StoreError,
+} from "./types.ts";
+
+const RISK_ORDER: readonly RiskLevel[] = ["low", "medium", "high", "critical"];
+export const MAX_PAGE = 200;
+
+/** Opaque keyset cursor: the last row's sort key, base64url JSON. */
+export function encodeCursor(key: readonly (string | number)[]): string {
+  const bytes = new TextEncoder().encode(JSON.stringify(key));
+  let binary = "";
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+}
+
+export function decodeCursor(cursor: string, shape: readonly ("string" | "number")[]): (string | number)[] {
+  try {
+    const binary = atob(cursor.replaceAll("-", "+").replaceAll("_", "/"));
+    const key: unknown = JSON.parse(new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0))));
+    if (Array.isArray(key) && key.length === shape.length && key.every((v, i) => typeof v === shape[i])) return key;
+  } catch {}
+  throw new StoreError("invalid_cursor", "the cursor is not one this API issued");
+}
+
+const pageLimit = (limit: number | undefined) => Math.min(Math.max(Math.trunc(limit ?? 50), 1), MAX_PAGE);
+const dateOrNull = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string));
+const numberOrNull = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+
+function page<Row, Out>(rows: Row[], limit: number, toOut: (r: Row) => Out, key: (r: Row) => (string | number)[]) {
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  return {
+    items: items.map(toOut),
+    nextCursor: rows.length > limit && last ? encodeCursor(key(last)) : null,
+  } satisfies Page<Out>;
+}
+
+type Row = Record<string, unknown>;
+
+function reader(call: StoreCall, actor: StoreActor): AnalyticsReader {
+  const rpc = (fn: Parameters<StoreCall>[0], args: Record<string, unknown> = {}) => call(fn, args, actor);
+  return {
+    async gamificationState(learnerId) {
+      const s = (await rpc("gamification_state", { p_learner_id: learnerId })) as GamificationState | null;
+      return s ? { ...s, points: Number(s.points) } : null;
+    },
+
+    async readSnapshot<T>(learnerId: string, kind: string) {
+      const s = (await rpc("read_snapshot", { p_learner_id: learnerId, p_kind: kind })) as Row | null;
+      if (!s) return null;
+      return {
+        ...(s as unknown as Snapshot<T>),
+        calculatedAt: new Date(s.calculatedAt as string),
+        expiresAt: new Date(s.expiresAt as string),
+      };
+    },
+
+    async listLearners(orgId, opts = {}) {
+      const limit = pageLimit(opts.limit);
+      const [afterName, afterId] = opts.cursor ? decodeCursor(opts.cursor, ["string", "string"]) : [null, null];
+      const rows = (await rpc("list_learners", {
+        p_org_id: orgId,
+        p_after_name: afterName,
+        p_after_id: afterId,
+        p_limit: limit + 1,
+      })) as Row[];
+      return page(
+        rows,
+        limit,
+        (r): LearnerListing => ({
+          learnerId: r.learnerId as string,
+          displayName: r.displayName as string,
+          timeZone: r.timeZone as string,
+          points: Number(r.points),
+          riskScore: numberOrNull(r.riskScore),
+          riskLevel: (r.riskLevel as RiskLevel | null) ?? null,
+          riskCalculatedAt: dateOrNull(r.riskCalculatedAt),
+        }),
+        (r) => [r.displayName as string, r.learnerId as string],
+      );
+    },
+
+    async listAtRisk(orgId, opts = {}) {
+      const limit = pageLimit(opts.limit);
+      const levels = RISK_ORDER.slice(RISK_ORDER.indexOf(opts.minLevel ?? "high"));
+      const [afterScore, afterId] = opts.cursor ? decodeCursor(opts.cursor, ["number", "string"]) : [null, null];
+      const rows = (await rpc("list_at_risk", {
+        p_org_id: orgId,
+        p_levels: levels,
+        p_after_score: afterScore,
+        p_after_id: afterId,
+        p_limit: limit + 1,
+      })) as Row[];
+      return page(
+        rows,
+        limit,
+        (r): AtRiskRow & { expiresAt: Date } => ({
+          learnerId: r.learnerId as string,
+          displayName: r.displayName as string,
+          riskScore: Number(r.riskScore),
+          riskLevel: r.riskLevel as RiskLevel,
+          topFactor: (r.topFactor as string | null) ?? null,
+          calculatedAt: new Date(r.calculatedAt as string),
+          expiresAt: new Date(r.expiresAt as string),
+        }),
+        (r) => [Number(r.riskScore), r.learnerId as string],
+      );
+    },
+
+    async orgSummary(orgId, now = new Date()) {
+      const s = (await rpc("org_summary", { p_org_id: orgId, p_now: now.toISOString() })) as Row;
+      const levels = s.riskLevels as Record<RiskLevel, number>;
+      return {
+        orgId,
+        learners: Number(s.learners),
+        activeLearners7d: Number(s.activeLearners7d),
+        events7d: Number(s.events7d),
+        riskLevels: {
+          low: Number(levels.low),
+          medium: Number(levels.medium),
+          high: Number(levels.high),
+          critical: Number(levels.critical),
+        },
+        averageRiskScore: numberOrNull(s.averageRiskScore),
+        totalPoints: Number(s.totalPoints),
+        badgesAwarded: Number(s.badgesAwarded),
+      } satisfies OrgSummary;
+    },
+
+    async readAiResult<T>(learnerId: string, kind: string, inputHash: string) {
+      const r = (await rpc("read_ai_result", {
+        p_learner_id: learnerId,
+        p_kind: kind,
+        p_input_hash: inputHash,
+      })) as Row | null;
+      if (!r) return null;
+      return {
+        ...(r as unknown as AiResult<T>),
+        createdAt: new Date(r.createdAt as string),
+        expiresAt: new Date(r.expiresAt as string),
+      };
+    },
+
+    async aiUsageSummary(orgId, since) {
+      const s = (await rpc("ai_usage_summary", { p_org_id: orgId, p_since: since.toISOString() })) as Row;
+      return {
+        orgId,
+        since: new Date(s.since as string),
+        calls: Number(s.calls),
+        inputTokens: Number(s.inputTokens),
+        outputTokens: Number(s.outputTokens),
+        failures: Number(s.failures),
+      } satisfies AiUsageSummary;
+    },
+  };
+}
+
+/** Build the store from an adapter's call function. */
+export function createStore(call: StoreCall, close: () => Promise<void>): AnalyticsStore {
+  const service: StoreActor = { kind: "service" };
+  const rpc = (fn: Parameters<StoreCall>[0], args: Record<string, unknown> = {}) => call(fn, args, service);
+  return {
+    ...reader(call, service),
+    forUser: (user) => reader(call, { kind: "user", ...user }),
+
+    async upsertDirectoryUsers(users) {
+      if (users.length > 0) await rpc("upsert_directory_users", { p_users: users });
+    },
+
+    async ingestEvent(event, awards, rulesVersion) {
+      const r = (await rpc("ingest_event", {
+        p_event: event,
+        p_awards: awards,
+        p_rules_version: rulesVersion,
+      })) as Row;
+      return { eventId: r.eventId as string, status: r.status as "accepted" | "duplicate", points: Number(r.points) };
+    },
+
+    async learnerHistory(learnerId) {
+      const h = (await rpc("learner_history", { p_learner_id: learnerId })) as LearnerHistory | null;
+      return h ? { ...h, version: Number(h.version) } : null;
+    },
+
+    async recordLearnerProgress(learnerId, historyVersion, progress) {
+      const r = (await rpc("record_learner_progress", {
+        p_learner_id: learnerId,
+        p_history_version: historyVersion,
+        p_progress: progress,
+      })) as Row;
+      return { status: r.status as "recorded" | "stale", newBadges: (r.newBadges as string[] | undefined) ?? [] };
+    },
+
+    async writeSnapshot(snapshot) {
+      const r = (await rpc("write_snapshot", {
+        p_snapshot: {
+          ...snapshot,
+          calculatedAt: snapshot.calculatedAt.toISOString(),
+          expiresAt: snapshot.expiresAt.toISOString(),
+        },
+      })) as Row;
+      return r.written === true;
+    },
+
+    async writeAiResult(result) {
+      await rpc("write_ai_result", {
+        p_result: {
+          ...result,
+          createdAt: result.createdAt?.toISOString(),
+          expiresAt: result.expiresAt.toISOString(),
+        },
+      });
+    },
+
+    async recordAiUsage(usage) {
+      await rpc("record_ai_usage", { p_usage: { ...usage, createdAt: usage.createdAt?.toISOString() } });
+    },
+
+    async ping() {
+      await rpc("store_health");
+    },
+
+    close,
+  };
+}

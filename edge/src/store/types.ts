@@ -1,0 +1,204 @@
+/**
+ * MS8's data access: one interface, `AnalyticsStore`, over the SQL functions of
+ * supabase/migrations. Adapters differ only in how they call a function (see `StoreCall`): SQL
+ * through postgres.js or PGlite (sql.ts) and supabase-js over PostgREST's /rpc (supabase.ts).
+ */
+
+import type { RiskLevel, Role } from "../contract.ts";
+import type { AtRiskRow, Page } from "../deps.ts";
+import type { LearnerProgress } from "../gamification/progress.ts";
+import type { GamificationState } from "../gamification/read-model.ts";
+import type { Award, LearningEvent } from "../gamification/rules.ts";
+
+export type { AtRiskRow, Page };
+
+/** Who a call runs as: the service role (the BFF after authorizing) or a user under RLS. */
+export type StoreActor = { kind: "service" } | { kind: "user"; userId: string; orgId: string; roles: Role[] };
+
+/** Calls one of the SQL functions by name with named arguments; answers its JSON result. */
+export type StoreCall = (fn: StoreFunction, args: Record<string, unknown>, actor: StoreActor) => Promise<unknown>;
+
+/** The SQL functions and their argument types (as declared in the migrations). */
+export const STORE_FUNCTIONS = {
+  upsert_directory_users: { p_users: "jsonb" },
+  ingest_event: { p_event: "jsonb", p_awards: "jsonb", p_rules_version: "text" },
+  learner_history: { p_learner_id: "text" },
+  record_learner_progress: { p_learner_id: "text", p_history_version: "bigint", p_progress: "jsonb" },
+  gamification_state: { p_learner_id: "text" },
+  write_snapshot: { p_snapshot: "jsonb" },
+  read_snapshot: { p_learner_id: "text", p_kind: "text" },
+  list_learners: { p_org_id: "text", p_after_name: "text", p_after_id: "text", p_limit: "integer" },
+  list_at_risk: {
+    p_org_id: "text",
+    p_levels: "text[]",
+    p_after_score: "numeric",
+    p_after_id: "text",
+    p_limit: "integer",
+  },
+  org_summary: { p_org_id: "text", p_now: "timestamptz" },
+  write_ai_result: { p_result: "jsonb" },
+  read_ai_result: { p_learner_id: "text", p_kind: "text", p_input_hash: "text" },
+  record_ai_usage: { p_usage: "jsonb" },
+  ai_usage_summary: { p_org_id: "text", p_since: "timestamptz" },
+  store_health: {},
+} as const satisfies Record<string, Record<string, SqlArgType>>;
+export type SqlArgType = "jsonb" | "text" | "integer" | "bigint" | "numeric" | "timestamptz" | "text[]";
+export type StoreFunction = keyof typeof STORE_FUNCTIONS;
+
+/** A Directory user as MS8 mirrors it. */
+export interface DirectoryUser {
+  userId: string;
+  orgId: string;
+  orgName?: string;
+  displayName: string;
+  roles: Role[];
+  timeZone: string;
+}
+
+export interface Snapshot<T = unknown> {
+  learnerId: string;
+  orgId: string;
+  /** velocity, dropoff_risk, forecast, gamification, ... */
+  kind: string;
+  computationVersion: string;
+  payload: T;
+  calculatedAt: Date;
+  expiresAt: Date;
+}
+
+export interface LearnerListing {
+  learnerId: string;
+  displayName: string;
+  timeZone: string;
+  points: number;
+  riskScore: number | null;
+  riskLevel: RiskLevel | null;
+  riskCalculatedAt: Date | null;
+}
+
+export interface OrgSummary {
+  orgId: string;
+  learners: number;
+  activeLearners7d: number;
+  events7d: number;
+  riskLevels: Record<RiskLevel, number>;
+  averageRiskScore: number | null;
+  totalPoints: number;
+  badgesAwarded: number;
+}
+
+export interface AiResult<T = unknown> {
+  learnerId: string;
+  orgId: string;
+  kind: string;
+  inputHash: string;
+  model: string;
+  aiSource: "gemini" | "fallback";
+  payload: T;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+export interface AiUsage {
+  orgId: string;
+  learnerId?: string | null;
+  kind: string;
+  model: string;
+  inputTokens?: number;
+  outputTokens?: number;
+  latencyMs?: number | null;
+  outcome: "ok" | "error" | "timeout" | "invalid_output" | "rate_limited" | "budget_exceeded";
+  createdAt?: Date;
+}
+
+export interface AiUsageSummary {
+  orgId: string;
+  since: Date;
+  calls: number;
+  inputTokens: number;
+  outputTokens: number;
+  failures: number;
+}
+
+export interface LearnerHistory {
+  learnerId: string;
+  orgId: string;
+  timeZone: string;
+  /** The learner's event count when read; record_learner_progress refuses an outdated one. */
+  version: number;
+  events: Pick<LearningEvent, "eventId" | "type" | "occurredAt" | "data">[];
+}
+
+export interface IngestOutcome {
+  eventId: string;
+  status: "accepted" | "duplicate";
+  points: number;
+}
+
+/** What every caller may read; rows are filtered by RLS when the actor is a user. */
+export interface AnalyticsReader {
+  gamificationState(learnerId: string): Promise<GamificationState | null>;
+  readSnapshot<T = unknown>(learnerId: string, kind: string): Promise<Snapshot<T> | null>;
+  listLearners(orgId: string, opts?: { cursor?: string | null; limit?: number }): Promise<Page<LearnerListing>>;
+  listAtRisk(
+    orgId: string,
+    opts?: { minLevel?: RiskLevel; cursor?: string | null; limit?: number },
+  ): Promise<Page<AtRiskRow & { expiresAt: Date }>>;
+  orgSummary(orgId: string, now?: Date): Promise<OrgSummary>;
+  readAiResult<T = unknown>(learnerId: string, kind: string, inputHash: string): Promise<AiResult<T> | null>;
+  aiUsageSummary(orgId: string, since: Date): Promise<AiUsageSummary>;
+}
+
+export interface AnalyticsStore extends AnalyticsReader {
+  /** The same reads under this user's claims, so row-level security applies too. */
+  forUser(user: { userId: string; orgId: string; roles: Role[] }): AnalyticsReader;
+  upsertDirectoryUsers(users: DirectoryUser[]): Promise<void>;
+  ingestEvent(
+    event: LearningEvent & { source?: "api" | "xapi" },
+    awards: Award[],
+    rulesVersion: string,
+  ): Promise<IngestOutcome>;
+  learnerHistory(learnerId: string): Promise<LearnerHistory | null>;
+  recordLearnerProgress(
+    learnerId: string,
+    historyVersion: number,
+    progress: LearnerProgress,
+  ): Promise<{ status: "recorded" | "stale"; newBadges: string[] }>;
+  /** False when a fresher snapshot was already there (it is kept). */
+  writeSnapshot(snapshot: Snapshot): Promise<boolean>;
+  writeAiResult(result: Omit<AiResult, "createdAt"> & { createdAt?: Date }): Promise<void>;
+  recordAiUsage(usage: AiUsage): Promise<void>;
+  /** One round trip through the same path as every call, for /health. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type StoreErrorCode =
+  | "unknown_learner"
+  | "wrong_org"
+  | "permission_denied"
+  | "invalid_cursor"
+  | "invalid_input"
+  | "unavailable";
+
+/** Every adapter throws these, so callers never see driver-specific errors. */
+export class StoreError extends Error {
+  readonly code: StoreErrorCode;
+  readonly sqlState: string | undefined;
+  constructor(code: StoreErrorCode, message: string, sqlState?: string) {
+    super(message);
+    this.name = "StoreError";
+    this.code = code;
+    this.sqlState = sqlState;
+  }
+}
+
+/** SQLSTATE to StoreError: ours (MS801, MS802), privileges, bad input; anything else is unavailable. */
+export function storeErrorFrom(sqlState: string | undefined, message: string): StoreError {
+  if (sqlState === "MS801") return new StoreError("unknown_learner", message, sqlState);
+  if (sqlState === "MS802") return new StoreError("wrong_org", message, sqlState);
+  if (sqlState === "42501") return new StoreError("permission_denied", message, sqlState);
+  if (sqlState?.startsWith("22") || sqlState?.startsWith("23"))
+    return new StoreError("invalid_input", message, sqlState);
+  return new StoreError("unavailable", message, sqlState);
+}
