@@ -1,0 +1,49 @@
+/** GET /openapi.json is a valid OpenAPI 3.1 document that lists every route the app serves. */
+import { Validator } from "@seriousme/openapi-schema-validator";
+import { describe, expect, it } from "vitest";
+import { createApp } from "../src/app.ts";
+import { createTestWorld } from "./doubles/world.ts";
+
+describe("GET /openapi.json", () => {
+  const app = createApp(createTestWorld().deps);
+
+  it("validates as OpenAPI 3.1", async () => {
+    const res = await app.request("/openapi.json");
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as { openapi: string };
+    expect(doc.openapi).toMatch(/^3\.1\./);
+    const result = await new Validator().validate(doc as object);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+  });
+
+  it("the validator does reject a broken document (so the test above can fail)", async () => {
+    const res = await app.request("/openapi.json");
+    const doc = (await res.json()) as { paths: Record<string, Record<string, { responses?: unknown }>> };
+    const first = Object.values(doc.paths)[0]!;
+    Object.values(first)[0]!.responses = "none";
+    expect((await new Validator().validate(doc as object)).valid).toBe(false);
+  });
+
+  it("lists every route of the app, with its method", async () => {
+    const doc = (await (await app.request("/openapi.json")).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    const documented = new Set(
+      Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`)),
+    );
+    const served = app.routes
+      .filter((r) => r.method !== "ALL" && !["/openapi.json", "/docs"].includes(r.path))
+      .map((r) => `${r.method} ${r.path.replace(/:([A-Za-z]+)/g, "{$1}")}`);
+    expect(served.length).toBeGreaterThanOrEqual(10);
+    for (const route of served) expect(documented, route).toContain(route);
+    expect(documented.size).toBe(new Set(served).size);
+  });
+
+  it("serves the interactive reference at /docs", async () => {
+    const res = await app.request("/docs");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("text/html");
+    expect(await res.text()).toContain("/openapi.json");
+  });
+});
