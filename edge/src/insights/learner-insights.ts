@@ -12,7 +12,6 @@
  * One upstream gather serves velocity, risk and forecast together, and concurrent cold requests
  * for one learner share it (single-flight), so a burst costs one call per endpoint.
  */
-import type { LearnerSnapshot } from "../analytics/snapshot.ts";
 import { type CacheTtl, DEFAULT_TTL, type ResponseCache } from "../cache/response-cache.ts";
 import { createSingleFlight, withSignal } from "../cache/single-flight.ts";
 import type { DataSource, DropoffRisk, Forecast, Gamification, Velocity } from "../contract.ts";
@@ -25,9 +24,12 @@ import {
   type Logger,
   UpstreamUnavailableError,
 } from "../deps.ts";
+import { type GamificationState, gamificationView } from "../gamification/read-model.ts";
+import type { AnalyticsStore } from "../store/types.ts";
 import type { Upstreams } from "../upstream/clients.ts";
 import { UpstreamError } from "../upstream/errors.ts";
 import type { DirectoryUser, Enrollments } from "../upstream/schemas.ts";
+import { defaultAnalytics, type InsightAnalytics } from "./analytics.ts";
 import { gatherLearnerSnapshot, isValidTimeZone } from "./learner-snapshot.ts";
 import { mockSnapshot } from "./mock.ts";
 
@@ -42,40 +44,22 @@ interface KindData {
   gamification: Gamification;
 }
 
-/** The pure analytics (edge/src/analytics/), injected so this file imports no formula. */
-export interface InsightAnalytics {
-  version: string;
-  velocity(snapshot: LearnerSnapshot): Velocity;
-  dropoffRisk(snapshot: LearnerSnapshot): DropoffRisk;
-  forecast(snapshot: LearnerSnapshot): Forecast;
-}
-
-export interface StoredSnapshot {
-  learnerId: string;
-  orgId: string;
-  kind: InsightKind;
-  computationVersion: string;
-  payload: unknown;
-  calculatedAt: Date;
-  expiresAt: Date;
-}
-
 /**
- * What insights needs from the AnalyticsStore (src/store/): snapshot persistence, and the
- * gamification read model over the points ledger (src/gamification/).
+ * What insights needs from the AnalyticsStore (src/store/): snapshot persistence, the Directory
+ * mirror the snapshots hang off, and the ledger state behind the gamification read model.
  */
-export interface InsightStore {
-  readSnapshot(learnerId: string, kind: InsightKind): Promise<StoredSnapshot | null>;
-  writeSnapshot(snapshot: StoredSnapshot): Promise<void>;
-  readGamification?(learnerId: string, options: { timeZone: string; now: Date }): Promise<Gamification | null>;
-}
+export type InsightStore = Pick<
+  AnalyticsStore,
+  "readSnapshot" | "writeSnapshot" | "gamificationState" | "upsertDirectoryUsers"
+>;
 
 export interface LearnerInsightsDeps {
   upstreams: Upstreams;
   cache: ResponseCache;
   store: InsightStore;
   clock: Clock;
-  analytics: InsightAnalytics;
+  /** Default: the pure functions of edge/src/analytics/. */
+  analytics?: InsightAnalytics;
   /** Serve a synthetic learner when nothing else can answer (demo only; never in production). */
   mockFallback: boolean;
   logger?: Logger;
@@ -105,7 +89,8 @@ const RAW_TTL: CacheTtl = { freshSeconds: 60, staleSeconds: 0 };
 const PROFILE_TTL: CacheTtl = { freshSeconds: 300, staleSeconds: 86_400 };
 
 export function createLearnerInsights(deps: LearnerInsightsDeps): LearnerInsights {
-  const { upstreams, cache, store, clock, analytics, logger } = deps;
+  const { upstreams, cache, store, clock, logger } = deps;
+  const analytics = deps.analytics ?? defaultAnalytics;
   const ttl = deps.ttl ?? DEFAULT_TTL;
   const snapshotTtlMs = (deps.snapshotTtlSeconds ?? 4 * 3600) * 1000;
   const deadlineMs = deps.deadlineMs ?? 2500;
@@ -206,20 +191,36 @@ export function createLearnerInsights(deps: LearnerInsightsDeps): LearnerInsight
           expiresAt: expiresAt.toISOString(),
         };
         await cache.set(cacheKey(kind, learnerId), cached, ttl);
-        background(
-          store.writeSnapshot({
-            learnerId,
-            orgId: snapshot.orgId,
-            kind,
-            computationVersion: analytics.version,
-            payload: results[kind],
-            calculatedAt,
-            expiresAt,
-          }),
-          opts,
-        );
       }
-      return { results, calculatedAt, expiresAt };
+      // Persisting is not on the answer's path: the snapshots hang off the Directory mirror, so the
+      // learner is mirrored first (a no-op when unchanged).
+      const { user } = gathered;
+      const persisted = (async () => {
+        await store.upsertDirectoryUsers([
+          {
+            userId: learnerId,
+            orgId: user.orgId,
+            displayName: user.displayName,
+            roles: user.roles,
+            timeZone: snapshot.timeZone,
+          },
+        ]);
+        await Promise.all(
+          COMPUTED_KINDS.map((kind) =>
+            store.writeSnapshot({
+              learnerId,
+              orgId: snapshot.orgId,
+              kind,
+              computationVersion: analytics.version,
+              payload: results[kind],
+              calculatedAt,
+              expiresAt,
+            }),
+          ),
+        );
+      })();
+      background(persisted, opts);
+      return { results, calculatedAt, expiresAt, persisted };
     });
   }
 
@@ -252,13 +253,13 @@ export function createLearnerInsights(deps: LearnerInsightsDeps): LearnerInsight
     learnerId: string,
     opts?: InsightOptions,
   ): Promise<Insight<KindData[K]>> {
-    const stored = await store.readSnapshot(learnerId, kind).catch((error: unknown) => {
+    const stored = await store.readSnapshot<KindData[K]>(learnerId, kind).catch((error: unknown) => {
       warn("snapshot read failed", { learnerId, kind, error: describe(error) });
       return null;
     });
     if (stored && stored.expiresAt.getTime() > clock.now().getTime()) {
       const cached: CachedInsight<KindData[K]> = {
-        data: stored.payload as KindData[K],
+        data: stored.payload,
         calculatedAt: stored.calculatedAt.toISOString(),
         expiresAt: stored.expiresAt.toISOString(),
       };
@@ -278,7 +279,7 @@ export function createLearnerInsights(deps: LearnerInsightsDeps): LearnerInsight
       warn("realtime analytics failed", { learnerId, kind, error: describe(error) });
       if (stored) {
         return {
-          data: stored.payload as KindData[K],
+          data: stored.payload,
           dataSource: "stale_cache",
           calculatedAt: stored.calculatedAt,
           expiresAt: stored.expiresAt,
@@ -297,19 +298,20 @@ export function createLearnerInsights(deps: LearnerInsightsDeps): LearnerInsight
     return { data: compute[kind](snapshot) as KindData[K], dataSource: "mock", calculatedAt: now, expiresAt: now };
   }
 
+  /** The ledger's answer: points, level, streaks and badges (read model of src/gamification/). */
   async function gamification(learnerId: string, opts?: InsightOptions): Promise<Insight<Gamification>> {
     const key = cacheKey("gamification", learnerId);
     const hit = await cache.get<CachedInsight<Gamification>>(key);
     if (hit && hit.freshUntil > clock.now().getTime()) return fromCached(hit.value, "cached");
+    let who: LearnerProfile | null = null;
     const read = flights.run(`gamification:${learnerId}`, async () => {
-      const who = await profile(learnerId, opts);
+      who = await profile(learnerId, opts);
       if (!who) throw new LearnerNotFoundError(learnerId);
-      if (!store.readGamification) throw new Error("the store has no gamification read model");
       const now = clock.now();
-      const data = await store.readGamification(learnerId, { timeZone: who.timeZone, now });
-      if (!data) throw new LearnerNotFoundError(learnerId);
+      // No ledger rows yet (no events ingested) is a real answer: nothing earned so far.
+      const state = (await store.gamificationState(learnerId)) ?? emptyLedger(who);
       const cached: CachedInsight<Gamification> = {
-        data,
+        data: gamificationView(state, now),
         calculatedAt: now.toISOString(),
         expiresAt: new Date(now.getTime() + ttl.freshSeconds * 1000).toISOString(),
       };
@@ -319,12 +321,13 @@ export function createLearnerInsights(deps: LearnerInsightsDeps): LearnerInsight
     try {
       return await withSignal(read, opts?.signal);
     } catch (error) {
-      if (error instanceof LearnerNotFoundError) throw error;
+      if (error instanceof LearnerNotFoundError || error instanceof UpstreamUnavailableError) throw error;
       warn("gamification read failed", { learnerId, error: describe(error) });
       if (hit) return fromCached(hit.value, "stale_cache");
       if (deps.mockFallback) {
         const now = clock.now();
-        return { data: mockGamification(learnerId), dataSource: "mock", calculatedAt: now, expiresAt: now };
+        const state = emptyLedger(who ?? { learnerId, orgId: "mock", timeZone: "UTC" });
+        return { data: gamificationView(state, now), dataSource: "mock", calculatedAt: now, expiresAt: now };
       }
       throw new UpstreamUnavailableError("the points ledger cannot answer", retryAfterSeconds);
     }
@@ -365,17 +368,6 @@ function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
-/** A plausible, clearly synthetic ledger answer for the demo when the store cannot answer. */
-function mockGamification(learnerId: string): Gamification {
-  return {
-    learnerId,
-    points: 0,
-    level: 1,
-    levelName: "Starter",
-    pointsIntoLevel: 0,
-    pointsForNextLevel: 100,
-    currentStreak: 0,
-    longestStreak: 0,
-    badges: [],
-  };
+function emptyLedger(who: Pick<LearnerProfile, "learnerId" | "orgId" | "timeZone">): GamificationState {
+  return { learnerId: who.learnerId, orgId: who.orgId, timeZone: who.timeZone, points: 0, streak: null, badges: [] };
 }

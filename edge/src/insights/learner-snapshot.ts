@@ -21,6 +21,8 @@ export interface GatherOptions {
 
 export interface GatheredSnapshot {
   snapshot: LearnerSnapshot;
+  /** The Directory's entry of the learner (for the MS8 mirror). */
+  user: DirectoryUser;
   /** Optional sources that failed; the snapshot lacks their activity. */
   missingSources: string[];
 }
@@ -124,5 +126,5 @@ export async function gatherLearnerSnapshot(
     const where = parsed.error.issues.map((i) => i.path.join(".")).join(", ");
     throw new UpstreamError("directory", "malformed", `learner ${learnerId} cannot form a snapshot (${where})`);
   }
-  return { snapshot: parsed.data, missingSources };
+  return { snapshot: parsed.data, user, missingSources };
 }

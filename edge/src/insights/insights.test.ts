@@ -1,0 +1,189 @@
+/**
+ * LearnerInsights against the simulator over loopback HTTP and a real (PGlite) store: the
+ * fallback chain's happy half (cached, realtime, Postgres snapshot), profiles, gamification,
+ * invalidation, and the cold-cache burst that must cost one call per upstream endpoint.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { type Simulator, startSimulator } from "../../simulator/server.ts";
+import { createMemoryCache } from "../cache/response-cache.ts";
+import { systemClock } from "../deps.ts";
+import { createSqlStore } from "../store/sql.ts";
+import { freshPglite } from "../store/testing.ts";
+import type { AnalyticsStore } from "../store/types.ts";
+import { createUpstreams } from "../upstream/clients.ts";
+import { createLearnerInsights, type LearnerInsightsDeps } from "./learner-insights.ts";
+
+const SECRET = "local-dev-only-service-secret";
+const NOW = new Date("2026-11-20T12:00:00Z");
+let sim: Simulator;
+let store: AnalyticsStore;
+
+beforeAll(async () => {
+  sim = await startSimulator({ now: NOW, serviceSecret: SECRET, learners: 60 });
+  store = createSqlStore(await freshPglite());
+});
+afterAll(async () => {
+  await sim.stop();
+  await store.close();
+});
+afterEach(async () => {
+  await sim.clearFaults();
+  sim.resetStats();
+});
+
+/** A fresh BFF instance: own cache, own breakers; the clock is movable, upstream tokens use real time. */
+function build(overrides: Partial<LearnerInsightsDeps> & { at?: () => Date } = {}) {
+  const upstreams = createUpstreams({ urls: sim.urls, serviceSecret: SECRET, clock: systemClock });
+  const clock = { now: overrides.at ?? (() => NOW) };
+  const background: Promise<unknown>[] = [];
+  const insights = createLearnerInsights({
+    upstreams,
+    cache: createMemoryCache({ clock }),
+    store,
+    clock,
+    mockFallback: false,
+    ...overrides,
+  });
+  const opts = { waitUntil: (p: Promise<unknown>) => void background.push(p) };
+  return { insights, upstreams, opts, settle: () => Promise.all(background) };
+}
+
+const callsTo = () =>
+  Object.fromEntries(
+    Object.entries(sim.stats().calls).flatMap(([service, byPath]) =>
+      Object.entries(byPath).map(([path, n]) => [`${service} ${path}`, n]),
+    ),
+  );
+
+describe("profile", () => {
+  it("answers the learner's organization, time zone, courses and their trainers", async () => {
+    const { insights } = build();
+    const user = sim.world.users.get("lrn-aurora-001")!;
+    const profile = await insights.profile("lrn-aurora-001");
+    expect(profile).toMatchObject({ learnerId: "lrn-aurora-001", orgId: "org-aurora", timeZone: user.timeZone });
+    expect(profile!.courseIds).toEqual(["crs-aurora-01"]);
+    expect(profile!.trainerIds).toContain("trn-aurora-1");
+  });
+
+  it("answers null for an unknown id and for someone who is not a learner", async () => {
+    const { insights } = build();
+    expect(await insights.profile("lrn-nobody")).toBeNull();
+    expect(await insights.profile("trn-aurora-1")).toBeNull();
+  });
+
+  it("keeps authorizing from the last Directory answer when the Directory goes down, never from a guess", async () => {
+    let now = NOW.getTime();
+    const { insights } = build({ at: () => new Date(now) });
+    await insights.profile("lrn-aurora-002");
+    await sim.setFault("directory", { down: true });
+    now += 10 * 60_000; // past fresh, within the profile's stale window
+    expect((await insights.profile("lrn-aurora-002"))!.orgId).toBe("org-aurora");
+    await expect(insights.profile("lrn-aurora-003")).rejects.toMatchObject({ code: "upstream_unavailable" });
+  });
+});
+
+describe("the happy half of the fallback chain", () => {
+  it("computes realtime, then answers cached; persists snapshots that a cold instance reads as cached", async () => {
+    const first = build();
+    const velocity = await first.insights.velocity("lrn-borealis-001", first.opts);
+    expect(velocity.dataSource).toBe("realtime");
+    expect(velocity.data.learnerId).toBe("lrn-borealis-001");
+    expect(velocity.data.unitsTotal).toBeGreaterThan(0);
+    expect(velocity.expiresAt.getTime() - velocity.calculatedAt.getTime()).toBe(4 * 3600_000);
+    // Risk and forecast came from the same gather: no new upstream calls.
+    const before = callsTo();
+    expect((await first.insights.dropoffRisk("lrn-borealis-001")).dataSource).toBe("cached");
+    expect((await first.insights.forecast("lrn-borealis-001")).dataSource).toBe("cached");
+    expect((await first.insights.velocity("lrn-borealis-001")).dataSource).toBe("cached");
+    expect(callsTo()).toEqual(before);
+    await first.settle();
+
+    const stored = await store.readSnapshot("lrn-borealis-001", "dropoff_risk");
+    expect(stored).toMatchObject({ orgId: "org-borealis", kind: "dropoff_risk" });
+
+    sim.resetStats();
+    const cold = build(); // empty response cache, same database
+    const again = await cold.insights.dropoffRisk("lrn-borealis-001");
+    expect(again.dataSource).toBe("cached");
+    expect(again.data).toEqual(stored!.payload);
+    expect(callsTo()).toEqual({});
+  });
+
+  it("serves a stale cache entry within grace and refreshes it behind the answer", async () => {
+    let now = NOW.getTime();
+    const { insights, opts, settle } = build({ at: () => new Date(now), ttl: { freshSeconds: 60, staleSeconds: 600 } });
+    await insights.velocity("lrn-cascade-002", opts);
+    await settle();
+    sim.resetStats();
+    now += 120_000; // stale, within grace
+    expect((await insights.velocity("lrn-cascade-002", opts)).dataSource).toBe("cached");
+    await settle();
+    expect(callsTo()["content GET /api/v1/users/lrn-cascade-002/progress"]).toBe(1);
+    expect((await insights.velocity("lrn-cascade-002", opts)).calculatedAt.getTime()).toBe(now);
+  });
+
+  it("drops cached answers on invalidate", async () => {
+    const { insights, settle, opts } = build({ store: { ...storeWithoutSnapshots() } });
+    await insights.forecast("lrn-cascade-003", opts);
+    await settle();
+    expect((await insights.forecast("lrn-cascade-003")).dataSource).toBe("cached");
+    await insights.invalidate(["lrn-cascade-003"]);
+    expect((await insights.forecast("lrn-cascade-003")).dataSource).toBe("realtime");
+  });
+
+  it("answers gamification from the ledger (nothing earned yet is a real answer)", async () => {
+    const { insights } = build();
+    const answer = await insights.gamification("lrn-aurora-004");
+    expect(answer.dataSource).toBe("realtime");
+    expect(answer.data).toMatchObject({ learnerId: "lrn-aurora-004", points: 0, level: 1 });
+    expect(answer.data.badges.length).toBeGreaterThan(0);
+    expect(answer.data.badges.every((b) => b.earnedAt === null)).toBe(true);
+    expect((await insights.gamification("lrn-aurora-004")).dataSource).toBe("cached");
+  });
+});
+
+describe("a cold-cache burst", () => {
+  it("makes exactly one call per upstream endpoint for 200 concurrent requests for one learner", async () => {
+    const { insights, opts } = build();
+    await sim.setFault("content", { latencyMs: 50 }); // keep the gather in flight while the burst arrives
+    const kinds = ["velocity", "dropoffRisk", "forecast"] as const;
+    const answers = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => insights[kinds[i % 3]!]("lrn-aurora-005", opts)),
+    );
+    expect(new Set(answers.map((a) => a.dataSource))).toEqual(new Set(["realtime"]));
+    const calls = callsTo();
+    expect(calls).toEqual({
+      "auth GET /api/v1/users/lrn-aurora-005/logins": 1,
+      "directory GET /api/v1/users/lrn-aurora-005": 1,
+      "course GET /api/v1/enrollments?userId=lrn-aurora-005": 1,
+      "content GET /api/v1/users/lrn-aurora-005/progress": 1,
+      "assessment GET /api/v1/users/lrn-aurora-005/attempts": 1,
+      "devlab GET /api/v1/users/lrn-aurora-005/sessions": 1,
+      "rag GET /api/v1/users/lrn-aurora-005/questions": 1,
+    });
+  });
+
+  it("shares the Directory calls between the authorization profile and the analytics gather", async () => {
+    const { insights, opts } = build();
+    await Promise.all(
+      Array.from({ length: 50 }, async () => {
+        await insights.profile("lrn-aurora-006");
+        return insights.velocity("lrn-aurora-006", opts);
+      }),
+    );
+    const calls = callsTo();
+    expect(calls["directory GET /api/v1/users/lrn-aurora-006"]).toBe(1);
+    expect(calls["course GET /api/v1/enrollments?userId=lrn-aurora-006"]).toBe(1);
+    expect(calls["directory GET /api/v1/orgs/org-aurora/course-assignments"]).toBe(1);
+  });
+});
+
+/** A store whose snapshots never persist, for tests that need the cache alone to decide. */
+function storeWithoutSnapshots() {
+  return {
+    readSnapshot: async () => null,
+    writeSnapshot: async () => true,
+    gamificationState: store.gamificationState.bind(store),
+    upsertDirectoryUsers: store.upsertDirectoryUsers.bind(store),
+  };
+}
