@@ -86,7 +86,13 @@ export async function interleave(
   for (let r = 0; r < rounds; r++) {
     for (let i = 0; i < contenders.length; i++) {
       const c = contenders[(i + r) % contenders.length]!;
-      const f = await load({ url: c.url, headers: c.headers, connections: CONNECTIONS, durationSec, expectBody });
+      const f = await load({
+        url: c.url,
+        headers: c.headers,
+        connections: CONNECTIONS,
+        durationSec,
+        expectBody: expectBody || undefined,
+      });
       figures.get(c.name)!.push(f);
       ctx.say(
         `  round ${r + 1} ${c.name}: ${fmt(f.rps)} req/s, p50 ${f.p50} ms, p99 ${f.p99} ms, errors ${f.errors}, non-2xx ${f.non2xx}`,
@@ -206,7 +212,7 @@ export const cachedRead: Benchmark = {
     }
 
     const markdown = [
-      `autocannon, ${CONNECTIONS} connections, pipelining 1, ${durationSec} s per round, ${rounds} rounds interleaved (the first server rotates each round), 1 s warm-up each; medians of the rounds. Request: \`GET ${path}\` with an org admin's HS256 token (the BFF and Express verify it and check role, organization and learner); the cache was warmed and the BFF's second answer said \`dataSource: "cached"\`. Each server runs in its own process; every answer was checked byte for byte against the BFF's body (${stack.body.length} bytes). The BFF runs as production does: NODE_ENV=production, one JSON log line per request (to a pipe), rate limiter on with limits far above the load.`,
+      `autocannon, ${CONNECTIONS} connections, pipelining 1, ${durationSec} s per round, ${rounds} rounds interleaved (the first server rotates each round), 1 s warm-up each; medians of the rounds. Request: \`GET ${path}\` with an org admin's HS256 token (the BFF and Express verify it and check role, organization and learner); the cache was warmed and the BFF's second answer said \`dataSource: "cached"\`. Each server runs in its own process; every answer was checked byte for byte against the BFF's body (${stack.body.length} bytes). The BFF runs as production does (explicit secrets, no mock fallback, one JSON log line per request at LOG_LEVEL=info, to a pipe; rate limiter on with limits far above the load), except NODE_ENV=development, because node.ts binds every interface in production and benchmarks stay on loopback.`,
       "",
       table(
         ["Server", "req/s (median)", "p50 ms", "p99 ms", "errors + non-2xx", "req/s per round"],

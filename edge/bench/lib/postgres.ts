@@ -39,11 +39,11 @@ export async function startDatabase(ctx: BenchContext): Promise<Database> {
     throw error;
   }
   const sql = postgres(server.url, { max: 4, onnotice: () => {}, prepare: false });
-  const [{ server_version }] = await sql<{ server_version: string }[]>`show server_version`;
+  const [row] = await sql<{ server_version: string }[]>`show server_version`;
   return {
     url: server.url,
     sql,
-    serverVersion: server_version,
+    serverVersion: row?.server_version ?? "unknown",
     async stop() {
       await sql.end({ timeout: 5 });
       server.stop();

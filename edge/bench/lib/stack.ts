@@ -96,7 +96,7 @@ export interface BffHandle {
 }
 
 /**
- * Start the BFF on Node as production runs it (NODE_ENV=production, JSON request logs on stdout),
+ * Start the BFF on Node as production runs it (explicit secrets, no mock fallback, JSON request logs on stdout),
  * with rate limits raised far above the load so the limiter still runs but never answers 429.
  */
 export async function startBff(
@@ -132,7 +132,9 @@ export async function startBff(
     env: {
       PORT: String(port),
       HOST: "127.0.0.1",
-      NODE_ENV: "production",
+      // Not "production": node.ts binds every interface in production, and benchmarks stay on
+      // loopback. Production's other defaults are set explicitly below (secrets, no mock fallback).
+      NODE_ENV: "development",
       ...BENCH_SECRETS,
       CORS_ORIGINS: "",
       MOCK_FALLBACK: "false",
