@@ -5,10 +5,10 @@
  * cross-validated by module (each module scored by a model fitted without it).
  */
 import { dropoffModel } from "../../src/analytics/dropoff-model.ts";
-import { type DropoffModel, type RiskLevel, riskLevelOf } from "../../src/analytics/risk.ts";
+import { type DropoffModel, type RiskLevel, riskLevelOf, scoreDropoffRisk } from "../../src/analytics/risk.ts";
 import { type OuladTables, ouladCases } from "./convert.ts";
 import { type Evaluation, evaluate, rocAuc } from "./metrics.ts";
-import { crossValidate, labelledSignals, riskOf, TRAINING_DAYS } from "./train.ts";
+import { crossValidate, labelledSignals, TRAINING_DAYS } from "./train.ts";
 
 export type EvaluationMode = "committed" | "cross-validated";
 
@@ -28,13 +28,22 @@ export function evaluateOulad(
   const days = opts.days ?? TRAINING_DAYS;
   const mode = opts.mode ?? "committed";
   const model = opts.model ?? dropoffModel;
-  const rowsByDay = new Map(days.map((d) => [d, labelledSignals(ouladCases(tables, d), d)]));
+  const casesByDay = new Map(days.map((d) => [d, ouladCases(tables, d)]));
   let scored: { module: string; day: number; risk: number; withdrew: boolean }[];
   if (mode === "cross-validated") {
     // One cross-validation over all requested days at once, as the committed model is fitted.
-    scored = crossValidate([...rowsByDay.values()].flat()).map(({ row, risk }) => ({ ...row, risk }));
+    const rows = days.flatMap((d) => labelledSignals(casesByDay.get(d)!, d));
+    scored = crossValidate(rows).map(({ row, risk }) => ({ ...row, risk }));
   } else {
-    scored = [...rowsByDay.values()].flat().map((row) => ({ ...row, risk: riskOf(model, row) }));
+    // Exactly what the API and `ms8 risk` answer: scoreDropoffRisk's (rounded) riskScore.
+    scored = days.flatMap((day) =>
+      casesByDay.get(day)!.map((c) => ({
+        module: c.module,
+        day,
+        risk: scoreDropoffRisk(c.snapshot, model).riskScore,
+        withdrew: c.withdrawsAfterDay,
+      })),
+    );
   }
   return days.map((day) => {
     const outcomes = scored.filter((s) => s.day === day);

@@ -19,12 +19,12 @@ import type { LearnerSnapshot } from "../../src/analytics/snapshot.ts";
 import { fitLogistic, sigmoid } from "./logistic.ts";
 
 /**
- * Level thresholds on the calibrated probability (lower bounds). Chosen from the calibration
- * table in docs/risk-model.md: "medium" starts near the overall withdrawal rate after day 28
- * (about 1 in 6), "high" where about a third of learners leave, "critical" where leaving is
- * more likely than not.
+ * Level thresholds on the calibrated probability (lower bounds), chosen from the calibration
+ * tables in docs/risk-model.md: "low" is at or below the typical learner (about 1 in 6 leave after
+ * day 28), "medium" from 20 %, about 1.2 times that, "high" from 33 %, about twice it (the top
+ * decile), "critical" from 50 %, where leaving is more likely than not.
  */
-export const LEVELS: DropoffModel["levels"] = { medium: 0.15, high: 0.3, critical: 0.5 };
+export const LEVELS: DropoffModel["levels"] = { medium: 0.2, high: 0.33, critical: 0.5 };
 /** Ridge strength: enough to keep a module's quirks out of the weights, not enough to blunt them. */
 export const RIDGE = 1;
 /** Snapshot days the model learns from, and the days the evaluation reports. */

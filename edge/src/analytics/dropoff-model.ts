@@ -28,8 +28,8 @@ export const dropoffModel: DropoffModel = {
     },
   },
   levels: {
-    medium: 0.15,
-    high: 0.3,
+    medium: 0.2,
+    high: 0.33,
     critical: 0.5,
   },
 };

@@ -33,9 +33,9 @@ export interface RiskSignals {
 }
 
 /** Credits a full-time-equivalent OU module load is measured against (60 = one module at a time). */
-const REFERENCE_CREDITS = 60;
+export const REFERENCE_CREDITS = 60;
 /** A score below this is a shortfall; 70 is a comfortable pass on a 0-100 scale. */
-const COMFORTABLE_SCORE = 70;
+export const COMFORTABLE_SCORE = 70;
 
 export function riskSignals(snapshot: LearnerSnapshot): RiskSignals {
   const tz = snapshot.timeZone;

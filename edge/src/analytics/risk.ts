@@ -9,7 +9,14 @@
  * when nothing raises it, the ones that lower it, by share of the total fall).
  */
 import { dropoffModel } from "./dropoff-model.ts";
-import { RISK_FEATURES, type RiskFeatureName, type RiskSignals, riskSignals } from "./risk-features.ts";
+import {
+  COMFORTABLE_SCORE,
+  REFERENCE_CREDITS,
+  RISK_FEATURES,
+  type RiskFeatureName,
+  type RiskSignals,
+  riskSignals,
+} from "./risk-features.ts";
 import type { LearnerSnapshot } from "./snapshot.ts";
 
 export type RiskLevel = "low" | "medium" | "high" | "critical";
@@ -69,7 +76,15 @@ export function riskLevelOf(score: number, levels: DropoffModel["levels"] = drop
 const round = (x: number, places: number) => Math.round(x * 10 ** places) / 10 ** places;
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
-function reasonFor(name: RiskFeatureName, s: RiskSignals, effect: "raises" | "lowers"): string {
+/** The typical learner's value of a feature, in the feature's own units, for reasons. */
+function typical(name: RiskFeatureName, model: DropoffModel): number {
+  const ref = model.features[name].reference;
+  if (name === "scoreShortfall") return COMFORTABLE_SCORE - 10 * ref;
+  if (name === "studyLoad") return REFERENCE_CREDITS * Math.exp(ref);
+  return ref;
+}
+
+function reasonFor(name: RiskFeatureName, s: RiskSignals, effect: "raises" | "lowers", model: DropoffModel): string {
   const f = s.facts;
   switch (name) {
     case "missedWork": {
@@ -79,18 +94,16 @@ function reasonFor(name: RiskFeatureName, s: RiskSignals, effect: "raises" | "lo
         ? `Missed ${f.assessmentsMissed} of ${plural(f.assessmentsDue, "assessment")} due so far${share}.`
         : `Submitted all ${plural(f.assessmentsDue, "assessment")} due so far.`;
     }
-    case "scoreShortfall":
-      return effect === "raises"
-        ? `Average score ${Math.round(f.meanScore!)} over ${plural(f.scoredCount, "marked assessment")}, below the 70 of a comfortable pass.`
-        : `Average score ${Math.round(f.meanScore!)} over ${plural(f.scoredCount, "marked assessment")}.`;
     case "lateWork":
       return f.assessmentsLate > 0
         ? `Handed in ${f.assessmentsLate} of ${plural(f.assessmentsSubmittedWhenDue, "submitted assessment")} after the due date.`
         : `Handed in all ${plural(f.assessmentsSubmittedWhenDue, "submitted assessment")} on time.`;
+    case "scoreShortfall":
+      return `Average score ${Math.round(f.meanScore!)} over ${plural(f.scoredCount, "marked assessment")}, ${
+        effect === "raises" ? "below" : "above"
+      } the typical learner's ${Math.round(typical(name, model))}.`;
     case "studyLoad":
-      return effect === "raises"
-        ? `Studying ${f.studiedCredits} credits at once, more than a single course's load.`
-        : `Studying ${f.studiedCredits} credits at once, a manageable load.`;
+      return `Studying ${f.studiedCredits} credits at once, ${effect === "raises" ? "more" : "less"} than the typical learner's ${Math.round(typical(name, model))}.`;
   }
 }
 
@@ -148,7 +161,7 @@ export function scoreDropoffRisk(snapshot: LearnerSnapshot, model: DropoffModel 
   const factors = named.map((name, i) => ({
     name,
     weight: weights[i]!,
-    reason: reasonFor(name, signals, effect),
+    reason: reasonFor(name, signals, effect, model),
     effect,
   })) satisfies RiskFactorResult[];
 
