@@ -64,7 +64,7 @@ create table public.ai_results (
   kind text not null check (kind ~ '^[a-z][a-z0-9_]{0,39}$'),
   input_hash text not null,
   model text not null,
-  ai_source text not null check (ai_source in ('gemini', 'fallback')),
+  ai_source text not null default 'gemini' check (ai_source in ('gemini', 'fallback')),
   payload jsonb not null,
   created_at timestamptz not null default now(),
   expires_at timestamptz not null,
@@ -81,6 +81,7 @@ create table public.ai_usage (
   input_tokens integer not null default 0 check (input_tokens >= 0),
   output_tokens integer not null default 0 check (output_tokens >= 0),
   latency_ms integer check (latency_ms >= 0),
+  estimated_cost_usd numeric(14, 6) not null default 0 check (estimated_cost_usd >= 0),
   outcome text not null check (outcome in ('ok', 'error', 'timeout', 'invalid_output', 'rate_limited', 'budget_exceeded')),
   created_at timestamptz not null default now()
 );

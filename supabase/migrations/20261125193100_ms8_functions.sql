@@ -279,7 +279,12 @@ set search_path = ''
 as $$
   select jsonb_build_object(
     'orgId', p_org_id,
-    'learners', (select count(*) from public.directory_users u where u.org_id = p_org_id and 'learner' = any (u.roles)),
+    'learnerCount', (select count(*) from public.directory_users u where u.org_id = p_org_id and 'learner' = any (u.roles)),
+    'atRiskCount', risk.at_risk,
+    'byRiskLevel', jsonb_build_object('low', risk.low, 'medium', risk.medium, 'high', risk.high, 'critical', risk.critical),
+    'averageRiskScore', risk.average,
+    -- The oldest snapshot the risk figures were built from.
+    'calculatedAt', risk.oldest,
     'activeLearners7d', (
       select count(distinct e.learner_id) from public.activity_events e
       where e.org_id = p_org_id and e.occurred_at > p_now - interval '7 days' and e.occurred_at <= p_now
@@ -288,21 +293,20 @@ as $$
       select count(*) from public.activity_events e
       where e.org_id = p_org_id and e.occurred_at > p_now - interval '7 days' and e.occurred_at <= p_now
     ),
-    'riskLevels', (
-      select jsonb_build_object(
-        'low', count(*) filter (where s.risk_level = 'low'),
-        'medium', count(*) filter (where s.risk_level = 'medium'),
-        'high', count(*) filter (where s.risk_level = 'high'),
-        'critical', count(*) filter (where s.risk_level = 'critical'))
-      from public.analytics_snapshots s where s.org_id = p_org_id and s.kind = 'dropoff_risk'
-    ),
-    'averageRiskScore', (
-      select round(avg(s.risk_score), 4) from public.analytics_snapshots s
-      where s.org_id = p_org_id and s.kind = 'dropoff_risk'
-    ),
     'totalPoints', (select coalesce(sum(l.points), 0) from public.points_ledger l where l.org_id = p_org_id),
     'badgesAwarded', (select count(*) from public.badges_awarded b where b.org_id = p_org_id)
   )
+  from (
+    select count(*) filter (where s.risk_level in ('high', 'critical')) as at_risk,
+           count(*) filter (where s.risk_level = 'low') as low,
+           count(*) filter (where s.risk_level = 'medium') as medium,
+           count(*) filter (where s.risk_level = 'high') as high,
+           count(*) filter (where s.risk_level = 'critical') as critical,
+           round(avg(s.risk_score), 4) as average,
+           min(s.calculated_at) as oldest
+    from public.analytics_snapshots s
+    where s.org_id = p_org_id and s.kind = 'dropoff_risk'
+  ) risk
 $$;
 
 -- ---------------------------------------------------------------------------------------------
@@ -353,32 +357,39 @@ declare
   v_id bigint;
 begin
   insert into public.organizations (id, name) values (v_org_id, v_org_id) on conflict (id) do nothing;
-  insert into public.ai_usage (org_id, learner_id, kind, model, input_tokens, output_tokens, latency_ms, outcome, created_at)
+  insert into public.ai_usage (org_id, learner_id, kind, model, input_tokens, output_tokens, latency_ms, estimated_cost_usd, outcome, created_at)
   values (v_org_id,
           (select u.id from public.directory_users u where u.id = p_usage ->> 'learnerId'),
           p_usage ->> 'kind', p_usage ->> 'model',
           coalesce((p_usage ->> 'inputTokens')::integer, 0), coalesce((p_usage ->> 'outputTokens')::integer, 0),
-          (p_usage ->> 'latencyMs')::integer, p_usage ->> 'outcome',
+          (p_usage ->> 'latencyMs')::integer, coalesce((p_usage ->> 'estimatedCostUsd')::numeric, 0), p_usage ->> 'outcome',
           coalesce((p_usage ->> 'createdAt')::timestamptz, now()))
   returning id into v_id;
   return jsonb_build_object('id', v_id);
 end
 $$;
 
-create function public.ai_usage_summary(p_org_id text, p_since timestamptz) returns jsonb
+-- Daily totals (UTC days) from p_from to p_to inclusive, days with any use only.
+create function public.ai_usage_by_day(p_org_id text, p_from date, p_to date) returns jsonb
 language sql stable security invoker
 set search_path = ''
 as $$
-  select jsonb_build_object(
-    'orgId', p_org_id,
-    'since', p_since,
-    'calls', count(*),
-    'inputTokens', coalesce(sum(a.input_tokens), 0),
-    'outputTokens', coalesce(sum(a.output_tokens), 0),
-    'failures', count(*) filter (where a.outcome <> 'ok')
-  )
-  from public.ai_usage a
-  where a.org_id = p_org_id and a.created_at >= p_since
+  select coalesce(jsonb_agg(d.row order by d.day), '[]'::jsonb)
+  from (
+    select (a.created_at at time zone 'UTC')::date as day, jsonb_build_object(
+      'day', (a.created_at at time zone 'UTC')::date,
+      'calls', count(*),
+      'failedCalls', count(*) filter (where a.outcome <> 'ok'),
+      'tokensIn', coalesce(sum(a.input_tokens), 0),
+      'tokensOut', coalesce(sum(a.output_tokens), 0),
+      'estimatedCostUsd', coalesce(sum(a.estimated_cost_usd), 0)
+    ) as row
+    from public.ai_usage a
+    where a.org_id = p_org_id
+      and a.created_at >= p_from::timestamp at time zone 'UTC'
+      and a.created_at < (p_to + 1)::timestamp at time zone 'UTC'
+    group by 1
+  ) d
 $$;
 
 -- For /health: proves a round trip through the same path as every other call.
@@ -399,13 +410,13 @@ revoke all on function
   public.read_snapshot(text, text), public.list_learners(text, text, text, integer),
   public.list_at_risk(text, text[], numeric, text, integer), public.org_summary(text, timestamptz),
   public.write_ai_result(jsonb), public.read_ai_result(text, text, text), public.record_ai_usage(jsonb),
-  public.ai_usage_summary(text, timestamptz), public.store_health()
+  public.ai_usage_by_day(text, date, date), public.store_health()
 from public, anon, authenticated, service_role;
 
 grant execute on function
   public.gamification_state(text), public.read_snapshot(text, text), public.list_learners(text, text, text, integer),
   public.list_at_risk(text, text[], numeric, text, integer), public.org_summary(text, timestamptz),
-  public.read_ai_result(text, text, text), public.ai_usage_summary(text, timestamptz)
+  public.read_ai_result(text, text, text), public.ai_usage_by_day(text, date, date)
 to authenticated, service_role;
 
 grant execute on function

@@ -131,7 +131,7 @@ export function storeContractSuite(adapter: string, create: () => Promise<StoreF
       expect(seen).toEqual(["Ada/lrn-a-1", "Ben/lrn-a-2", "Ben/lrn-a-4", "Cleo/lrn-a-3", "Dev/lrn-a-5"]);
       expect(pages).toBe(3);
       const first = await store.listLearners("org-a", { limit: 1 });
-      expect(first.items[0]).toMatchObject({ learnerId: "lrn-a-1", points: 75, riskLevel: null });
+      expect(first.items[0]).toMatchObject({ learnerId: "lrn-a-1", points: 75, riskLevel: null, calculatedAt: null });
       expect((await rejection(store.listLearners("org-a", { cursor: "not-a-cursor" }))).code).toBe("invalid_cursor");
     });
 
@@ -157,11 +157,13 @@ export function storeContractSuite(adapter: string, create: () => Promise<StoreF
       const summary = await store.orgSummary("org-a", new Date("2026-01-08T00:00:00Z"));
       expect(summary).toEqual({
         orgId: "org-a",
-        learners: 5,
+        learnerCount: 5,
+        atRiskCount: 3,
+        byRiskLevel: { low: 0, medium: 1, high: 2, critical: 1 },
+        averageRiskScore: 0.55,
+        calculatedAt: new Date("2026-01-10T10:00:00Z"),
         activeLearners7d: 2,
         events7d: 2,
-        riskLevels: { low: 0, medium: 1, high: 2, critical: 1 },
-        averageRiskScore: 0.55,
         totalPoints: 85,
         badgesAwarded: 1,
       });
@@ -184,26 +186,26 @@ export function storeContractSuite(adapter: string, create: () => Promise<StoreF
         expiresAt: new Date("2026-01-11T00:00:00Z"),
       });
       expect(await store.readAiResult("lrn-a-1", "recommendations", "h-2")).toBeNull();
-      const at = new Date("2026-01-10T09:00:00Z");
+      const usage = { orgId: "org-a", kind: "recommendations", model: "m" } as const;
+      const day10 = { ...usage, learnerId: "lrn-a-1", inputTokens: 120, outputTokens: 30, estimatedCostUsd: 0.0125 };
+      await store.recordAiUsage({ ...day10, outcome: "ok", createdAt: new Date("2026-01-10T23:59:00Z") });
+      await store.recordAiUsage({ ...usage, outcome: "timeout", createdAt: new Date("2026-01-10T00:00:00Z") });
       await store.recordAiUsage({
-        orgId: "org-a",
-        learnerId: "lrn-a-1",
-        kind: "recommendations",
-        model: "m",
-        inputTokens: 120,
-        outputTokens: 30,
+        ...usage,
+        inputTokens: 7,
         outcome: "ok",
-        createdAt: at,
+        createdAt: new Date("2026-01-12T08:00:00Z"),
       });
-      await store.recordAiUsage({ orgId: "org-a", kind: "commentary", model: "m", outcome: "timeout", createdAt: at });
-      expect(await store.aiUsageSummary("org-a", new Date("2026-01-10T00:00:00Z"))).toEqual({
-        orgId: "org-a",
-        since: new Date("2026-01-10T00:00:00Z"),
-        calls: 2,
-        inputTokens: 120,
-        outputTokens: 30,
-        failures: 1,
+      await store.recordAiUsage({
+        ...usage,
+        inputTokens: 9,
+        outcome: "ok",
+        createdAt: new Date("2026-01-09T23:59:59Z"),
       });
+      expect(await store.aiUsageByDay("org-a", "2026-01-10", "2026-01-12")).toEqual([
+        { day: "2026-01-10", calls: 2, failedCalls: 1, tokensIn: 120, tokensOut: 30, estimatedCostUsd: 0.0125 },
+        { day: "2026-01-12", calls: 1, failedCalls: 0, tokensIn: 7, tokensOut: 0, estimatedCostUsd: 0 },
+      ]);
     });
 
     it("under a user's claims, applies row-level security", async () => {
@@ -219,7 +221,8 @@ export function storeContractSuite(adapter: string, create: () => Promise<StoreF
       expect((await otherAdmin.listAtRisk("org-a", { minLevel: "low" })).items).toEqual([]);
       expect(await otherAdmin.gamificationState("lrn-a-1")).toBeNull();
       expect(await otherAdmin.readAiResult("lrn-a-1", "recommendations", "h-1")).toBeNull();
-      expect((await otherAdmin.orgSummary("org-a")).learners).toBe(0);
+      expect((await otherAdmin.orgSummary("org-a")).learnerCount).toBe(0);
+      expect(await otherAdmin.aiUsageByDay("org-a", "2026-01-01", "2026-01-31")).toEqual([]);
       expect((await otherAdmin.listAtRisk("org-b", { minLevel: "low" })).items.map((r) => r.learnerId)).toEqual([
         "lrn-b-1",
       ]);

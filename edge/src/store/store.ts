@@ -6,7 +6,7 @@ import type { RiskLevel } from "../contract.ts";
 import type { GamificationState } from "../gamification/read-model.ts";
 import {
   type AiResult,
-  type AiUsageSummary,
+  type AiUsageDay,
   type AnalyticsReader,
   type AnalyticsStore,
   type AtRiskRow,
@@ -92,7 +92,7 @@ function reader(call: StoreCall, actor: StoreActor): AnalyticsReader {
           points: Number(r.points),
           riskScore: numberOrNull(r.riskScore),
           riskLevel: (r.riskLevel as RiskLevel | null) ?? null,
-          riskCalculatedAt: dateOrNull(r.riskCalculatedAt),
+          calculatedAt: dateOrNull(r.calculatedAt),
         }),
         (r) => [r.displayName as string, r.learnerId as string],
       );
@@ -127,19 +127,21 @@ function reader(call: StoreCall, actor: StoreActor): AnalyticsReader {
 
     async orgSummary(orgId, now = new Date()) {
       const s = (await rpc("org_summary", { p_org_id: orgId, p_now: now.toISOString() })) as Row;
-      const levels = s.riskLevels as Record<RiskLevel, number>;
+      const levels = s.byRiskLevel as Record<RiskLevel, number>;
       return {
         orgId,
-        learners: Number(s.learners),
-        activeLearners7d: Number(s.activeLearners7d),
-        events7d: Number(s.events7d),
-        riskLevels: {
+        learnerCount: Number(s.learnerCount),
+        atRiskCount: Number(s.atRiskCount),
+        byRiskLevel: {
           low: Number(levels.low),
           medium: Number(levels.medium),
           high: Number(levels.high),
           critical: Number(levels.critical),
         },
         averageRiskScore: numberOrNull(s.averageRiskScore),
+        calculatedAt: dateOrNull(s.calculatedAt),
+        activeLearners7d: Number(s.activeLearners7d),
+        events7d: Number(s.events7d),
         totalPoints: Number(s.totalPoints),
         badgesAwarded: Number(s.badgesAwarded),
       } satisfies OrgSummary;
@@ -159,16 +161,18 @@ function reader(call: StoreCall, actor: StoreActor): AnalyticsReader {
       };
     },
 
-    async aiUsageSummary(orgId, since) {
-      const s = (await rpc("ai_usage_summary", { p_org_id: orgId, p_since: since.toISOString() })) as Row;
-      return {
-        orgId,
-        since: new Date(s.since as string),
-        calls: Number(s.calls),
-        inputTokens: Number(s.inputTokens),
-        outputTokens: Number(s.outputTokens),
-        failures: Number(s.failures),
-      } satisfies AiUsageSummary;
+    async aiUsageByDay(orgId, from, to) {
+      const days = (await rpc("ai_usage_by_day", { p_org_id: orgId, p_from: from, p_to: to })) as Row[];
+      return days.map(
+        (d): AiUsageDay => ({
+          day: String(d.day),
+          calls: Number(d.calls),
+          failedCalls: Number(d.failedCalls),
+          tokensIn: Number(d.tokensIn),
+          tokensOut: Number(d.tokensOut),
+          estimatedCostUsd: Number(d.estimatedCostUsd),
+        }),
+      );
     },
   };
 }

@@ -39,10 +39,10 @@ export const STORE_FUNCTIONS = {
   write_ai_result: { p_result: "jsonb" },
   read_ai_result: { p_learner_id: "text", p_kind: "text", p_input_hash: "text" },
   record_ai_usage: { p_usage: "jsonb" },
-  ai_usage_summary: { p_org_id: "text", p_since: "timestamptz" },
+  ai_usage_by_day: { p_org_id: "text", p_from: "date", p_to: "date" },
   store_health: {},
 } as const satisfies Record<string, Record<string, SqlArgType>>;
-export type SqlArgType = "jsonb" | "text" | "integer" | "bigint" | "numeric" | "timestamptz" | "text[]";
+export type SqlArgType = "jsonb" | "text" | "integer" | "bigint" | "numeric" | "timestamptz" | "date" | "text[]";
 export type StoreFunction = keyof typeof STORE_FUNCTIONS;
 
 /** A Directory user as MS8 mirrors it. */
@@ -66,6 +66,7 @@ export interface Snapshot<T = unknown> {
   expiresAt: Date;
 }
 
+/** A learner of an organization list (a superset of deps.ts's LearnerRow). */
 export interface LearnerListing {
   learnerId: string;
   displayName: string;
@@ -73,16 +74,22 @@ export interface LearnerListing {
   points: number;
   riskScore: number | null;
   riskLevel: RiskLevel | null;
-  riskCalculatedAt: Date | null;
+  /** When the risk snapshot was calculated; null when the learner was never scored. */
+  calculatedAt: Date | null;
 }
 
+/** The organization dashboard's figures (a superset of deps.ts's OrgSummary). */
 export interface OrgSummary {
   orgId: string;
-  learners: number;
+  learnerCount: number;
+  /** Learners whose latest risk level is high or critical. */
+  atRiskCount: number;
+  byRiskLevel: Record<RiskLevel, number>;
+  averageRiskScore: number | null;
+  /** The oldest risk snapshot the figures were built from; null when there is none. */
+  calculatedAt: Date | null;
   activeLearners7d: number;
   events7d: number;
-  riskLevels: Record<RiskLevel, number>;
-  averageRiskScore: number | null;
   totalPoints: number;
   badgesAwarded: number;
 }
@@ -107,17 +114,19 @@ export interface AiUsage {
   inputTokens?: number;
   outputTokens?: number;
   latencyMs?: number | null;
+  estimatedCostUsd?: number;
   outcome: "ok" | "error" | "timeout" | "invalid_output" | "rate_limited" | "budget_exceeded";
   createdAt?: Date;
 }
 
-export interface AiUsageSummary {
-  orgId: string;
-  since: Date;
+/** One UTC day of an organization's AI use. */
+export interface AiUsageDay {
+  day: string;
   calls: number;
-  inputTokens: number;
-  outputTokens: number;
-  failures: number;
+  failedCalls: number;
+  tokensIn: number;
+  tokensOut: number;
+  estimatedCostUsd: number;
 }
 
 export interface LearnerHistory {
@@ -146,7 +155,8 @@ export interface AnalyticsReader {
   ): Promise<Page<AtRiskRow & { expiresAt: Date }>>;
   orgSummary(orgId: string, now?: Date): Promise<OrgSummary>;
   readAiResult<T = unknown>(learnerId: string, kind: string, inputHash: string): Promise<AiResult<T> | null>;
-  aiUsageSummary(orgId: string, since: Date): Promise<AiUsageSummary>;
+  /** Days with any use from `from` to `to` (UTC, YYYY-MM-DD, inclusive), ascending. */
+  aiUsageByDay(orgId: string, from: string, to: string): Promise<AiUsageDay[]>;
 }
 
 export interface AnalyticsStore extends AnalyticsReader {
