@@ -31,9 +31,9 @@ export interface GenerateContentBody {
 
 export type FakeReply =
   /** A well-formed answer whose text is `JSON.stringify(value)`. */
-  | { kind: "json"; value: unknown; tokensIn?: number; tokensOut?: number }
+  | { kind: "json"; value: unknown; tokensIn?: number; tokensOut?: number; delayMs?: number }
   /** A well-formed answer with this exact text (e.g. broken JSON). */
-  | { kind: "text"; text: string; tokensIn?: number; tokensOut?: number }
+  | { kind: "text"; text: string; tokensIn?: number; tokensOut?: number; delayMs?: number }
   /** An HTTP error with Google's error body (429 RESOURCE_EXHAUSTED, 500 INTERNAL...). */
   | { kind: "status"; status: number; message?: string }
   /** Accept the request and never answer (until the fake closes). */
@@ -110,6 +110,7 @@ export async function startFakeGemini(options: { port?: number } = {}): Promise<
         const text = reply.kind === "json" ? JSON.stringify(reply.value) : reply.text;
         const tokensIn = reply.tokensIn ?? estimateTokens(seen.systemText + seen.userText);
         const tokensOut = reply.tokensOut ?? estimateTokens(text);
+        if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
         return sendJson(res, 200, {
           candidates: [{ content: { role: "model", parts: [{ text }] }, finishReason: "STOP", index: 0 }],
           usageMetadata: {

@@ -304,6 +304,37 @@ describe("cost control", () => {
   });
 });
 
+describe("concurrent requests", () => {
+  it("identical questions in flight share one Gemini call", async () => {
+    fake.script((request) => ({ ...validRecommendationsFor(request), delayMs: 50 }));
+    const { advisor, store } = advisorWith();
+    const [a, b] = await Promise.all([advisor.recommend(learnerInput()), advisor.recommend(learnerInput())]);
+    expect(fake.requests).toHaveLength(1);
+    expect(store.usageRecords).toHaveLength(1);
+    expect(a.aiSource).toBe("gemini");
+    expect(b.data).toEqual(a.data);
+  });
+
+  it("calls in flight hold their budget reservation, so concurrent requests cannot overshoot it", async () => {
+    fake.setDefault((request) => ({ ...validRecommendationsFor(request), delayMs: 50 }));
+    try {
+      // One call reserves about 2,100 tokens (prompt estimate + 1,700 output): a 3,000 budget holds one.
+      const { advisor } = advisorWith({ dailyTokenBudget: 3_000 });
+      const answers = await Promise.all(
+        ["lrn-a", "lrn-b", "lrn-c"].map((learnerId) => advisor.recommend(learnerInput({ learnerId }))),
+      );
+      expect(answers.map((a) => a.fallbackReason ?? a.aiSource).sort()).toEqual([
+        "budget_exhausted",
+        "budget_exhausted",
+        "gemini",
+      ]);
+      expect(fake.requests).toHaveLength(1);
+    } finally {
+      fake.setDefault({ kind: "status", status: 503, message: "fake gemini: no reply scripted" });
+    }
+  });
+});
+
 describe("caching for 48 hours", () => {
   it("a cache hit makes no call at all; changed inputs mean a new answer", async () => {
     fake.script(validRecommendationsFor);

@@ -99,6 +99,8 @@ export function createAiAdvisor(options: AiAdvisorOptions): AiAdvisor {
       })
     : null;
   const callsThisMinute = new Map<string, { minute: number; calls: number }>();
+  const reservedTokens = new Map<string, number>();
+  const inflight = new Map<string, Promise<AiAnswer<unknown>>>();
 
   interface UseCaseRun<T> {
     useCase: AiUseCase;
@@ -139,11 +141,36 @@ export function createAiAdvisor(options: AiAdvisorOptions): AiAdvisor {
         };
       }
       if (!gemini) return fallbackAnswer("no_api_key");
-      if (!takeRateSlot(run.orgId, now)) return fallbackAnswer("rate_limited");
-      const reserve = estimateTokens(run.request.instructions + run.request.prompt) + run.request.maxOutputTokens;
-      const used = await store.tokensUsedOn(run.orgId, dayOf(now));
-      if (used + reserve > budget) return fallbackAnswer("budget_exhausted", `${used} of ${budget} tokens used today`);
+      // Identical questions in flight share one Gemini call (and its tokens).
+      const pending = inflight.get(key) as Promise<AiAnswer<T>> | undefined;
+      if (pending) return await pending;
+      const asking = askGemini(gemini, run, { key, inputHash, now }, call, fallbackAnswer);
+      inflight.set(key, asking);
+      try {
+        return await asking;
+      } finally {
+        inflight.delete(key);
+      }
+    } catch (error) {
+      // The store or cache failing must cost the caller nothing but the AI part of the answer.
+      return fallbackAnswer("gemini_error", error instanceof Error ? error.message.slice(0, 200) : "unknown error");
+    }
+  }
 
+  async function askGemini<T>(
+    gemini: GeminiCaller,
+    run: UseCaseRun<T>,
+    { key, inputHash, now }: { key: string; inputHash: string; now: Date },
+    call: AiCallOptions | undefined,
+    fallbackAnswer: (reason: AiFallbackReason, detail?: string) => AiAnswer<T>,
+  ): Promise<AiAnswer<T>> {
+    if (!takeRateSlot(run.orgId, now)) return fallbackAnswer("rate_limited");
+    const reserve = estimateTokens(run.request.instructions + run.request.prompt) + run.request.maxOutputTokens;
+    // Calls still running hold their reservation, so concurrent requests cannot overshoot together.
+    const used = (await store.tokensUsedOn(run.orgId, dayOf(now))) + (reservedTokens.get(run.orgId) ?? 0);
+    if (used + reserve > budget) return fallbackAnswer("budget_exhausted", `${used} of ${budget} tokens used today`);
+    reservedTokens.set(run.orgId, (reservedTokens.get(run.orgId) ?? 0) + reserve);
+    try {
       let accepted: { data: T } | { reason: AiFallbackReason } = { reason: "invalid_answer" };
       for (let attempt = 1; attempt <= 2; attempt++) {
         if (attempt === 2) takeRateSlot(run.orgId, now);
@@ -185,9 +212,10 @@ export function createAiAdvisor(options: AiAdvisorOptions): AiAdvisor {
         expiresAt: expiresAt.toISOString(),
       });
       return { data: accepted.data, aiSource: "gemini", cached: false, calculatedAt: now, expiresAt };
-    } catch (error) {
-      // The store or cache failing must cost the caller nothing but the AI part of the answer.
-      return fallbackAnswer("gemini_error", error instanceof Error ? error.message.slice(0, 200) : "unknown error");
+    } finally {
+      const left = (reservedTokens.get(run.orgId) ?? 0) - reserve;
+      if (left > 0) reservedTokens.set(run.orgId, left);
+      else reservedTokens.delete(run.orgId);
     }
   }
 
