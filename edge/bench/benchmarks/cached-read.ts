@@ -95,7 +95,7 @@ export async function interleave(
       });
       figures.get(c.name)!.push(f);
       ctx.say(
-        `  round ${r + 1} ${c.name}: ${fmt(f.rps)} req/s, p50 ${f.p50} ms, p99 ${f.p99} ms, errors ${f.errors}, non-2xx ${f.non2xx}`,
+        `  round ${r + 1} ${c.name}: ${fmt(f.rps)} req/s, p50 ${fmt(f.p50, 2)} ms, p99 ${fmt(f.p99, 2)} ms, errors ${f.errors}, non-2xx ${f.non2xx}`,
       );
     }
   }
@@ -219,8 +219,8 @@ export const cachedRead: Benchmark = {
         rows.map((r) => [
           r.name,
           fmt(r.rps),
-          fmt(r.p50, 1),
-          fmt(r.p99, 1),
+          fmt(r.p50, 2),
+          fmt(r.p99, 2),
           r.errors,
           r.rounds.map((x) => fmt(x)).join(", "),
         ]),

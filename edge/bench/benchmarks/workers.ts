@@ -120,8 +120,8 @@ export const workers: Benchmark = {
           rows.map((r) => [
             r.name,
             fmt(r.rps),
-            fmt(r.p50, 1),
-            fmt(r.p99, 1),
+            fmt(r.p50, 2),
+            fmt(r.p99, 2),
             r.errors,
             r.rounds.map((x) => fmt(x)).join(", "),
           ]),
