@@ -4,6 +4,7 @@
  */
 import type { AiUsageReport, OrgSummary } from "@ms8/edge/contract";
 import { html, nothing } from "lit";
+import { styleMap } from "lit/directives/style-map.js";
 import type { AtRiskRow } from "../api.ts";
 import { type App, idle, type Load, load } from "../app.ts";
 
@@ -98,7 +99,7 @@ function summaryCard(app: App) {
         </div>
       </dl>
       <div class="level-bar" role="img" aria-label=${LEVELS.map((l) => `${t(`level_${l}`)}: ${levels[l]}`).join(", ")}>
-        ${LEVELS.map((l) => html`<span class="level-${l}" style=${`flex-grow:${levels[l]}`}></span>`)}
+        ${LEVELS.map((l) => html`<span class="level-${l}" style=${styleMap({ flexGrow: String(levels[l]) })}></span>`)}
       </div>
       <ul class="legend">
         ${LEVELS.map(

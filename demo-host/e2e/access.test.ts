@@ -1,0 +1,104 @@
+/**
+ * Who may see what, as a person meets it in the dashboard: a learner who opens another learner's
+ * page gets the widgets' "not allowed" state and no data; the trainer's at-risk list pages through
+ * the whole organization with the API's cursor, without repeats or gaps.
+ */
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import {
+  apiSession,
+  launchBrowser,
+  openPage,
+  persona,
+  screenshot,
+  signIn,
+  stack,
+  widgetState,
+  widgets,
+} from "./support.ts";
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(() => browser?.close());
+
+test.each([
+  ["in the same organization", 0],
+  ["in another organization", 1],
+])("a learner opening another learner's page %s sees 'not allowed' and no data", async (_, orgIndex) => {
+  const learner = persona("learner", 0);
+  const org = stack().personas.organizations[orgIndex]!;
+  const other = org.learnerIds.find((id) => id !== learner.userId)!;
+  const { page, problems, close } = await openPage(browser);
+  await signIn(page, learner);
+  await page.goto(`${stack().urls.dashboard}/#/learners/${other}`);
+  const w = widgets(page);
+  for (const widget of [w.velocity, w.risk, w.badges]) {
+    expect(await widgetState(widget)).toBe("not-allowed");
+    // No figure of the other learner anywhere in the widget.
+    expect(await widget.locator(".metric-value, .figure-value, .gauge-value, [data-state='data']").count()).toBe(0);
+  }
+  // The dashboard's own cards (forecast, recommendations) refuse too, with nothing of the learner.
+  await page.locator(".refusal").nth(1).waitFor();
+  expect(await page.locator("[data-field], .recommendations li").count()).toBe(0);
+  await screenshot(page, `04-not-allowed-${orgIndex === 0 ? "same-org" : "other-org"}`);
+  expect(problems).toEqual([]);
+  await close();
+});
+
+test("the trainer's at-risk list pages through the whole organization without repeats or gaps", async () => {
+  const trainer = persona("trainer", 0);
+  const api = await apiSession(trainer);
+  const summary = await api.get<{ byRiskLevel: Record<string, number> }>(`/api/v1/orgs/${trainer.orgId}/summary`);
+  const everyone = Object.values(summary.byRiskLevel).reduce((a, b) => a + b, 0);
+
+  const { page, problems, close } = await openPage(browser);
+  await signIn(page, trainer);
+  await page.waitForURL(/#\/org$/);
+  // Every level ("low" and up) and the largest page the dashboard offers keep the walk short.
+  await page.selectOption('select[name="limit"]', "50");
+  await page.selectOption('select[name="minLevel"]', "low");
+  const seen: string[] = [];
+  const rows = page.locator("table.at-risk tbody tr[data-learner-id]");
+  for (let pageNumber = 1; ; pageNumber++) {
+    await page
+      .locator(".pager [aria-live]")
+      .filter({ hasText: `Page ${pageNumber}` })
+      .waitFor();
+    await page.locator('.table-wrap[aria-busy="false"]').first().waitFor();
+    await rows.first().waitFor();
+    seen.push(...(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-learner-id")!))));
+    const next = page.locator('button[data-page="next"]');
+    if (await next.isDisabled()) break;
+    await next.click();
+  }
+  expect(new Set(seen).size).toBe(seen.length); // no repeats
+  expect(seen.length).toBe(everyone); // no gaps: every learner the summary counts
+  // And they are the organization's learners.
+  const org = stack().personas.organizations.find((o) => o.orgId === trainer.orgId)!;
+  expect(seen.every((id) => org.learnerIds.includes(id))).toBe(true);
+  expect(problems).toEqual([]);
+  await close();
+});
+
+test("sorting the at-risk page reorders its rows, and a row opens with the keyboard", async () => {
+  const admin = persona("org_admin", 0);
+  const { page, close } = await openPage(browser);
+  await signIn(page, admin);
+  const rows = page.locator("table.at-risk tbody tr[data-learner-id]");
+  await rows.first().waitFor();
+  const scores = () =>
+    rows.evaluateAll((trs) => trs.map((tr) => Number.parseFloat(tr.querySelector("td.num")!.textContent!)));
+  await page.click('button[data-sort="riskScore"]'); // descending first
+  const down = await scores();
+  expect(down).toEqual([...down].sort((a, b) => b - a));
+  await page.click('button[data-sort="riskScore"]');
+  const up = await scores();
+  expect(up).toEqual([...up].sort((a, b) => a - b));
+  const id = await rows.first().getAttribute("data-learner-id");
+  await rows.first().focus();
+  await page.keyboard.press("Enter");
+  await page.waitForURL(new RegExp(`#/learners/${id}$`));
+  await close();
+});

@@ -1,0 +1,77 @@
+/**
+ * The operator panel takes the Course Builder simulator down: the widgets keep showing the last
+ * numbers with their "stale" label instead of an error, and show fresh numbers after recovery.
+ * The stack runs with short cache and snapshot lifetimes (see global-setup.ts) so "later" is
+ * seconds, not hours.
+ */
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { launchBrowser, openPage, persona, screenshot, signIn, stack, widgetState, widgets } from "./support.ts";
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  // Whatever happened, leave the simulator healthy for the files after this one.
+  await fetch(`${stack().urls.simulatorAdmin}/__admin/faults`, { method: "DELETE" }).catch(() => {});
+  await browser?.close();
+});
+
+const sources = (page: Page) =>
+  Promise.all(
+    ["ms8-velocity", "ms8-dropoff-risk"].map((tag) =>
+      page
+        .locator(`${tag} [part="freshness"]`)
+        .getAttribute("data-source", { timeout: 500 })
+        .then((source) => source ?? "fresh")
+        .catch(() => "fresh"),
+    ),
+  );
+
+async function reloadUntil(page: Page, wanted: (s: string[]) => boolean, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  let last: string[] = [];
+  while (Date.now() < deadline) {
+    await page.reload();
+    const w = widgets(page);
+    for (const widget of [w.velocity, w.risk]) expect(await widgetState(widget)).toBe("data");
+    last = await sources(page);
+    if (wanted(last)) return last;
+    await page.waitForTimeout(1000);
+  }
+  throw new Error(`widgets still show ${last.join(", ")} after ${timeoutMs / 1000} s`);
+}
+
+test("with Course Builder down the widgets show stale data with the label, and fresh data after recovery", async () => {
+  const learner = persona("learner", 2);
+  const { page, problems, close } = await openPage(browser);
+  await signIn(page, learner);
+  const w = widgets(page);
+  for (const widget of [w.velocity, w.risk]) expect(await widgetState(widget)).toBe("data");
+
+  // Down, through the operator panel as a person would do it.
+  await page.goto(`${stack().urls.dashboard}/#/operator`);
+  const courseDown = page.locator('tr[data-service="course"] input[data-fault="down"]');
+  await courseDown.check();
+  await expect
+    .poll(() => fetch(`${stack().urls.simulatorAdmin}/__admin/faults`).then((r) => r.json()), { timeout: 5000 })
+    .toMatchObject({ course: { down: true } });
+  await screenshot(page, "05-operator-course-down");
+
+  await page.goto(`${stack().urls.dashboard}/#/me`);
+  const stale = await reloadUntil(page, (s) => s.every((x) => x === "stale_cache"), 20_000);
+  expect(stale).toEqual(["stale_cache", "stale_cache"]);
+  await expect(w.velocity.locator('[part="freshness"]').textContent()).resolves.toMatch(/updated/i);
+  expect(await page.locator("[data-state='error']").count()).toBe(0);
+  await screenshot(page, "06-stale-while-course-builder-down");
+
+  // Recovery, again through the panel; the BFF's breaker probes again within its half-open delay.
+  await page.goto(`${stack().urls.dashboard}/#/operator`);
+  await courseDown.uncheck();
+  await page.goto(`${stack().urls.dashboard}/#/me`);
+  const fresh = await reloadUntil(page, (s) => s.every((x) => x === "fresh"), 30_000);
+  expect(fresh).toEqual(["fresh", "fresh"]);
+  expect(problems).toEqual([]);
+  await close();
+}, 90_000);

@@ -1,0 +1,88 @@
+/**
+ * Each demo persona signs in through the dashboard, and what the widgets and panels show equals
+ * what the API answers that persona. Screenshots of each view go to .artifacts/demo-host/.
+ */
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import {
+  apiFigures,
+  apiSession,
+  launchBrowser,
+  openPage,
+  readWidgets,
+  screenshot,
+  signIn,
+  stack,
+  widgetState,
+  widgets,
+} from "./support.ts";
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(() => browser?.close());
+
+test("the demo page loads in Chromium and offers the personas", async () => {
+  const { page, problems, close } = await openPage(browser);
+  await page.goto(stack().urls.dashboard);
+  await expect(page.locator("h1").first().textContent()).resolves.toBe("Sign in");
+  const cards = await page.locator("button.persona").count();
+  expect(cards).toBe(stack().personas.personas.length);
+  await screenshot(page, "01-sign-in");
+  expect(problems).toEqual([]);
+  await close();
+});
+
+test("a wrong password is refused with the API's words and nothing else happens", async () => {
+  const { page, close } = await openPage(browser);
+  await page.goto(`${stack().urls.dashboard}/#/sign-in`);
+  const learner = stack().personas.personas.find((p) => p.role === "learner")!;
+  await page.fill('input[name="email"]', learner.email);
+  await page.fill('input[name="password"]', "not-the-password");
+  await page.click("#sign-in-submit");
+  await expect(page.locator('.sign-in-card [role="alert"]').textContent()).resolves.toMatch(/wrong/i);
+  expect(await page.locator("button.signout").count()).toBe(0);
+  await close();
+});
+
+describe.each(stack().personas.personas.map((p) => [`${p.role} of ${p.orgId}`, p] as const))("%s", (_, who) => {
+  test("signs in and sees the API's numbers", async () => {
+    const { page, problems, close } = await openPage(browser);
+    await signIn(page, who);
+    const api = await apiSession(who);
+    let learnerId = who.userId;
+    if (who.role === "learner") {
+      await page.waitForURL(/#\/me$/);
+    } else {
+      // Staff land on the organization: the summary equals the API's, then a row opens a learner.
+      await page.waitForURL(/#\/org$/);
+      const summary = await api.get<{ learnerCount: number; atRiskCount: number }>(`/api/v1/orgs/${who.orgId}/summary`);
+      await page.locator('[data-stat="learnerCount"]').waitFor();
+      expect(Number((await page.locator('[data-stat="learnerCount"]').textContent())?.replaceAll(",", ""))).toBe(
+        summary.learnerCount,
+      );
+      expect(Number((await page.locator('[data-stat="atRiskCount"]').textContent())?.replaceAll(",", ""))).toBe(
+        summary.atRiskCount,
+      );
+      const firstRow = page.locator("table.at-risk tbody tr[data-learner-id]").first();
+      await firstRow.waitFor();
+      if (who.role === "org_admin") {
+        await page.locator('[data-stat="calls"]').waitFor();
+        await screenshot(page, `02-org-admin-${who.orgId}`);
+      } else await screenshot(page, `02-trainer-${who.orgId}`);
+      learnerId = (await firstRow.getAttribute("data-learner-id"))!;
+      await firstRow.click();
+      await page.waitForURL(new RegExp(`#/learners/${learnerId}$`));
+    }
+    const w = widgets(page);
+    for (const widget of [w.velocity, w.risk, w.badges]) expect(await widgetState(widget)).toBe("data");
+    const shown = await readWidgets(page);
+    expect(shown).toEqual(await apiFigures(api, learnerId));
+    // The forecast card is the dashboard's own call with the session: its date equals the API's.
+    await page.locator('[data-field="projectedCompletion"]').waitFor();
+    await screenshot(page, `03-learner-view-as-${who.role}-${who.orgId}`);
+    expect(problems).toEqual([]);
+    await close();
+  });
+});
