@@ -1,0 +1,14 @@
+/**
+ * Learner insights for the runtime entries: `createLearnerInsights({ upstreams, cache, store, clock,
+ * mockFallback, logger })` with `createUpstreams({ urls, serviceSecret })` (src/upstream/) and a
+ * cache from src/cache/ (`createMemoryCache` on Node, `createKvCache` on Workers).
+ */
+export { defaultAnalytics, type InsightAnalytics } from "./analytics.ts";
+export {
+  COMPUTED_KINDS,
+  createLearnerInsights,
+  type InsightKind,
+  type InsightStore,
+  type LearnerInsightsDeps,
+  LearnerNotFoundError,
+} from "./learner-insights.ts";
