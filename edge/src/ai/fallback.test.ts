@@ -1,0 +1,98 @@
+/** The local advisor and the prompt helpers: deterministic, grounded, and careful with what people typed. */
+import { describe, expect, it } from "vitest";
+import { commentOnForecastLocally, explainRiskLocally, recommendLocally } from "./fallback.ts";
+import { catalogue, forecast, learnerInput, risk } from "./fixtures.ts";
+import { fillPlaceholders, leaksInstructions, RISK_INSTRUCTIONS, redactPersonalData } from "./prompts.ts";
+
+const local = (overrides = {}) => {
+  const input = learnerInput(overrides);
+  return {
+    skills: input.skills,
+    goals: input.goals,
+    enrolledCourseIds: input.enrolledCourseIds,
+    completedCourseIds: input.completedCourseIds ?? [],
+    catalogue: input.catalogue,
+    count: input.count ?? 5,
+  };
+};
+
+describe("recommendLocally", () => {
+  it("ranks by skill gap closed, then goals, then id, and never repeats a taken course", () => {
+    const items = recommendLocally(local());
+    // Score = 2 x gap closed + goal words hit: Cloud Data Pipelines 2x2+1 ("data"), SQL Tuning 4,
+    // Statistics 4 (tie broken by id), Python for Data 2+1, ML 2. SQL Basics is already enrolled.
+    expect(items.map((i) => i.courseId)).toEqual(["c-cloud", "c-sql-tuning", "c-stats", "c-python-data", "c-ml-intro"]);
+    expect(items.map((i) => i.priority)).toEqual([1, 2, 3, 4, 5]);
+    expect(items.every((i) => i.source === "fallback")).toBe(true);
+    expect(items[0]?.reasoning).toBe("Builds SQL, where your current level is below the level your role needs.");
+  });
+
+  it("is deterministic and uses goals when no skill gap applies", () => {
+    const input = local({ skills: [], goals: ["I want to master data visualization"] });
+    expect(recommendLocally(input)).toEqual(recommendLocally(input));
+    expect(recommendLocally(input)[0]).toMatchObject({
+      courseId: "c-viz",
+      reasoning: "Matches your goals (data and visualization).",
+    });
+  });
+
+  it("excludes completed and already-chosen courses and stops at the catalogue's end", () => {
+    const items = recommendLocally({
+      ...local({ completedCourseIds: ["c-stats"] }),
+      excludeCourseIds: ["c-cloud"],
+      count: 10,
+    });
+    const ids = items.map((i) => i.courseId);
+    expect(ids).not.toContain("c-stats");
+    expect(ids).not.toContain("c-cloud");
+    expect(ids).not.toContain("c-sql-basics");
+    expect(ids).toHaveLength(catalogue.length - 3);
+  });
+});
+
+describe("template texts", () => {
+  it("explain the risk with MS8's numbers", () => {
+    expect(explainRiskLocally(risk)).toBe(
+      "Your drop-off risk is high (62%). The biggest factor is days inactive, which accounts for 55% of the score. Book a 20-minute session this week.",
+    );
+  });
+
+  it("comment on the forecast with MS8's dates and scores, and cope with a forecast without them", () => {
+    expect(commentOnForecastLocally(forecast)).toBe(
+      "At your current pace you should finish around 2027-02-14 (between 2027-01-30 and 2027-03-10). Your expected final score is 78 (likely between 71 and 85). Confidence in this forecast is medium.",
+    );
+    const empty = {
+      ...forecast,
+      projectedCompletion: null,
+      completionInterval: null,
+      expectedFinalScore: null,
+      scoreInterval: null,
+      confidence: "low" as const,
+    };
+    expect(commentOnForecastLocally(empty)).toBe(
+      "There is not enough activity yet to project a completion date. Confidence in this forecast is low.",
+    );
+  });
+});
+
+describe("prompt helpers", () => {
+  it("redact e-mails, links and phone numbers from text people wrote", () => {
+    expect(redactPersonalData("Mail ada@example.org, see https://x.test/me or call +1 (555) 010-9999")).toBe(
+      "Mail [email], see [link] or call [number]",
+    );
+    expect(redactPersonalData("Level 3 in SQL by 2027")).toBe("Level 3 in SQL by 2027");
+  });
+
+  it("fill only the placeholders MS8 gave", () => {
+    expect(fillPlaceholders("At {riskPercent} it is {riskLevel}.", { riskPercent: "62%", riskLevel: "high" })).toBe(
+      "At 62% it is high.",
+    );
+    expect(fillPlaceholders("At {madeUp}.", { riskPercent: "62%" })).toBeNull();
+    expect(fillPlaceholders("A stray { brace", {})).toBeNull();
+  });
+
+  it("spot an answer that repeats the instructions", () => {
+    expect(leaksInstructions(`Sure. ${RISK_INSTRUCTIONS.slice(0, 200)}`, RISK_INSTRUCTIONS)).toBe(true);
+    expect(leaksInstructions("Your risk is high; a short session this week helps.", RISK_INSTRUCTIONS)).toBe(false);
+  });
+});
