@@ -70,28 +70,38 @@ export function evaluateOulad(
 
 const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
 
-/** The figures as Markdown, for docs/risk-model.md and the terminal. */
-export function evaluationMarkdown(results: DayEvaluation[]): string {
-  const lines: string[] = [];
-  lines.push("| day | mode | snapshots | withdrawals after D | ROC AUC | Brier | base-rate Brier | top 20 % capture |");
-  lines.push("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+/** The headline figures, one row per day and mode, as a Markdown table. */
+export function evaluationTable(results: DayEvaluation[]): string {
+  const lines = [
+    "| day | mode | snapshots | withdrawals after D | ROC AUC | Brier | base-rate Brier | top 20 % capture |",
+    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+  ];
   for (const r of results) {
     lines.push(
       `| ${r.day} | ${r.mode} | ${r.count} | ${r.withdrawals} (${pct(r.baseRate)}) | ${r.auc.toFixed(3)} | ${r.brier.toFixed(4)} | ${r.baseRateBrier.toFixed(4)} | ${pct(r.top20Capture)} |`,
     );
   }
+  return lines.join("\n");
+}
+
+/** Per day: AUC within each module, the calibration deciles and the observed rate per level. */
+export function evaluationDetails(results: DayEvaluation[]): string {
+  const lines: string[] = [];
   for (const r of results) {
-    lines.push(
-      "",
-      `**Day ${r.day}, ${r.mode}.** AUC by module: ${Object.entries(r.moduleAuc)
-        .map(([m, a]) => `${m} ${a.toFixed(3)}`)
-        .join(", ")}.`,
-    );
-    lines.push("", "| decile | learners | mean predicted | observed |", "| ---: | ---: | ---: | ---: |");
+    const modules = Object.entries(r.moduleAuc)
+      .map(([m, a]) => `${m} ${a.toFixed(3)}`)
+      .join(", ");
+    lines.push(`**Day ${r.day}, ${r.mode}.** AUC within each module: ${modules}.`, "");
+    lines.push("| decile | learners | mean predicted | observed |", "| ---: | ---: | ---: | ---: |");
     for (const b of r.calibration)
       lines.push(`| ${b.decile} | ${b.count} | ${pct(b.meanPredicted)} | ${pct(b.observed)} |`);
     lines.push("", "| level | learners | observed withdrawal |", "| --- | ---: | ---: |");
     for (const [level, v] of Object.entries(r.levels)) lines.push(`| ${level} | ${v.count} | ${pct(v.observed)} |`);
+    lines.push("");
   }
   return lines.join("\n");
+}
+
+export function evaluationMarkdown(results: DayEvaluation[]): string {
+  return `${evaluationTable(results)}\n\n${evaluationDetails(results)}`;
 }
