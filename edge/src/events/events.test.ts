@@ -1,0 +1,156 @@
+/**
+ * POST /api/v1/events through the real app (createApp with the HTTP layer's token checks, body
+ * rules and problem+json path) on a real, migrated PGlite database.
+ */
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { serviceToken, userToken } from "../../test/doubles/tokens.ts";
+import { createTestWorld } from "../../test/doubles/world.ts";
+import { createApp } from "../app.ts";
+import { eventRoutes } from "../routes/events.ts";
+import { createSqlStore, type SqlClient } from "../store/sql.ts";
+import { freshPglite } from "../store/testing.ts";
+import type { AnalyticsStore } from "../store/types.ts";
+import type { KnownLearner } from "./ingest.ts";
+
+const directory = new Map<string, KnownLearner>([
+  ["lrn-1", { learnerId: "lrn-1", orgId: "org-a", displayName: "Ada", timeZone: "Europe/Berlin" }],
+  ["lrn-2", { learnerId: "lrn-2", orgId: "org-a", displayName: "Ben", timeZone: "America/New_York" }],
+  ["lrn-9", { learnerId: "lrn-9", orgId: "org-b", displayName: "Gus", timeZone: "Asia/Tokyo" }],
+]);
+
+const event = (over: Record<string, unknown> = {}) => ({
+  eventId: randomUUID(),
+  learnerId: "lrn-1",
+  orgId: "org-a",
+  type: "lesson_completed",
+  occurredAt: "2026-01-05T10:00:00+01:00",
+  data: { courseId: "crs-1", unitId: "u-1" },
+  ...over,
+});
+
+describe("POST /api/v1/events", () => {
+  let client: SqlClient;
+  let store: AnalyticsStore;
+  let app: ReturnType<typeof createApp>;
+  const changed: string[][] = [];
+  let directoryDown = false;
+  let token = "";
+
+  beforeAll(async () => {
+    client = await freshPglite();
+    store = createSqlStore(client);
+    const world = createTestWorld();
+    app = createApp(world.deps).route(
+      "/api/v1",
+      eventRoutes({
+        services: () => ({
+          store,
+          lookupLearner: async (id) => {
+            if (directoryDown) throw new Error("connect ECONNREFUSED 127.0.0.1:4102");
+            return directory.get(id) ?? null;
+          },
+          onLearnersChanged: (ids) => {
+            changed.push(ids);
+          },
+        }),
+      }),
+    );
+    token = await serviceToken("course-builder", "events:write");
+  });
+  afterAll(() => client.close());
+
+  const post = (body: unknown, headers: Record<string, string> = {}) =>
+    app.request("/api/v1/events", {
+      method: "POST",
+      headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json", ...headers },
+      body: typeof body === "string" ? body : JSON.stringify(body),
+    });
+  const storedEvents = async () =>
+    Number(
+      (await client.transaction((q) => q("select count(*)::int as n from public.activity_events", [])))[0]?.n ?? -1,
+    );
+
+  it("accepts the good events of a batch and rejects each bad one with its reason", async () => {
+    const good = [
+      event(),
+      event({ learnerId: "lrn-2", type: "assessment_passed", data: { assessmentId: "as-1", score: 100 } }),
+    ];
+    const bad = [
+      { eventId: "not-a-uuid", learnerId: "lrn-1", orgId: "org-a", type: "login", occurredAt: "2026-01-05T10:00:00Z" },
+      event({ type: "video_watched" }),
+      event({ learnerId: "lrn-unknown" }),
+      event({ orgId: "org-b" }),
+      event({ type: "assessment_passed", data: { assessmentId: "as-1" } }),
+      event({ occurredAt: "2999-01-01T00:00:00Z" }),
+      "not an object",
+    ];
+    const before = await storedEvents();
+    const res = await post({ events: [good[0], ...bad, good[1]] });
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body).toMatchObject({ accepted: 2, duplicates: 0, rejected: 7 });
+    expect(body.rejections.map((r: { index: number; reason: string }) => [r.index, r.reason])).toEqual([
+      [1, "malformed"],
+      [2, "unknown_type"],
+      [3, "unknown_learner"],
+      [4, "wrong_org"],
+      [5, "malformed"],
+      [6, "malformed"],
+      [7, "malformed"],
+    ]);
+    expect(body.rejections[0].errors).toEqual([{ path: "eventId", message: expect.any(String) }]);
+    expect(body.rejections[4].errors).toEqual([{ path: "data.score", message: expect.any(String) }]);
+    expect(body.rejections[1]).toMatchObject({ eventId: bad[1]!.eventId });
+    expect(await storedEvents()).toBe(before + 2);
+    expect((await store.gamificationState("lrn-2"))?.points).toBe(75);
+    expect(changed.at(-1)).toEqual(["lrn-1", "lrn-2"]);
+  });
+
+  it("acknowledges a resent batch as duplicates and counts nothing twice", async () => {
+    const batch = [event({ learnerId: "lrn-9", orgId: "org-b", type: "course_completed", data: { courseId: "c-9" } })];
+    expect(await (await post({ events: batch })).json()).toMatchObject({ accepted: 1, duplicates: 0 });
+    const calls = changed.length;
+    expect(await (await post({ events: [...batch, ...batch] })).json()).toMatchObject({
+      accepted: 0,
+      duplicates: 2,
+      rejected: 0,
+    });
+    expect(changed.length).toBe(calls); // nothing changed, nothing to invalidate
+    const state = await store.gamificationState("lrn-9");
+    expect(state).toMatchObject({ points: 200, badges: [{ badgeId: "first_course" }] });
+  });
+
+  it.each([
+    ["not JSON", "{events: [", "invalid_json"],
+    ["no events array", { event: [] }, "invalid_request"],
+    ["events not an array", { events: "many" }, "invalid_request"],
+    ["more than 500 events", { events: Array.from({ length: 501 }, () => ({})) }, "invalid_request"],
+  ])("fails the whole request when the envelope is %s, writing nothing", async (_, body, code) => {
+    const before = await storedEvents();
+    const res = await post(body);
+    expect(res.status).toBe(400);
+    expect(res.headers.get("Content-Type")).toMatch(/^application\/problem\+json/);
+    expect((await res.json()).type).toContain(code.replaceAll("_", "-"));
+    expect(await storedEvents()).toBe(before);
+  });
+
+  it("requires a service token with the events:write scope", async () => {
+    const batch = { events: [event()] };
+    expect((await post(batch, { Authorization: "" })).status).toBe(401);
+    const user = await userToken({ sub: "lrn-1", org: "org-a", roles: ["org_admin"] });
+    expect((await post(batch, { Authorization: `Bearer ${user}` })).status).toBe(401);
+    const wrongScope = await serviceToken("course-builder", "reports:read");
+    expect((await post(batch, { Authorization: `Bearer ${wrongScope}` })).status).toBe(403);
+  });
+
+  it("answers 503 with Retry-After when the Directory is down, and the retry succeeds", async () => {
+    const batch = { events: [event({ learnerId: "lrn-2", type: "devlab_session", data: { minutes: 50 } })] };
+    directoryDown = true;
+    const res = await post(batch);
+    directoryDown = false;
+    expect(res.status).toBe(503);
+    expect(res.headers.get("Retry-After")).toBe("5");
+    expect((await post(batch).then((r) => r.json())).accepted).toBe(1);
+  });
+});
