@@ -25,7 +25,10 @@ function demoConfig(dev: boolean) {
     widgetsSrc: process.env.MS8_WIDGETS_SRC || "/ms8/ms8-widgets.js",
     operator: dev && Boolean(process.env.MS8_SIMULATOR_ADMIN_URL),
     personas: personas?.personas ?? (Array.isArray(personas) ? personas : []),
-    organizations: personas?.organizations ?? [],
+    organizations: (personas?.organizations ?? []).map((o: { orgId: string; name: string }) => ({
+      orgId: o.orgId,
+      name: o.name,
+    })),
   };
 }
 

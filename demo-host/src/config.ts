@@ -17,6 +17,7 @@ export interface DemoConfig {
   widgetsSrc: string;
   operator: boolean;
   personas: Persona[];
+  organizations: { orgId: string; name: string }[];
 }
 
 export async function loadConfig(): Promise<DemoConfig> {

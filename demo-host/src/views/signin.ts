@@ -10,6 +10,8 @@ export function setSignInNotice(message: string) {
   form.notice = message;
 }
 
+const orgName = (app: App, p: Persona) =>
+  app.config.organizations.find((o) => o.orgId === p.orgId)?.name ?? p.organization ?? p.orgId ?? "";
 const personaRoles = (p: Persona) => p.roles ?? (p.role ? [p.role] : []);
 
 async function submit(app: App, event: Event) {
@@ -96,7 +98,7 @@ export function signInView(app: App) {
                             (r) =>
                               html`<span class="role role-${r}">${app.t(`roles_${r}` as "roles_learner") ?? r}</span>`,
                           )}
-                          <span class="muted">${p.organization ?? p.orgId ?? ""}</span>
+                          <span class="muted">${orgName(app, p)}</span>
                         </span>
                         <span class="persona-email">${p.email}</span>
                       </button>

@@ -1,0 +1,59 @@
+/**
+ * The page-wide switches reach the widgets (theme and lang are the widgets' own attributes), and
+ * the "How to embed" panel offers the exact setup of the page, ready to copy.
+ */
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { launchBrowser, openPage, persona, screenshot, signIn, stack, widgetState, widgets } from "./support.ts";
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(() => browser?.close());
+
+test("dark theme and Arabic reach the widgets, laid out right to left", async () => {
+  const learner = persona("learner", 1);
+  const { page, problems, close } = await openPage(browser);
+  await signIn(page, learner);
+  const w = widgets(page);
+  expect(await widgetState(w.velocity)).toBe("data");
+  await page.selectOption('select[name="theme"]', "dark");
+  await page.selectOption('select[name="lang"]', "ar");
+  for (const widget of [w.velocity, w.risk, w.badges]) {
+    await expect.poll(() => widget.getAttribute("theme")).toBe("dark");
+    expect(await widget.getAttribute("lang")).toBe("ar");
+    expect(await widgetState(widget)).toBe("data");
+    await expect.poll(() => widget.locator('[part="card"]').getAttribute("dir")).toBe("rtl");
+  }
+  expect(await page.evaluate(() => [document.documentElement.dir, document.documentElement.dataset.theme])).toEqual([
+    "rtl",
+    "dark",
+  ]);
+  // The page's own background really is dark, not just labelled so.
+  const background = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+  const [r, g, b] = (background.match(/\d+/g) ?? []).map(Number);
+  expect((r! + g! + b!) / 3).toBeLessThan(60);
+  await screenshot(page, "08-learner-dark-arabic");
+  expect(problems).toEqual([]);
+  await close();
+});
+
+test("the embed panel shows this page's exact setup and copies it", async () => {
+  const learner = persona("learner", 0);
+  const { page, close } = await openPage(browser);
+  await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: stack().urls.dashboard });
+  await signIn(page, learner);
+  await page.selectOption('select[name="theme"]', "light");
+  await page.goto(`${stack().urls.dashboard}/#/embed`);
+  const snippet = page.locator("#snippet-html");
+  await snippet.waitFor();
+  const text = (await snippet.textContent()) ?? "";
+  expect(text).toContain(`<script src="${stack().urls.dashboard}/ms8/ms8-widgets.js"></script>`);
+  expect(text).toContain(`<ms8-velocity learner-id="${learner.userId}" theme="light"></ms8-velocity>`);
+  expect(text).toContain(`apiBase: "${stack().urls.edge}"`);
+  await page.click('button[data-copy="snippet-html"]');
+  await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(text);
+  await screenshot(page, "09-how-to-embed");
+  await close();
+});
