@@ -1,7 +1,6 @@
 import { execFile } from "node:child_process";
 import { rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { ouladCases, readOuladTables } from "../../../scripts/oulad/convert.ts";
 import { writeMiniOulad } from "../../../scripts/oulad/mini-oulad.ts";
