@@ -68,6 +68,8 @@ try {
     STORYBOOK_DISABLE_TELEMETRY: "1",
     WRANGLER_SEND_METRICS: "false",
     CLOUDFLARE_CF_FETCH_ENABLED: "false",
+    // Plain text: the log of a CI run is read in places that show escape codes as noise.
+    NO_COLOR: "1",
   };
   for (const pkg of packages) {
     rmSync(resultsDir, { recursive: true, force: true });
