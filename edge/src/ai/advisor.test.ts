@@ -335,6 +335,40 @@ describe("concurrent requests", () => {
   });
 });
 
+describe("answering within a deadline", () => {
+  it("answers from the fallback at the deadline and lets Gemini finish into the cache for the next request", async () => {
+    fake.script({
+      kind: "json",
+      value: { text: "Your risk is {riskLevel} at {riskPercent}; mostly {topFactor}." },
+      delayMs: 200,
+    });
+    const { advisor } = advisorWith({ timeoutMs: 2_000 });
+    const background: Promise<unknown>[] = [];
+    const call = { answerWithinMs: 30, waitUntil: (work: Promise<unknown>) => void background.push(work) };
+    const started = performance.now();
+    const first = await advisor.explainRisk({ learnerId: "lrn-0042", orgId: "org-acme", risk }, call);
+    expect(performance.now() - started).toBeLessThan(150);
+    expect(first).toMatchObject({ aiSource: "fallback", fallbackReason: "timeout" });
+    expect(background).toHaveLength(1);
+    await Promise.all(background);
+
+    const second = await advisor.explainRisk({ learnerId: "lrn-0042", orgId: "org-acme", risk }, call);
+    expect(second).toMatchObject({ aiSource: "gemini", cached: true });
+    expect(second.data.text).toBe("Your risk is high at 62%; mostly days inactive.");
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it("a quick Gemini answers in time as usual", async () => {
+    fake.script({ kind: "json", value: { text: "Your risk is {riskLevel} at {riskPercent}; mostly {topFactor}." } });
+    const { advisor } = advisorWith();
+    const answer = await advisor.explainRisk(
+      { learnerId: "lrn-0042", orgId: "org-acme", risk },
+      { answerWithinMs: 1_000, waitUntil: () => {} },
+    );
+    expect(answer).toMatchObject({ aiSource: "gemini", cached: false });
+  });
+});
+
 describe("caching for 48 hours", () => {
   it("a cache hit makes no call at all; changed inputs mean a new answer", async () => {
     fake.script(validRecommendationsFor);

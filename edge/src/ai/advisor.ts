@@ -54,6 +54,13 @@ export const AI_DEFAULTS = {
   recommendationCount: 5,
 } as const;
 
+interface CallSite {
+  key: string;
+  inputHash: string;
+  now: Date;
+  requestId: string | undefined;
+}
+
 /** Bumped when prompts or schemas change, so cached answers of the old prompt are not reused. */
 const PROMPT_VERSION = "ai-v1";
 
@@ -142,15 +149,24 @@ export function createAiAdvisor(options: AiAdvisorOptions): AiAdvisor {
       }
       if (!gemini) return fallbackAnswer("no_api_key");
       // Identical questions in flight share one Gemini call (and its tokens).
-      const pending = inflight.get(key) as Promise<AiAnswer<T>> | undefined;
-      if (pending) return await pending;
-      const asking = askGemini(gemini, run, { key, inputHash, now }, call, fallbackAnswer);
-      inflight.set(key, asking);
-      try {
-        return await asking;
-      } finally {
-        inflight.delete(key);
+      let asking = inflight.get(key) as Promise<AiAnswer<T>> | undefined;
+      if (!asking) {
+        const background = call?.answerWithinMs !== undefined;
+        asking = askGemini(
+          gemini,
+          run,
+          { key, inputHash, now, requestId: call?.requestId },
+          background ? undefined : call?.signal,
+          fallbackAnswer,
+        );
+        inflight.set(key, asking);
+        void asking.finally(() => inflight.delete(key));
       }
+      if (call?.answerWithinMs === undefined) return await asking;
+      const inTime = await withinMs(asking, call.answerWithinMs);
+      if (inTime) return inTime;
+      call.waitUntil?.(asking);
+      return fallbackAnswer("timeout", "Gemini is still answering; its answer goes to the cache for the next request");
     } catch (error) {
       // The store or cache failing must cost the caller nothing but the AI part of the answer.
       return fallbackAnswer("gemini_error", error instanceof Error ? error.message.slice(0, 200) : "unknown error");
@@ -160,8 +176,23 @@ export function createAiAdvisor(options: AiAdvisorOptions): AiAdvisor {
   async function askGemini<T>(
     gemini: GeminiCaller,
     run: UseCaseRun<T>,
-    { key, inputHash, now }: { key: string; inputHash: string; now: Date },
-    call: AiCallOptions | undefined,
+    where: CallSite,
+    signal: AbortSignal | undefined,
+    fallbackAnswer: (reason: AiFallbackReason, detail?: string) => AiAnswer<T>,
+  ): Promise<AiAnswer<T>> {
+    try {
+      return await askGeminiOnce(gemini, run, where, signal, fallbackAnswer);
+    } catch (error) {
+      // Never rejects: it may be running in the background with nobody awaiting it.
+      return fallbackAnswer("gemini_error", error instanceof Error ? error.message.slice(0, 200) : "unknown error");
+    }
+  }
+
+  async function askGeminiOnce<T>(
+    gemini: GeminiCaller,
+    run: UseCaseRun<T>,
+    { key, inputHash, now, requestId }: CallSite,
+    signal: AbortSignal | undefined,
     fallbackAnswer: (reason: AiFallbackReason, detail?: string) => AiAnswer<T>,
   ): Promise<AiAnswer<T>> {
     if (!takeRateSlot(run.orgId, now)) return fallbackAnswer("rate_limited");
@@ -174,7 +205,7 @@ export function createAiAdvisor(options: AiAdvisorOptions): AiAdvisor {
       let accepted: { data: T } | { reason: AiFallbackReason } = { reason: "invalid_answer" };
       for (let attempt = 1; attempt <= 2; attempt++) {
         if (attempt === 2) takeRateSlot(run.orgId, now);
-        const result = await gemini.generate({ ...run.request, ...(call?.signal ? { signal: call.signal } : {}) });
+        const result = await gemini.generate({ ...run.request, ...(signal ? { signal } : {}) });
         // A paused breaker made no call: nothing to record.
         if (result.ok || result.failure !== "gemini_unavailable") {
           await recordUsage(run, result, result.ok ? "ok" : outcomeOf(result.failure));
@@ -188,7 +219,7 @@ export function createAiAdvisor(options: AiAdvisorOptions): AiAdvisor {
           detail: result.ok ? undefined : result.detail,
           tokensIn: result.tokensIn,
           tokensOut: result.tokensOut,
-          requestId: call?.requestId,
+          requestId,
         });
         if (result.ok) {
           accepted = run.accept(result.value);
@@ -432,6 +463,19 @@ type UseCaseRequest = Omit<StructuredRequest<unknown>, "signal">;
 function acceptNumberFreeText(value: unknown, values: Record<string, string>): { data: AiText } {
   // `check` already proved the placeholders resolve.
   return { data: { text: fillPlaceholders((value as GeminiNumberFreeText).text, values) ?? "" } };
+}
+
+/** The promise's value if it settles within `ms`, else null (the promise keeps running). */
+async function withinMs<T>(promise: Promise<T>, ms: number): Promise<T | null> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), ms);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function outcomeOf(failure: string): AiUsageRecord["outcome"] {

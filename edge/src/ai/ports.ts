@@ -69,7 +69,16 @@ export interface AiAnswer<T> {
 
 export interface AiCallOptions {
   requestId?: string;
+  /** Aborts the Gemini call (e.g. the client went away). Ignored when `answerWithinMs` is set. */
   signal?: AbortSignal;
+  /**
+   * Answer from the fallback (reason `timeout`) once this long has passed, and let Gemini finish in
+   * the background into the cache, so the next request gets its answer. For AI text shown beside
+   * analytics, where the numbers must not wait for the words.
+   */
+  answerWithinMs?: number;
+  /** Keeps the background call alive after the response (`ctx.waitUntil` on Workers). */
+  waitUntil?: (work: Promise<unknown>) => void;
 }
 
 export interface AiAdvisor {
