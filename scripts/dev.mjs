@@ -38,6 +38,12 @@ async function choosePort(preferred) {
   });
 }
 
+/** Children still running; killed if this process exits without stopping them (a crash, a test runner). */
+const running = new Set();
+process.once("exit", () => {
+  for (const child of running) child.kill("SIGKILL");
+});
+
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -47,11 +53,15 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 function startProgram({ name, args, env, cwd = root, logDir }) {
   const logPath = join(logDir, `${name}.log`);
   const log = createWriteStream(logPath);
+  // Its own process group: Ctrl-C reaches only dev.mjs, which stops the pieces in order.
   const child = spawn(process.execPath, args, {
     cwd,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
   });
+  running.add(child);
+  child.once("exit", () => running.delete(child));
   let output = "";
   const keep = (chunk) => {
     log.write(chunk);
