@@ -5,6 +5,7 @@
 import { html, nothing, type TemplateResult } from "lit";
 import type { Enveloped, Forecast, Recommendation } from "../api.ts";
 import { type App, idle, type Load, load } from "../app.ts";
+import { learnerName } from "./org.ts";
 
 interface LearnerPage {
   learnerId: string;
@@ -177,7 +178,10 @@ export function learnerView(app: App, learnerId: string, own: boolean) {
   return html`
     <div class="page-head">
       ${!own && isStaff ? html`<a class="back" href="#/org">← ${t("backToOrg")}</a>` : nothing}
-      <h1>${own ? t("myProgressTitle") : html`${t("learnerTitle")} <code>${learnerId}</code>`}</h1>
+      <h1>
+        ${own ? t("myProgressTitle") : (learnerName(learnerId) ?? t("learnerTitle"))}
+        ${own ? nothing : html`<code class="muted id-inline">${learnerId}</code>`}
+      </h1>
     </div>
     ${widgetTrio(app, learnerId)}
     <div class="two-col">${forecastCard(app, learnerId)} ${recommendationsCard(app, learnerId)}</div>

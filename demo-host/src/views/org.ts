@@ -28,6 +28,10 @@ const view = {
   },
 };
 
+/** Names of learners met in the at-risk list, so their page can greet them by name. */
+const names = new Map<string, string>();
+export const learnerName = (learnerId: string) => names.get(learnerId);
+
 function loadAtRiskPage(app: App) {
   const a = view.atRisk;
   const cursor = a.cursors[a.page] ?? null;
@@ -36,7 +40,10 @@ function loadAtRiskPage(app: App) {
     () => app.api.atRisk(view.orgId, { minLevel: a.minLevel, cursor, limit: a.limit }),
     (v) => {
       a.rows = v;
-      if (v.state === "ready") a.cursors[a.page + 1] = v.value.nextCursor;
+      if (v.state === "ready") {
+        a.cursors[a.page + 1] = v.value.nextCursor;
+        for (const row of v.value.items) names.set(row.learnerId, row.displayName);
+      }
     },
   );
 }
