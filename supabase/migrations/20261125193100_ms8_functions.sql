@@ -20,12 +20,22 @@ begin
   order by u."orgId"
   on conflict (id) do nothing;
 
-  -- Sorted so concurrent batches lock rows in the same order (no deadlock).
+  -- Unchanged users are skipped before the upsert, so they take no row lock (every batch of events
+  -- mirrors its learners); the rest go in id order so concurrent batches cannot deadlock.
   insert into public.directory_users as d (id, org_id, display_name, roles, time_zone, synced_at)
-  select u."userId", u."orgId", coalesce(u."displayName", u."userId"), coalesce(u.roles, '{learner}'),
-         coalesce(u."timeZone", 'UTC'), now()
-  from jsonb_to_recordset(p_users) as u("userId" text, "orgId" text, "displayName" text, roles text[], "timeZone" text)
-  order by u."userId"
+  select u.id, u.org_id, u.display_name, u.roles, u.time_zone, now()
+  from (
+    select distinct on (x."userId") x."userId" as id, x."orgId" as org_id,
+           coalesce(x."displayName", x."userId") as display_name, coalesce(x.roles, '{learner}') as roles,
+           coalesce(x."timeZone", 'UTC') as time_zone
+    from jsonb_to_recordset(p_users) as x("userId" text, "orgId" text, "displayName" text, roles text[], "timeZone" text)
+    order by x."userId"
+  ) u
+  where not exists (
+    select from public.directory_users k
+    where k.id = u.id and (k.org_id, k.display_name, k.roles, k.time_zone) = (u.org_id, u.display_name, u.roles, u.time_zone)
+  )
+  order by u.id
   on conflict (id) do update
     set org_id = excluded.org_id, display_name = excluded.display_name, roles = excluded.roles,
         time_zone = excluded.time_zone, synced_at = excluded.synced_at
