@@ -21,7 +21,8 @@ const strictCsp = [
 export default {
   files: ["src/**/*.test.ts", "test/**/*.test.ts"],
   nodeResolve: true,
-  concurrency: 2,
+  concurrency: 1,
+  testsFinishTimeout: 120_000,
   testFramework: { config: { timeout: 10_000 } },
   browsers: [
     chromeLauncher({

@@ -6,7 +6,7 @@
  *
  * The learner id picks the scenario by its first word: `ok-…` (or anything else) live data,
  * `stale-…`, `mock-…`, `empty-…`, `forbidden-…` (403), `unknown-…` (404), `broken-…` (500),
- * `slow-…` (answers after 1.5 s), `hang-…` (never answers). A token starting with `expired`
+ * `slow-…` (answers after 1.5 s), `hang-…` (never answers), `flaky-…` (every other request fails with 503). A token starting with `expired`
  * gets a 401, as does a request without a token.
  */
 import type { DropoffRisk, Gamification, Problem, Velocity } from "@ms8/edge/contract";
@@ -175,6 +175,7 @@ const ROUTE = /^\/api\/v1\/learners\/([A-Za-z0-9][A-Za-z0-9_-]{0,63})\/(velocity
 export function createFakeApi(options: FakeApiOptions = {}) {
   const now = options.now ?? (() => new Date());
   const slowMs = options.slowMs ?? 1500;
+  const flakyCalls = new Map<string, number>();
 
   return async function fakeApi(request: Request): Promise<Response> {
     const url = new URL(request.url);
@@ -233,6 +234,16 @@ export function createFakeApi(options: FakeApiOptions = {}) {
         return respond(
           problem(500, "internal", "Internal error", "The analytics database did not answer in time.", instance),
         );
+      case "flaky": {
+        const calls = (flakyCalls.get(`${learnerId}/${resource}`) ?? 0) + 1;
+        flakyCalls.set(`${learnerId}/${resource}`, calls);
+        if (calls % 2 === 1) {
+          return respond(
+            problem(503, "unavailable", "Service unavailable", "The analytics service is restarting.", instance),
+          );
+        }
+        break;
+      }
       case "hang":
         await sleep(2 ** 31 - 1, request.signal);
         break;

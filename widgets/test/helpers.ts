@@ -52,3 +52,18 @@ export function nextEvent<T = unknown>(element: EventTarget, type: string): Prom
     element.addEventListener(type, (event) => resolve(event as CustomEvent<T>), { once: true }),
   );
 }
+
+/**
+ * The next `type` event from the widget showing `learnerId`, heard on the document (so it also
+ * proves the event bubbles out of the shadow root). Call before mounting, so no event is missed.
+ */
+export function eventFromLearner<T = unknown>(learnerId: string, type: string): Promise<CustomEvent<T>> {
+  return new Promise((resolve) => {
+    const listener = (event: Event) => {
+      if ((event.target as { learnerId?: string }).learnerId !== learnerId) return;
+      document.removeEventListener(type, listener);
+      resolve(event as CustomEvent<T>);
+    };
+    document.addEventListener(type, listener);
+  });
+}

@@ -1,59 +1,61 @@
-import { expect, fixture, html, waitUntil } from "@open-wc/testing";
+import { expect, waitUntil } from "@open-wc/testing";
 import { Chart } from "chart.js";
-import { apiBase, learner, nextEvent, part, requestsFor, text, useFakeApi, waitForState } from "../../test/helpers.ts";
+import { eventFromLearner, learner, part, useFakeApi, waitForState } from "../../test/helpers.ts";
+import { describeStates, mountWidget } from "../../test/states.ts";
 import "./define.ts";
 import type { Ms8Velocity } from "./ms8-velocity.ts";
 
-const mount = (learnerId: string, extra = html``) =>
-  fixture<Ms8Velocity>(html`<div style="width: 380px">
-    <ms8-velocity learner-id=${learnerId} api-base=${apiBase} lang="en" theme="light"></ms8-velocity>${extra}
-  </div>`).then((wrapper) => wrapper.querySelector("ms8-velocity")!);
+describeStates("ms8-velocity", "velocity");
 
-describe("<ms8-velocity>", () => {
+const mount = (id: string, lang = "en") => mountWidget("ms8-velocity", id, { lang }) as Promise<Ms8Velocity>;
+
+describe("<ms8-velocity> content", () => {
   beforeEach(() => useFakeApi());
 
-  it("shows current versus target pace, trend, status, completion and a drawn chart", async () => {
-    const el = await mount(learner("ok"));
-    const dataEvent = nextEvent<{ data: { currentPace: number } }>(el, "ms8-data");
-    await waitForState(el, "data");
+  it("shows current versus target pace, trend, status, completion and the weekly chart with its table", async () => {
+    const id = learner("ok");
+    const dataEvent = eventFromLearner<{
+      data: { currentPace: number; estimatedCompletion: string; weekly: unknown[] };
+    }>(id, "ms8-data");
+    const el = await mount(id);
     const { detail } = await dataEvent;
-    expect(part(el, "current-pace")!.textContent).to.contain(
-      new Intl.NumberFormat("en", { maximumFractionDigits: 1 }).format(detail.data.currentPace),
-    );
+    await waitForState(el, "data");
+    const pace = new Intl.NumberFormat("en", { maximumFractionDigits: 1 }).format(detail.data.currentPace);
+    expect(part(el, "current-pace")!.textContent).to.contain(pace);
     expect(part(el, "target-pace")!.textContent).to.contain("4.5");
-    expect(part(el, "trend")).to.exist;
+    expect(part(el, "trend")!.textContent).to.match(/(Rising|Falling|Steady) \d+% on earlier weeks/);
+    expect(part(el, "trend")!.querySelector("svg")).to.exist;
     expect(part(el, "status")!.textContent).to.match(/Ahead|On track|Behind|At risk/);
-    expect(part(el, "completion")!.textContent).to.match(/Estimated completion/);
+    const due = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeZone: "UTC" }).format(
+      new Date(`${detail.data.estimatedCompletion}T00:00:00Z`),
+    );
+    expect(part(el, "completion")!.textContent).to.contain(due);
     await waitUntil(() => el.chart, "the chart was never drawn");
-    expect(el.chart!.data.datasets).to.have.length(2);
-    expect(el.shadowRoot!.querySelectorAll("tbody tr")).to.have.length(8);
-    await expect(el).to.be.accessible();
+    const [pacePoints, targetPoints] = el.chart!.data.datasets;
+    expect(pacePoints!.data).to.have.length(detail.data.weekly.length);
+    expect(targetPoints!.data.every((value) => value === 4.5)).to.equal(true);
+    expect(el.shadowRoot!.querySelector("canvas")!.getAttribute("aria-label")).to.match(/8 weeks shown/);
+    expect(el.shadowRoot!.querySelectorAll("[part~=chart-table] tbody tr")).to.have.length(8);
   });
 
-  it("passes the accessibility check in the dark theme", async () => {
-    const el = await mount(learner("ok"));
-    el.theme = "dark";
-    await waitForState(el, "data");
-    await expect(el).to.be.accessible();
-  });
-
-  it("shows a skeleton with the final height while loading, then data without a layout shift", async () => {
-    const el = await mount(learner("slow"));
-    expect(part(el, "skeleton")).to.exist;
-    const loadingHeight = el.getBoundingClientRect().height;
-    await expect(el).to.be.accessible();
-    await waitForState(el, "data");
-    expect(el.getBoundingClientRect().height).to.equal(loadingHeight);
-  });
-
-  it("destroys the chart when the element is removed", async () => {
+  it("destroys the chart when the element is removed, and draws a new one when it returns", async () => {
     const el = await mount(learner("ok"));
     await waitForState(el, "data");
     await waitUntil(() => el.chart, "the chart was never drawn");
     const canvas = el.shadowRoot!.querySelector("canvas")!;
     expect(Chart.getChart(canvas)).to.equal(el.chart);
+    const parent = el.parentElement!;
     el.remove();
-    expect(Chart.getChart(canvas)).to.equal(undefined);
+    expect(Chart.getChart(canvas), "Chart.js forgot the canvas").to.equal(undefined);
     expect(el.chart).to.equal(undefined);
+    parent.append(el);
+    await waitUntil(() => el.chart, "no chart after coming back");
+  });
+
+  it("reverses the time axis for right-to-left locales", async () => {
+    const el = await mount(learner("ok"), "ar");
+    await waitForState(el, "data");
+    await waitUntil(() => el.chart, "the chart was never drawn");
+    expect(el.chart!.options.scales!.x!.reverse).to.equal(true);
   });
 });

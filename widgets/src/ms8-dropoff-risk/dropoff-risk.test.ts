@@ -1,0 +1,29 @@
+import { expect } from "@open-wc/testing";
+import { eventFromLearner, learner, part, useFakeApi, waitForState } from "../../test/helpers.ts";
+import { describeStates, mountWidget } from "../../test/states.ts";
+import "./define.ts";
+
+describeStates("ms8-dropoff-risk", "dropoff-risk");
+
+describe("<ms8-dropoff-risk> content", () => {
+  beforeEach(() => useFakeApi());
+
+  it("shows the level as colour, icon and words, the gauge, weighted factors and next steps", async () => {
+    const id = learner("ok");
+    const dataEvent = eventFromLearner<{ data: { riskScore: number; riskLevel: string } }>(id, "ms8-data");
+    const el = await mountWidget("ms8-dropoff-risk", id);
+    const { detail } = await dataEvent;
+    await waitForState(el, "data");
+    const level = part(el, "level")!;
+    expect(level.getAttribute("data-level")).to.equal(detail.data.riskLevel);
+    expect(level.textContent).to.match(/(Low|Medium|High|Critical) risk/);
+    expect(level.querySelector("svg"), "an icon besides the colour").to.exist;
+    const percent = new Intl.NumberFormat("en", { style: "percent" }).format(detail.data.riskScore);
+    expect(part(el, "gauge")!.getAttribute("aria-label")).to.equal(`Risk score ${percent}`);
+    const factors = el.shadowRoot!.querySelectorAll("[part~=factor]");
+    expect(factors).to.have.length(3);
+    expect(factors[0]!.textContent).to.contain("Inactivity").and.contain("50% of the score").and.contain("9 days");
+    expect(factors[0]!.querySelector(".bar-fill")!.getAttribute("width")).to.equal("50");
+    expect(part(el, "actions")!.textContent).to.contain("Retake the module 3 quiz").and.contain("For the trainer");
+  });
+});

@@ -1,0 +1,19 @@
+// Loaded first by the test pages: records CSP violations and uncaught errors for the test to read,
+// and checks that the page's CSP is really in force (eval must be refused).
+window.__ms8Probe = { violations: [], evalViolations: 0, errors: [], evalBlocked: false };
+document.addEventListener("securitypolicyviolation", (event) => {
+  // Exactly one eval violation is ours (below); any other is a finding.
+  if (event.blockedURI === "eval") window.__ms8Probe.evalViolations += 1;
+  else
+    window.__ms8Probe.violations.push(
+      `${event.violatedDirective} ${event.blockedURI} ${event.sourceFile}:${event.lineNumber}`,
+    );
+});
+window.addEventListener("error", (event) => window.__ms8Probe.errors.push(String(event.message)));
+window.addEventListener("unhandledrejection", (event) => window.__ms8Probe.errors.push(String(event.reason)));
+try {
+  // biome-ignore lint/security/noGlobalEval: the point is to prove the page's CSP refuses eval.
+  eval("1");
+} catch {
+  window.__ms8Probe.evalBlocked = true;
+}

@@ -1,0 +1,82 @@
+/**
+ * The built `dist/ms8-widgets.js` in real pages (iframes) served with a strict CSP: no inline
+ * script or style, no eval. Needs `pnpm build` first (the root test run builds before testing).
+ */
+import { expect, waitUntil } from "@open-wc/testing";
+import { apiBase, learner, requestsFor } from "./helpers.ts";
+
+interface Probe {
+  violations: string[];
+  evalViolations: number;
+  errors: string[];
+  evalBlocked: boolean;
+}
+type PageWindow = Window & { __ms8Probe: Probe; MS8?: { configure: unknown; version?: string } };
+type ChartWidget = HTMLElement & { chart?: { destroy(): void } };
+
+async function openPage(page: string, learnerId: string): Promise<HTMLIFrameElement> {
+  const frame = document.createElement("iframe");
+  frame.style.width = "420px";
+  frame.style.height = "900px";
+  frame.src = `/test/pages/${page}?api=${encodeURIComponent(apiBase)}&learner=${learnerId}`;
+  const loaded = new Promise((resolve) => frame.addEventListener("load", resolve, { once: true }));
+  document.body.append(frame);
+  await loaded;
+  return frame;
+}
+
+const stateOf = (element: Element | null) =>
+  element?.shadowRoot?.querySelector("[data-state]")?.getAttribute("data-state");
+
+async function expectAllShowData(frame: HTMLIFrameElement) {
+  const doc = frame.contentDocument!;
+  for (const tag of ["ms8-velocity", "ms8-dropoff-risk", "ms8-badges"]) {
+    await waitUntil(() => stateOf(doc.querySelector(tag)) === "data", `${tag} never showed data`, { timeout: 8000 });
+  }
+  const velocity = doc.querySelector("ms8-velocity") as ChartWidget;
+  await waitUntil(() => velocity.chart, "the chart was never drawn (ms8-chart.js not loaded?)", { timeout: 8000 });
+}
+
+describe("ms8-widgets.js (script tag)", () => {
+  afterEach(() => {
+    for (const frame of document.querySelectorAll("iframe")) frame.remove();
+  });
+
+  it("works under a strict Content-Security-Policy, chart included, with no violation", async () => {
+    const id = learner("ok");
+    const frame = await openPage("strict-csp.html", id);
+    const win = frame.contentWindow as PageWindow;
+    expect(win.__ms8Probe.evalBlocked, "the page's CSP is in force").to.equal(true);
+    await expectAllShowData(frame);
+    // Styles arrived through adoptedStyleSheets, which the CSP does not block.
+    const card = frame.contentDocument!.querySelector("ms8-badges")!.shadowRoot!.querySelector("[part~=card]")!;
+    expect(win.getComputedStyle(card).borderTopLeftRadius).to.equal("12px");
+    expect(win.__ms8Probe.violations).to.deep.equal([]);
+    expect(win.__ms8Probe.evalViolations, "only the probe's own eval was refused").to.equal(1);
+    expect(win.__ms8Probe.errors).to.deep.equal([]);
+    // The chart code came as its own file, only when the velocity widget needed it.
+    const scripts = win.performance.getEntriesByType("resource").map((entry) => new URL(entry.name).pathname);
+    expect(scripts).to.include("/dist/ms8-chart.js");
+    // The token went in a header, never in a URL.
+    const seen = await requestsFor(id);
+    expect(seen.length).to.be.greaterThan(0);
+    for (const request of seen) {
+      expect(request.token).to.equal("local-test-token");
+      expect(request.url).not.to.contain("token");
+    }
+  });
+
+  it("two copies of the bundle on one page: no error, first definition wins, everything renders", async () => {
+    const frame = await openPage("two-copies.html", learner("ok"));
+    const win = frame.contentWindow as PageWindow;
+    await expectAllShowData(frame);
+    expect(win.__ms8Probe.errors).to.deep.equal([]);
+    expect(win.__ms8Probe.violations).to.deep.equal([]);
+    expect(win.MS8?.version).to.match(/^\d+\.\d+\.\d+/);
+    const loaded = win.performance.getEntriesByType("resource").map((entry) => new URL(entry.name));
+    expect(
+      loaded.some((url) => url.search === "?copy=2"),
+      "the second copy was loaded",
+    ).to.equal(true);
+  });
+});
