@@ -101,7 +101,7 @@ describe("POST /api/v1/events", () => {
     ]);
     expect(body.rejections[0].errors).toEqual([{ path: "eventId", message: expect.any(String) }]);
     expect(body.rejections[4].errors).toEqual([{ path: "data.score", message: expect.any(String) }]);
-    expect(body.rejections[1]).toMatchObject({ eventId: bad[1]!.eventId });
+    expect(body.rejections[1]).toMatchObject({ eventId: (bad[1] as { eventId: string }).eventId });
     expect(await storedEvents()).toBe(before + 2);
     expect((await store.gamificationState("lrn-2"))?.points).toBe(75);
     expect(changed.at(-1)).toEqual(["lrn-1", "lrn-2"]);
@@ -151,6 +151,6 @@ describe("POST /api/v1/events", () => {
     directoryDown = false;
     expect(res.status).toBe(503);
     expect(res.headers.get("Retry-After")).toBe("5");
-    expect((await post(batch).then((r) => r.json())).accepted).toBe(1);
+    expect((await (await post(batch)).json()).accepted).toBe(1);
   });
 });
