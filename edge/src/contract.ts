@@ -153,6 +153,8 @@ export const AiMeta = Meta.extend({
   fallbackReason: AiFallbackReason.optional(),
 });
 export type AiMeta = z.infer<typeof AiMeta>;
+/** The envelope of answers with AI text in them: analytics provenance plus where the text came from. */
+export const aiEnvelope = <T extends z.ZodTypeAny>(data: T) => z.object({ data, meta: AiMeta });
 
 /** One UTC day of an organization's Gemini use; cost is estimated from the model's list price. */
 export const AiUsageDay = z.object({

@@ -7,14 +7,24 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type FakeGemini, startFakeGemini } from "../../fakes/gemini/server.ts";
 import { createAiAdvisor } from "../ai/advisor.ts";
 import { memoryAiCache } from "../ai/cache.ts";
-import { catalogue, learnerInput, validRecommendationsFor } from "../ai/fixtures.ts";
+import { catalogue, forecast, learnerInput, risk, validRecommendationsFor } from "../ai/fixtures.ts";
 import type { AiServices } from "../ai/ports.ts";
 import { memoryAiStore } from "../ai/store.ts";
 import { createApp } from "../app.ts";
-import { AiMeta, AiUsageReport, Problem, Recommendations, type Role } from "../contract.ts";
+import {
+  AiMeta,
+  AiUsageReport,
+  aiEnvelope,
+  DropoffRisk,
+  Forecast,
+  Problem,
+  Recommendations,
+  type Role,
+} from "../contract.ts";
 import { type AppDeps, type LearnerProfile, UpstreamUnavailableError } from "../deps.ts";
+import { createRouter } from "../http/context.ts";
 import { createTokenSigner } from "../http/tokens.ts";
-import { aiRoutes } from "./ai.ts";
+import { aiRoutes, commentedForecast, explainedRisk } from "./ai.ts";
 
 const clock = { now: () => new Date("2026-11-25T09:00:00Z") };
 const secrets = {
@@ -77,7 +87,17 @@ function appWith(ai: AiServices | undefined) {
     clientIp: () => "127.0.0.1",
     ...(ai ? { ai } : {}),
   } satisfies AppDeps;
-  return createApp(deps).route("/api/v1", aiRoutes);
+  // What routes/learners.ts does with the risk and forecast insights, on probe paths.
+  const insightOf = <T>(data: T) => ({
+    data,
+    dataSource: "realtime" as const,
+    calculatedAt: clock.now(),
+    expiresAt: new Date(clock.now().getTime() + 3600_000),
+  });
+  const probes = createRouter()
+    .get("/probe/dropoff-risk", async (c) => c.json(await explainedRisk(c, "org-acme", insightOf(risk)), 200))
+    .get("/probe/forecast", async (c) => c.json(await commentedForecast(c, "org-acme", insightOf(forecast)), 200));
+  return createApp(deps).route("/api/v1", aiRoutes).route("/", probes);
 }
 
 async function tokenFor(sub: string, roles: Role[], org = "org-acme") {
@@ -241,5 +261,36 @@ describe("GET /api/v1/orgs/{orgId}/ai-usage", () => {
     const app = appWith(aiServices().services);
     const res = await app.request("/api/v1/orgs/org-acme/ai-usage");
     expect(res.status).toBe(401);
+  });
+});
+
+describe("risk explanation and forecast commentary beside the analytics", () => {
+  it("adds Gemini's words to MS8's numbers, and says so in meta", async () => {
+    fake.script(
+      { kind: "json", value: { text: "Your risk is {riskLevel} at {riskPercent}, mostly from {topFactor}." } },
+      { kind: "json", value: { text: "You should finish around {projectedCompletion}; confidence is {confidence}." } },
+    );
+    const app = appWith(aiServices().services);
+    const riskRes = await app.request("/probe/dropoff-risk");
+    const riskBody = aiEnvelope(DropoffRisk).parse(await riskRes.json());
+    expect(riskBody.data).toMatchObject({
+      riskScore: 0.62,
+      explanation: "Your risk is high at 62%, mostly from days inactive.",
+    });
+    expect(riskBody.meta).toMatchObject({ aiSource: "gemini", dataSource: "realtime" });
+    const forecastBody = aiEnvelope(Forecast).parse(await (await app.request("/probe/forecast")).json());
+    expect(forecastBody.data.commentary).toBe("You should finish around 2027-02-14; confidence is medium.");
+  });
+
+  it("Gemini failing, or AI not wired at all, still answers with the template and the reason", async () => {
+    fake.script({ kind: "status", status: 500 });
+    const failing = aiEnvelope(DropoffRisk).parse(
+      await (await appWith(aiServices().services).request("/probe/dropoff-risk")).json(),
+    );
+    expect(failing.meta).toMatchObject({ aiSource: "fallback", fallbackReason: "gemini_error" });
+    expect(failing.data.explanation).toContain("62%");
+    const unwired = aiEnvelope(Forecast).parse(await (await appWith(undefined).request("/probe/forecast")).json());
+    expect(unwired.meta).toMatchObject({ aiSource: "fallback", fallbackReason: "no_api_key" });
+    expect(unwired.data.commentary).toContain("2027-02-14");
   });
 });

@@ -6,11 +6,30 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import type { AiServices, CatalogueCourse, RecommendationContext } from "../ai/ports.ts";
-import { AiMeta, AiUsageReport, LearnerId, OrgId, Problem, Recommendations } from "../contract.ts";
-import { UpstreamUnavailableError } from "../deps.ts";
+import { commentOnForecastLocally, explainRiskLocally } from "../ai/fallback.ts";
+import type {
+  AiAnswer,
+  AiCallOptions,
+  AiServices,
+  AiText,
+  CatalogueCourse,
+  RecommendationContext,
+} from "../ai/ports.ts";
+import {
+  type AiMeta,
+  AiUsageReport,
+  aiEnvelope,
+  type DropoffRisk,
+  type Forecast,
+  LearnerId,
+  OrgId,
+  Problem,
+  Recommendations,
+} from "../contract.ts";
+import { type Insight, UpstreamUnavailableError } from "../deps.ts";
 import { authorizeLearner, authorizeOrg } from "../http/access.ts";
 import { createRouter } from "../http/context.ts";
+import { envelopeOf, waitUntilOf } from "../http/insight.ts";
 import { ProblemError } from "../http/problem.ts";
 import type { Upstreams } from "../upstream/index.ts";
 
@@ -50,7 +69,7 @@ const recommendationsRoute = createRoute({
   responses: {
     200: {
       description: "Exactly `count` recommendations (fewer only when the catalogue has no more untaken courses)",
-      content: { "application/json": { schema: z.object({ data: Recommendations, meta: AiMeta }) } },
+      content: { "application/json": { schema: aiEnvelope(Recommendations) } },
     },
     304: { description: "Unchanged since the ETag in If-None-Match" },
     ...errors,
@@ -96,19 +115,13 @@ export const aiRoutes = createRouter()
     const options = { requestId: c.var.requestId, signal: c.req.raw.signal };
     const context = await ai.recommendationContext(learnerId, profile.orgId, options);
     const answer = await ai.advisor.recommend({ learnerId, orgId: profile.orgId, count, ...context }, options);
-    return c.json(
-      {
-        data: answer.data,
-        meta: {
-          dataSource: answer.cached ? ("cached" as const) : ("realtime" as const),
-          calculatedAt: answer.calculatedAt.toISOString(),
-          expiresAt: answer.expiresAt.toISOString(),
-          aiSource: answer.aiSource,
-          ...(answer.fallbackReason ? { fallbackReason: answer.fallbackReason } : {}),
-        },
-      },
-      200,
-    );
+    const meta: AiMeta = {
+      dataSource: answer.cached ? "cached" : "realtime",
+      calculatedAt: answer.calculatedAt.toISOString(),
+      expiresAt: answer.expiresAt.toISOString(),
+      ...provenanceOf(answer),
+    };
+    return c.json({ data: answer.data, meta }, 200);
   })
   .openapi(aiUsageRoute, async (c) => {
     const { orgId } = c.req.valid("param");
@@ -124,6 +137,52 @@ export const aiRoutes = createRouter()
     });
     return c.json({ data: report }, 200);
   });
+
+/** How long the risk and forecast answers wait for Gemini's words before using the template. */
+export const AI_TEXT_DEADLINE_MS = 1_500;
+
+/**
+ * For GET /learners/{id}/dropoff-risk (routes/learners.ts): the risk insight with a plain-language
+ * `explanation` and `meta.aiSource`. The numbers are the insight's; after AI_TEXT_DEADLINE_MS the
+ * template answers and Gemini finishes into the cache. Never throws for AI reasons. Respond with
+ * schema `aiEnvelope(DropoffRisk)`.
+ */
+export async function explainedRisk(c: Context, orgId: string, insight: Insight<DropoffRisk>) {
+  const risk = insight.data;
+  const answer = c.var.deps.ai
+    ? await c.var.deps.ai.advisor.explainRisk({ learnerId: risk.learnerId, orgId, risk }, inlineOptions(c))
+    : unwiredAnswer(explainRiskLocally(risk));
+  const { data, meta } = envelopeOf(insight);
+  return { data: { ...data, explanation: answer.data.text }, meta: { ...meta, ...provenanceOf(answer) } };
+}
+
+/** For GET /learners/{id}/forecast: the forecast with `commentary` and `meta.aiSource`, as explainedRisk. */
+export async function commentedForecast(c: Context, orgId: string, insight: Insight<Forecast>) {
+  const forecast = insight.data;
+  const answer = c.var.deps.ai
+    ? await c.var.deps.ai.advisor.commentOnForecast(
+        { learnerId: forecast.learnerId, orgId, forecast },
+        inlineOptions(c),
+      )
+    : unwiredAnswer(commentOnForecastLocally(forecast));
+  const { data, meta } = envelopeOf(insight);
+  return { data: { ...data, commentary: answer.data.text }, meta: { ...meta, ...provenanceOf(answer) } };
+}
+
+function inlineOptions(c: Context): AiCallOptions {
+  return { requestId: c.var.requestId, answerWithinMs: AI_TEXT_DEADLINE_MS, waitUntil: waitUntilOf(c) };
+}
+
+/** An instance without AI services answers like one without a key. */
+function unwiredAnswer(text: string): Pick<AiAnswer<AiText>, "data" | "aiSource" | "fallbackReason"> {
+  return { data: { text }, aiSource: "fallback", fallbackReason: "no_api_key" };
+}
+
+function provenanceOf(
+  answer: Pick<AiAnswer<unknown>, "aiSource" | "fallbackReason">,
+): Pick<AiMeta, "aiSource" | "fallbackReason"> {
+  return { aiSource: answer.aiSource, ...(answer.fallbackReason ? { fallbackReason: answer.fallbackReason } : {}) };
+}
 
 function aiServicesOf(c: Context): AiServices {
   const ai = c.var.deps.ai;
