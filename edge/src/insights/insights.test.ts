@@ -178,6 +178,23 @@ describe("a cold-cache burst", () => {
   });
 });
 
+describe("a failing response cache", () => {
+  it("costs speed, never the answer", async () => {
+    const broken = {
+      kind: "kv" as const,
+      get: () => Promise.reject(new Error("KV unavailable")),
+      set: () => Promise.reject(new Error("KV unavailable")),
+      delete: () => Promise.reject(new Error("KV unavailable")),
+    };
+    const lines: Record<string, unknown>[] = [];
+    const { insights } = build({ cache: broken, logger: { log: (_l, f) => void lines.push(f) } });
+    expect((await insights.velocity("lrn-cascade-004")).dataSource).toMatch(/realtime|cached/);
+    expect(await insights.profile("lrn-cascade-004")).not.toBeNull();
+    await insights.invalidate(["lrn-cascade-004"]);
+    expect(lines.some((l) => l.msg === "response cache failed")).toBe(true);
+  });
+});
+
 /** A store whose snapshots never persist, for tests that need the cache alone to decide. */
 function storeWithoutSnapshots() {
   return {

@@ -89,7 +89,7 @@ const RAW_TTL: CacheTtl = { freshSeconds: 60, staleSeconds: 0 };
 const PROFILE_TTL: CacheTtl = { freshSeconds: 300, staleSeconds: 86_400 };
 
 export function createLearnerInsights(deps: LearnerInsightsDeps): LearnerInsights {
-  const { upstreams, cache, store, clock, logger } = deps;
+  const { upstreams, store, clock, logger } = deps;
   const analytics = deps.analytics ?? defaultAnalytics;
   const ttl = deps.ttl ?? DEFAULT_TTL;
   const snapshotTtlMs = (deps.snapshotTtlSeconds ?? 4 * 3600) * 1000;
@@ -97,6 +97,7 @@ export function createLearnerInsights(deps: LearnerInsightsDeps): LearnerInsight
   const retryAfterSeconds = deps.retryAfterSeconds ?? 30;
   const flights = createSingleFlight();
   const warn = (msg: string, fields: Record<string, unknown>) => logger?.log("warn", { msg, ...fields });
+  const cache = forgivingCache(deps.cache, warn);
   const background = (work: Promise<unknown>, opts?: InsightOptions) => {
     const guarded = work.catch((error: unknown) => warn("background refresh failed", { error: describe(error) }));
     if (opts?.waitUntil) opts.waitUntil(guarded);
@@ -366,6 +367,26 @@ export class LearnerNotFoundError extends Error {
 function describe(error: unknown): string {
   if (error instanceof UpstreamError) return `${error.failure}: ${error.message}`;
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/**
+ * The cache speeds answers up; it must never be the reason one fails (a KV hiccup on Workers):
+ * a failed read is a miss, a failed write or delete is logged and forgotten.
+ */
+function forgivingCache(
+  cache: ResponseCache,
+  warn: (msg: string, fields: Record<string, unknown>) => void,
+): ResponseCache {
+  const logged = (op: string, key: string) => (error: unknown) => {
+    warn("response cache failed", { op, key, error: describe(error) });
+    return undefined;
+  };
+  return {
+    kind: cache.kind,
+    get: <T>(key: string) => cache.get<T>(key).catch(logged("get", key)),
+    set: (key, value, ttl) => cache.set(key, value, ttl).catch(logged("set", key)),
+    delete: (key) => cache.delete(key).catch(logged("delete", key)),
+  };
 }
 
 function emptyLedger(who: Pick<LearnerProfile, "learnerId" | "orgId" | "timeZone">): GamificationState {

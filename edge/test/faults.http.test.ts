@@ -1,0 +1,209 @@
+/**
+ * The fault tests again, through the BFF's HTTP API on a real Node socket: the app (createApp)
+ * with the real insights, identity, store (PGlite) and upstream clients, talking over loopback to
+ * the simulator whose faults are set through its admin endpoint. Whatever a service does, no
+ * request gets a 500: 200 with the right meta.dataSource, or 503 problem+json with Retry-After.
+ */
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { FaultInput } from "../simulator/faults.ts";
+import { type Simulator, startSimulator } from "../simulator/server.ts";
+import { createApp } from "../src/app.ts";
+import { createMemoryCache } from "../src/cache/response-cache.ts";
+import { systemClock } from "../src/deps.ts";
+import { createLearnerInsights } from "../src/insights/learner-insights.ts";
+import { createSqlStore } from "../src/store/sql.ts";
+import { freshPglite } from "../src/store/testing.ts";
+import type { AnalyticsStore } from "../src/store/types.ts";
+import { createUpstreams } from "../src/upstream/clients.ts";
+import { createIdentity } from "../src/upstream/identity.ts";
+import { userToken } from "./doubles/tokens.ts";
+import { createTestWorld } from "./doubles/world.ts";
+
+const SIM_SECRET = "local-dev-only-simulator-service-secret";
+const T0 = new Date("2026-11-20T12:00:00Z");
+const DEADLINE_MS = 1000;
+const HALF_OPEN_MS = 400;
+
+let sim: Simulator;
+let store: AnalyticsStore;
+const servers: { close(): Promise<void> }[] = [];
+const statuses: number[] = [];
+
+beforeAll(async () => {
+  sim = await startSimulator({ now: T0, serviceSecret: SIM_SECRET });
+  store = createSqlStore(await freshPglite());
+});
+afterAll(async () => {
+  await Promise.all(servers.map((s) => s.close()));
+  await sim.stop();
+  await store.close();
+  // The whole file, every fault included: not one 500.
+  expect(statuses.filter((s) => s >= 500 && s !== 503)).toEqual([]);
+});
+afterEach(async () => {
+  await sim.clearFaults();
+  sim.resetStats();
+});
+
+/** One BFF instance on its own port; the insights clock can move (tokens keep real time). */
+async function startBff(options: { mockFallback: boolean }) {
+  let now = T0.getTime();
+  const clock = { now: () => new Date(now) };
+  const upstreams = createUpstreams({
+    urls: sim.urls,
+    serviceSecret: SIM_SECRET,
+    resilience: {
+      attemptTimeoutMs: 300,
+      callDeadlineMs: 900,
+      backoffInitialMs: 10,
+      breakerThreshold: 3,
+      halfOpenAfterMs: HALF_OPEN_MS,
+    },
+  });
+  const insights = createLearnerInsights({
+    upstreams,
+    cache: createMemoryCache({ clock }),
+    store,
+    clock,
+    mockFallback: options.mockFallback,
+    deadlineMs: DEADLINE_MS,
+    retryAfterSeconds: 11,
+  });
+  const world = createTestWorld({ insights, identity: createIdentity(upstreams), clock: systemClock });
+  const app = createApp(world.deps);
+  const base = await new Promise<string>((resolve) => {
+    const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (info: AddressInfo) => {
+      servers.push({ close: () => new Promise<void>((done) => server.close(() => done())) });
+      resolve(`http://127.0.0.1:${info.port}`);
+    });
+  });
+  const request = async (path: string, init: RequestInit = {}, as = "adm-borealis") => {
+    const token = await userToken({ sub: as, org: "org-borealis", roles: ["org_admin"] });
+    const started = performance.now();
+    const response = await fetch(`${base}${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${token}`, ...init.headers },
+    });
+    statuses.push(response.status);
+    const body = await response.json().catch(() => null);
+    return { status: response.status, headers: response.headers, body, ms: performance.now() - started };
+  };
+  return { request, advance: (ms: number) => void (now += ms) };
+}
+
+const velocityOf = (learnerId: string) => `/api/v1/learners/${learnerId}/velocity`;
+
+describe("sign-in through the Auth service", () => {
+  it("signs a persona in, refuses a wrong password, and answers 503 while Auth is down", async () => {
+    const bff = await startBff({ mockFallback: false });
+    const persona = sim.world.personas.find((p) => p.orgId === "org-borealis" && p.role === "trainer")!;
+    const login = (password: string) =>
+      bff.request("/api/v1/auth/login", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ email: persona.email, password }),
+      });
+    const ok = await login(persona.password);
+    expect(ok.status).toBe(200);
+    expect(ok.body.user).toMatchObject({ id: persona.userId, orgId: "org-borealis", roles: ["trainer"] });
+    expect((await login("not-it")).status).toBe(401);
+    await sim.setFault("auth", { down: true });
+    const down = await login(persona.password);
+    expect(down.status).toBe(503);
+    expect(down.headers.get("content-type")).toContain("application/problem+json");
+    expect(down.headers.get("retry-after")).toBeTruthy();
+  });
+});
+
+const FAULTS: [string, FaultInput][] = [
+  ["down", { down: true }],
+  ["slow past its timeout", { latencyMs: 1500 }],
+  ["answering 500", { errorRate: 1 }],
+  ["answering malformed JSON", { malformedRate: 1, malformedKind: "json" }],
+  ["answering schema-violating JSON", { malformedRate: 1, malformedKind: "schema" }],
+  ["hanging", { hang: true }],
+];
+
+describe.each(FAULTS.map(([name, fault], i) => ({ name, fault, i })))(
+  "Content Studio $name, through HTTP",
+  ({ fault, i }) => {
+    it("answers 200 stale_cache / mock or 503 + Retry-After within the deadline; /health shows the breaker", async () => {
+      const id = (n: number) => `lrn-borealis-${String(100 + i * 6 + n).padStart(3, "0")}`;
+      const demo = await startBff({ mockFallback: true });
+      const production = await startBff({ mockFallback: false });
+      const warm = await demo.request(velocityOf(id(0)));
+      expect(warm.status).toBe(200);
+      expect(warm.body.meta.dataSource).toBe("realtime");
+      await production.request(velocityOf(id(1))); // the production instance authorizes id(1) from its cache later
+      await new Promise((r) => setTimeout(r, 100)); // the snapshot write happens behind the answer
+      demo.advance(5 * 3600_000);
+
+      await sim.setFault("content", fault);
+      const stale = await demo.request(velocityOf(id(0)));
+      expect(stale.status).toBe(200);
+      expect(stale.body.meta.dataSource).toBe("stale_cache");
+      expect(stale.ms).toBeLessThan(DEADLINE_MS + 300);
+
+      const mocked = await demo.request(`/api/v1/learners/${id(2)}/dropoff-risk`);
+      expect(mocked.status).toBe(200);
+      expect(mocked.body.meta.dataSource).toBe("mock");
+      expect(mocked.ms).toBeLessThan(DEADLINE_MS + 300);
+
+      const refused = await production.request(`/api/v1/learners/${id(3)}/forecast`);
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get("content-type")).toContain("application/problem+json");
+      expect(refused.headers.get("retry-after")).toBe("11");
+      expect(refused.body).toMatchObject({ status: 503 });
+      expect(refused.ms).toBeLessThan(DEADLINE_MS + 300);
+
+      for (let n = 4; n < 6; n++) await demo.request(velocityOf(id(n)));
+      const health = await demo.request("/health");
+      expect(health.status).toBe(200);
+      expect(health.body.status).toBe("degraded");
+      expect(health.body.upstreams.content).toMatchObject({ state: "down", breaker: "open" });
+
+      await sim.clearFaults();
+      await new Promise((r) => setTimeout(r, HALF_OPEN_MS + 50));
+      const recovered = await demo.request(velocityOf(id(5)));
+      expect(recovered.body.meta.dataSource).toBe("realtime");
+      expect((await demo.request("/health")).body.upstreams.content).toMatchObject({ breaker: "closed" });
+    });
+  },
+);
+
+describe("the Directory down", () => {
+  it("answers 503, not 500, for a learner it cannot authorize", async () => {
+    const bff = await startBff({ mockFallback: true });
+    await sim.setFault("directory", { errorRate: 1 });
+    const answer = await bff.request(velocityOf("lrn-borealis-090"));
+    expect(answer.status).toBe(503);
+    expect(answer.headers.get("retry-after")).toBeTruthy();
+  });
+});
+
+describe("a cold-cache burst through HTTP", () => {
+  it("200 concurrent requests for one learner make exactly one call per upstream endpoint", async () => {
+    const bff = await startBff({ mockFallback: false });
+    await sim.setFault("content", { latencyMs: 50 });
+    const paths = ["velocity", "dropoff-risk", "forecast"].map((w) => `/api/v1/learners/lrn-borealis-095/${w}`);
+    const answers = await Promise.all(Array.from({ length: 200 }, (_, n) => bff.request(paths[n % 3]!)));
+    expect(answers.map((a) => a.status)).toEqual(Array(200).fill(200));
+    // Requests that arrive after the one gather finished are answered from the cache it filled.
+    for (const a of answers) expect(["realtime", "cached"]).toContain(a.body.meta.dataSource);
+    const calls = Object.entries(sim.stats().calls).flatMap(([service, byPath]) =>
+      Object.entries(byPath).map(([path, n]) => [`${service} ${path}`, n]),
+    );
+    expect(Object.fromEntries(calls)).toEqual({
+      "directory GET /api/v1/users/lrn-borealis-095": 1,
+      "directory GET /api/v1/orgs/org-borealis/course-assignments": 1,
+      "course GET /api/v1/enrollments?userId=lrn-borealis-095": 1,
+      "content GET /api/v1/users/lrn-borealis-095/progress": 1,
+      "assessment GET /api/v1/users/lrn-borealis-095/attempts": 1,
+      "devlab GET /api/v1/users/lrn-borealis-095/sessions": 1,
+      "auth GET /api/v1/users/lrn-borealis-095/logins": 1,
+      "rag GET /api/v1/users/lrn-borealis-095/questions": 1,
+    });
+  });
+});
