@@ -257,6 +257,14 @@ describe("GET /api/v1/orgs/{orgId}/ai-usage", () => {
     expect(Problem.parse(res.body).errors?.map((e) => e.path)).toContain(path);
   });
 
+  it("a database that cannot answer is a 503 problem, not a 500", async () => {
+    const { services } = aiServices();
+    const broken = { ...services, advisor: { ...services.advisor, usage: () => Promise.reject(new Error("db down")) } };
+    const res = await get(appWith(broken), "/api/v1/orgs/org-acme/ai-usage", await tokenFor("u-admin", ["org_admin"]));
+    expect(res.status).toBe(503);
+    expect(res.type).toContain("application/problem+json");
+  });
+
   it("without a token is a 401", async () => {
     const app = appWith(aiServices().services);
     const res = await app.request("/api/v1/orgs/org-acme/ai-usage");

@@ -131,10 +131,16 @@ export const aiRoutes = createRouter()
     if (!c.var.principal.roles.includes("org_admin")) {
       throw new ProblemError("forbidden", { detail: "only org admins may read AI usage" });
     }
-    const report = await aiServicesOf(c).advisor.usage(orgId, {
-      ...(range.from ? { from: range.from } : {}),
-      ...(range.to ? { to: range.to } : {}),
-    });
+    const report = await aiServicesOf(c)
+      .advisor.usage(orgId, {
+        ...(range.from ? { from: range.from } : {}),
+        ...(range.to ? { to: range.to } : {}),
+      })
+      .catch((error: unknown) => {
+        // The usage lives in the database: when it cannot answer, say so (503), not 500.
+        c.var.deps.logger.log("warn", { msg: "ai usage unavailable", error: String(error) });
+        throw new UpstreamUnavailableError("AI usage cannot be read right now");
+      });
     return c.json({ data: report }, 200);
   });
 
