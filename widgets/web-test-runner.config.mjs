@@ -1,8 +1,10 @@
 // Widget tests in real headless Chromium. The widgets call a fake MS8 API over real HTTP on a
 // second loopback origin (test/fake-api-server.ts), so CORS, aborts and ETags are genuine.
 import { esbuildPlugin } from "@web/dev-server-esbuild";
+import { defaultReporter } from "@web/test-runner";
 import { chromeLauncher } from "@web/test-runner-chrome";
 import { startFakeApiServer } from "./test/fake-api-server.ts";
+import { resultsReporter } from "./test/results-reporter.mjs";
 
 const fakeApi = await startFakeApiServer();
 
@@ -21,6 +23,7 @@ const strictCsp = [
 export default {
   files: ["src/**/*.test.ts", "test/**/*.test.ts"],
   nodeResolve: true,
+  // One page at a time: a second, background page gets its timers throttled by Chromium.
   concurrency: 1,
   testsFinishTimeout: 120_000,
   testFramework: { config: { timeout: 10_000 } },
@@ -40,6 +43,7 @@ export default {
       },
     }),
   ],
+  reporters: [defaultReporter(), resultsReporter(process.env.MS8_WTR_RESULTS)],
   plugins: [
     esbuildPlugin({ ts: true, target: "es2022", tsconfig: new URL("./tsconfig.json", import.meta.url).pathname }),
     {

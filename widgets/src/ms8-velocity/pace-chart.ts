@@ -86,6 +86,8 @@ function options(input: PaceChartInput) {
     locale: input.locale,
     animation: input.reducedMotion ? (false as const) : { duration: 400 },
     interaction: { mode: "index" as const, intersect: false },
+    // Room for the outermost date label, which Chart.js would otherwise clip at the edge.
+    layout: { padding: { left: 12, right: 12 } },
     plugins: {
       legend: { display: false },
       tooltip: { rtl: input.rtl, bodyFont: font, titleFont: font },

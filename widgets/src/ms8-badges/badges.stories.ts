@@ -1,0 +1,30 @@
+import type { Meta, StoryObj } from "@storybook/web-components-vite";
+import { renderWidget, stateStories, type WidgetArgs } from "../../.storybook/stories.ts";
+
+/** Every state of `<ms8-badges>`, fed by the in-page fake API; theme and locale come from the toolbar. */
+const meta = {
+  title: "Widgets/ms8-badges",
+  component: "ms8-badges",
+  tags: ["autodocs"],
+  render: renderWidget("ms8-badges"),
+  argTypes: {
+    "learner-id": { control: "text", description: "Learner id; its first word picks the fake API's scenario" },
+  },
+} satisfies Meta<WidgetArgs>;
+
+export default meta;
+type Story = StoryObj<WidgetArgs>;
+
+export const Data: Story = stateStories.Data;
+export const Loading: Story = stateStories.Loading;
+export const SlowThenData: Story = stateStories.SlowThenData;
+export const Empty: Story = stateStories.Empty;
+export const ErrorWithRetry: Story = stateStories.Error;
+export const NotSignedIn: Story = stateStories.NotSignedIn;
+export const Forbidden: Story = stateStories.Forbidden;
+export const NotFound: Story = stateStories.NotFound;
+export const StaleData: Story = stateStories.Stale;
+export const SampleData: Story = stateStories.SampleData;
+export const Narrow280: Story = stateStories.Narrow280;
+export const ArabicRightToLeft: Story = { ...stateStories.Data, globals: { locale: "ar" } };
+export const Dark: Story = { ...stateStories.Data, globals: { theme: "dark" } };
