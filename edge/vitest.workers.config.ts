@@ -14,6 +14,7 @@ export default defineConfig({
           CORS_ORIGINS: "https://dashboard.acme.test",
           RATE_LIMIT_USER_PER_MIN: "300",
           RATE_LIMIT_IP_PER_MIN: "4",
+          LOG_LEVEL: "silent",
         },
         // Small limits for the shared rate-limit cases (the real ones come from wrangler.toml).
         ratelimits: {

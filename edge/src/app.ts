@@ -7,6 +7,7 @@
  * leaves through onError / notFound as application/problem+json.
  */
 import { Scalar } from "@scalar/hono-api-reference";
+import type { Context } from "hono";
 import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
@@ -21,7 +22,9 @@ import { type ProblemCode, ProblemError, problemResponse, problemTypes } from ".
 import { rateLimit } from "./http/rate-limit.ts";
 import { requestLog } from "./http/request-log.ts";
 import { createTokenSigner, createTokenVerifier } from "./http/tokens.ts";
+import { aiRoutes } from "./routes/ai.ts";
 import { authRoutes } from "./routes/auth.ts";
+import { eventRoutes } from "./routes/events.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { learnerRoutes } from "./routes/learners.ts";
 import { meRoutes } from "./routes/me.ts";
@@ -133,7 +136,21 @@ export function createApp(deps: AppDeps) {
     .route("/api/v1", authRoutes)
     .route("/api/v1", meRoutes)
     .route("/api/v1", learnerRoutes)
-    .route("/api/v1", orgRoutes);
+    .route("/api/v1", aiRoutes)
+    .route("/api/v1", orgRoutes)
+    .route("/api/v1", eventRoutes({ services: ingestionServices }));
+}
+
+/** POST /events writes through the ledger and checks learners against the Directory (insights.profile). */
+function ingestionServices(c: Context) {
+  const { ledger, insights, clock } = c.var.deps;
+  if (!ledger) throw new ProblemError("upstream_unavailable", { detail: "the event ledger is not configured here" });
+  return {
+    store: ledger,
+    lookupLearner: (learnerId: string) => insights.profile(learnerId, { requestId: c.var.requestId }),
+    onLearnersChanged: (learnerIds: string[]) => insights.invalidate(learnerIds),
+    clock,
+  };
 }
 
 export type AppType = ReturnType<typeof createApp>;

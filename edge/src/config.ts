@@ -16,7 +16,9 @@ const perMinute = (fallback: number) =>
     .min(0, "must be 0 (off) or more")
     .default(fallback);
 
-const booleanFlag = z.enum(["true", "false", "1", "0"], { error: "must be true or false" }).transform((v) => v === "true" || v === "1");
+const booleanFlag = z
+  .enum(["true", "false", "1", "0"], { error: "must be true or false" })
+  .transform((v) => v === "true" || v === "1");
 
 const secret = z.string().min(32, "must be at least 32 characters (HS256 needs a 256-bit secret)");
 

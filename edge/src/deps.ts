@@ -18,6 +18,7 @@ import type {
   Role,
   Velocity,
 } from "./contract.ts";
+import type { IngestionDeps } from "./events/ingest.ts";
 
 export interface Clock {
   now(): Date;
@@ -219,4 +220,6 @@ export interface AppDeps {
   clientIp(c: Context): string | undefined;
   /** Gemini advisor with its local fallback (src/ai/); routes/ai.ts answers 503 while it is not wired. */
   ai?: AiServices;
+  /** The event ledger's writes for POST /events (src/store/); the route answers 503 while it is not wired. */
+  ledger?: IngestionDeps["store"];
 }

@@ -87,7 +87,12 @@ export default {
     if (app instanceof ConfigError) {
       // The Worker's "start" is its first request: refuse to serve, naming the variable.
       console.error(app.message);
-      const body = { type: "https://ms8.dev/problems/internal", title: "Misconfigured", status: 500, detail: app.message };
+      const body = {
+        type: "https://ms8.dev/problems/internal",
+        title: "Misconfigured",
+        status: 500,
+        detail: app.message,
+      };
       return Response.json(body, { status: 500, headers: { "Content-Type": "application/problem+json" } });
     }
     return app.fetch(request, env, ctx);

@@ -122,7 +122,7 @@ export function describeHttpApi(h: Harness) {
 
   describe(`access table: every role against every endpoint (${h.runtime})`, () => {
     // Hand-written expectations (not derived from the code under test).
-    const widgets = ["velocity", "dropoff-risk", "forecast", "gamification"] as const;
+    const widgets = ["velocity", "dropoff-risk", "forecast", "gamification", "recommendations"] as const;
     type Row = [CallerName, string, number];
     const rows: Row[] = [];
     const learnerEndpoints = (learner: string) => widgets.map((w) => `/api/v1/learners/${learner}/${w}`);
@@ -157,7 +157,7 @@ export function describeHttpApi(h: Harness) {
     expect4("adminA", "lrn-g1", 404);
     expectOrg("adminA", "acme", 200);
     expectOrg("adminA", "globex", 404);
-    expect4("embedA1", "lrn-a1", [200, 403, 403, 403]); // embed token for lrn-a1's velocity widget only
+    expect4("embedA1", "lrn-a1", [200, 403, 403, 403, 403]); // embed token for lrn-a1's velocity widget only
     expect4("embedA1", "lrn-a2", 403);
     expect4("embedA1", "lrn-g1", 404);
     expectOrg("embedA1", "acme", 403);
@@ -169,6 +169,19 @@ export function describeHttpApi(h: Harness) {
     expect4("adminA", "no-such-learner", 404);
     for (const who of Object.keys(callers) as CallerName[])
       rows.push([who, "/api/v1/me", who === "embedA1" ? 403 : 200]);
+    // AI usage and cost: org admins of that organization only.
+    const aiUsage: Record<CallerName, [number, number]> = {
+      learnerA1: [403, 404],
+      learnerA2: [403, 404],
+      trainerA1: [403, 404],
+      trainerA2: [403, 404],
+      adminA: [200, 404],
+      embedA1: [403, 404],
+      adminG: [404, 200],
+    };
+    for (const [who, [acme, globex]] of Object.entries(aiUsage) as [CallerName, [number, number]][]) {
+      rows.push([who, "/api/v1/orgs/acme/ai-usage", acme], [who, "/api/v1/orgs/globex/ai-usage", globex]);
+    }
 
     it.each(rows)("%s GET %s -> %i", async (who, path, status) => {
       const before = world.insights.analyticsCalls().length;
@@ -485,6 +498,73 @@ export function describeHttpApi(h: Harness) {
         body: new URLSearchParams({ email: "a@b.c", password: "x" }),
       });
       await expectProblem(form, 415);
+      check();
+    });
+  });
+
+  describe(`POST /events: service tokens only, nothing written on refusal (${h.runtime})`, () => {
+    const batch = (eventId: string) =>
+      JSON.stringify({
+        events: [
+          {
+            eventId,
+            type: "lesson_completed",
+            learnerId: "lrn-a1",
+            orgId: "acme",
+            occurredAt: new Date(Date.now() - 60_000).toISOString(),
+            data: { courseId: "c1", unitId: "u1" },
+          },
+        ],
+      });
+    const post = (
+      token: string | null,
+      body: string,
+      headers: Record<string, string> = { "Content-Type": "application/json" },
+    ) =>
+      api.fetch("/api/v1/events", {
+        method: "POST",
+        headers: { ...headers, ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+        body,
+      });
+    const noWrites = () => {
+      const before = world.ledger.writes.length;
+      return () => expect(world.ledger.writes.length).toBe(before);
+    };
+
+    it("a service token with events:write is accepted and the event is written", async () => {
+      const res = await post(
+        await serviceToken("course-builder", "events:write"),
+        batch("9f1c2b7e-0000-4000-8000-000000000001"),
+      );
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ accepted: 1, rejected: 0 });
+      expect(world.ledger.events.has("9f1c2b7e-0000-4000-8000-000000000001")).toBe(true);
+    });
+
+    it.each([
+      ["no token", async (): Promise<string | null> => null, 401],
+      ["a user token (even an org admin's)", async () => userToken(callers.adminA), 401],
+      [
+        "a service token signed with the user secret",
+        async () => serviceToken("course-builder", "events:write", TEST_JWT_SECRET),
+        401,
+      ],
+      ["a service token without events:write", async () => serviceToken("course-builder", "reports:read"), 403],
+    ] as const)("%s -> %i, nothing written", async (_name, token, status) => {
+      const check = noWrites();
+      await expectProblem(await post(await token(), batch("9f1c2b7e-0000-4000-8000-000000000002")), status);
+      check();
+    });
+
+    it("invalid JSON, a non-JSON body and a body over 64 KB are refused before anything is written", async () => {
+      const token = await serviceToken("course-builder", "events:write");
+      const check = noWrites();
+      const bad = await expectProblem(await post(token, '{"events": ['), 400);
+      expect(bad.type).toContain("invalid-json");
+      await expectProblem(await post(token, "events=1", { "Content-Type": "application/x-www-form-urlencoded" }), 415);
+      await expectProblem(await post(token, JSON.stringify({ events: [], pad: "x".repeat(65 * 1024) })), 413);
+      const noArray = await expectProblem(await post(token, JSON.stringify({ events: "many" })), 400);
+      expect(noArray.errors?.map((e) => e.path)).toContain("body.events");
       check();
     });
   });

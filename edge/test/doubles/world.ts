@@ -5,6 +5,8 @@
  * request asked for nothing). The real implementations live in src/insights, src/store, src/upstream.
  */
 
+import { createAiAdvisor, memoryAiCache, memoryAiStore } from "../../src/ai/index.ts";
+import type { AiServices } from "../../src/ai/ports.ts";
 import type { DropoffRisk, Forecast, Gamification, RiskLevel, Velocity } from "../../src/contract.ts";
 import type {
   AnalyticsStore,
@@ -20,6 +22,7 @@ import type {
   LogLevel,
 } from "../../src/deps.ts";
 import { InvalidCursorError, UpstreamUnavailableError } from "../../src/deps.ts";
+import type { IngestionDeps } from "../../src/events/ingest.ts";
 
 export const TEST_JWT_SECRET = "local-dev-only-test-jwt-secret-0123456789abcdef";
 export const TEST_SERVICE_SECRET = "local-dev-only-test-service-secret-0123456789ab";
@@ -239,11 +242,51 @@ export class InMemoryIdentityDouble implements Identity {
   }
 }
 
+/** The event ledger's writes; `writes` counts every call that would change the database. */
+export class InMemoryLedgerDouble implements NonNullable<AppDeps["ledger"]> {
+  readonly writes: Call[] = [];
+  readonly events = new Map<string, { learnerId: string; type: string }>();
+  async upsertDirectoryUsers(users: Parameters<IngestionDeps["store"]["upsertDirectoryUsers"]>[0]) {
+    if (users.length > 0) this.writes.push({ method: "upsertDirectoryUsers", args: [users.map((u) => u.userId)] });
+  }
+  async ingestEvent(event: Parameters<IngestionDeps["store"]["ingestEvent"]>[0]) {
+    this.writes.push({ method: "ingestEvent", args: [event.eventId] });
+    const duplicate = this.events.has(event.eventId);
+    this.events.set(event.eventId, { learnerId: event.learnerId, type: event.type });
+    return { eventId: event.eventId, status: duplicate ? ("duplicate" as const) : ("accepted" as const), points: 10 };
+  }
+  async learnerHistory() {
+    return null;
+  }
+  async recordLearnerProgress() {
+    this.writes.push({ method: "recordLearnerProgress", args: [] });
+    return { status: "recorded" as const, newBadges: [] };
+  }
+}
+
+/** The real advisor without a Gemini key (its local fallback), over a fixed two-course catalogue. */
+function aiServices(clock: { now(): Date }): AiServices {
+  return {
+    advisor: createAiAdvisor({ cache: memoryAiCache(), store: memoryAiStore(), clock }),
+    recommendationContext: async () => ({
+      catalogue: [
+        { courseId: "c1", title: "Data basics", skills: ["sql"], estimatedHours: 6 },
+        { courseId: "c3", title: "Statistics", skills: ["stats"], estimatedHours: 8 },
+      ],
+      enrolledCourseIds: [],
+      completedCourseIds: [],
+      skills: [{ skillId: "sql", name: "SQL", level: 1, targetLevel: 3 }],
+      goals: [],
+    }),
+  };
+}
+
 export interface TestWorld {
   deps: AppDeps;
   insights: InMemoryLearnerInsightsDouble;
   store: InMemoryAnalyticsStoreDouble;
   identity: InMemoryIdentityDouble;
+  ledger: InMemoryLedgerDouble;
   logs: string[];
   health: { database: "healthy" | "down"; cache: "healthy" | "down" };
 }
@@ -257,6 +300,7 @@ export function createTestWorld(
   const insights = new InMemoryLearnerInsightsDouble(clock.now);
   const store = new InMemoryAnalyticsStoreDouble(clock.now());
   const identity = new InMemoryIdentityDouble();
+  const ledger = new InMemoryLedgerDouble();
   const logs: string[] = [];
   const health = { database: "healthy" as "healthy" | "down", cache: "healthy" as "healthy" | "down" };
   const deps: AppDeps = {
@@ -282,7 +326,9 @@ export function createTestWorld(
       cache: async () => ({ state: health.cache }),
     },
     clientIp: (c) => c.req.header("X-Test-Client-Ip") ?? "127.0.0.1",
+    ai: aiServices(clock),
+    ledger,
     ...overrides,
   };
-  return { deps, insights, store, identity, logs, health };
+  return { deps, insights, store, identity, ledger, logs, health };
 }
