@@ -589,7 +589,9 @@ export function historyEvents(world: World, orgId?: string): HistoryEvent[] {
         occurredAt: at.toISOString(),
         data,
       });
-    for (const at of record.logins) push(`login:${at.toISOString()}`, "login", at, {});
+    // Keyed by what happened, not when: the world moves with "now", and a replay on a later day
+    // must still find yesterday's ids (logins by their ordinal).
+    record.logins.forEach((at, n) => push(`login:${n + 1}`, "login", at, {}));
     for (const c of record.completions) {
       push(`lesson:${c.unitId}`, "lesson_completed", c.at, { courseId: c.courseId, unitId: c.unitId });
     }
