@@ -90,6 +90,43 @@ describe("recommendations from Gemini", () => {
     expect(small.data.items.map((i) => i.courseId)).toEqual(["c-sql-tuning", "c-python-data"]);
   });
 
+  it("offers Gemini the best 40 candidates of a large catalogue, yet accepts any catalogue course", async () => {
+    const large = [
+      ...catalogue,
+      ...Array.from({ length: 92 }, (_, i) => ({
+        courseId: `c-extra-${String(i).padStart(2, "0")}`,
+        title: `Elective ${i}`,
+        skills: ["elective"],
+        estimatedHours: 3,
+      })),
+    ];
+    fake.script({
+      kind: "json",
+      value: {
+        items: [
+          {
+            courseId: "c-extra-91",
+            reasoning: "Outside the shortlist, inside the catalogue.",
+            expectedOutcomes: ["Try"],
+            priority: 1,
+          },
+        ],
+      },
+    });
+    const { advisor } = advisorWith();
+    const answer = await advisor.recommend(learnerInput({ catalogue: large }));
+    const sent = JSON.parse((fake.requests[0] as SeenRequest).userText) as { catalogue: { courseId: string }[] };
+    const offered = sent.catalogue.map((c) => c.courseId);
+    expect(offered).toHaveLength(40);
+    for (const gapCloser of ["c-cloud", "c-sql-tuning", "c-stats", "c-python-data", "c-ml-intro"]) {
+      expect(offered).toContain(gapCloser);
+    }
+    expect(offered).not.toContain("c-sql-basics");
+    expect(answer.aiSource).toBe("gemini");
+    expect(answer.data.items[0]).toMatchObject({ courseId: "c-extra-91", source: "gemini" });
+    expect(answer.data.items).toHaveLength(5);
+  });
+
   it("invalid JSON is retried once; a good second answer is used", async () => {
     fake.script({ kind: "text", text: '{"items": [ {"courseId": ' }, validRecommendationsFor);
     const { advisor, store } = advisorWith();

@@ -52,6 +52,8 @@ export const AI_DEFAULTS = {
   /** How long a fallback answer counts as fresh: Gemini may be back soon. */
   fallbackTtlSeconds: 15 * 60,
   recommendationCount: 5,
+  /** Catalogue courses offered to Gemini per recommendation call, best local candidates first. */
+  candidateCourses: 40,
 } as const;
 
 interface CallSite {
@@ -321,6 +323,12 @@ export function createAiAdvisor(options: AiAdvisorOptions): AiAdvisor {
       const taken = new Set([...input.enrolledCourseIds, ...completedCourseIds]);
       const eligible = input.catalogue.filter((c) => !taken.has(c.courseId));
       const catalogueById = new Map(input.catalogue.map((c) => [c.courseId, c]));
+      // Gemini chooses among the local ranking's best candidates: a large catalogue would cost
+      // prompt tokens on courses that close no gap. Its choice is still checked against the whole.
+      const shortlist = new Set(
+        recommendLocally({ ...local, count: AI_DEFAULTS.candidateCourses }).map((c) => c.courseId),
+      );
+      const candidates = eligible.filter((c) => shortlist.has(c.courseId));
       const wrap = (items: Recommendation[]): Recommendations => ({ learnerId: input.learnerId, items });
       return answer<Recommendations>(
         {
@@ -337,9 +345,9 @@ export function createAiAdvisor(options: AiAdvisorOptions): AiAdvisor {
           },
           request: {
             instructions: RECOMMENDATION_INSTRUCTIONS,
-            prompt: recommendationPrompt(local),
+            prompt: recommendationPrompt({ ...local, catalogue: candidates }),
             schema: GeminiRecommendations,
-            jsonSchema: recommendationsJsonSchema(eligible.map((c) => c.courseId)),
+            jsonSchema: recommendationsJsonSchema(candidates.map((c) => c.courseId)),
             maxOutputTokens: 300 * count + 200,
             check: (value) => {
               const texts = (value as GeminiRecommendations).items.flatMap((i) => [i.reasoning, ...i.expectedOutcomes]);
