@@ -5,7 +5,7 @@
 // `startStack(options)` is the same start-up as a function, so the end-to-end tests
 // (demo-host/e2e/) run exactly what a newcomer runs, on free ports.
 import { spawn, spawnSync } from "node:child_process";
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -69,6 +69,7 @@ function startProgram({ name, args, env, cwd = root, logDir }) {
   };
   child.stdout.on("data", keep);
   child.stderr.on("data", keep);
+  child.once("close", () => log.end());
   const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
   return {
     name,
@@ -83,7 +84,6 @@ function startProgram({ name, args, env, cwd = root, logDir }) {
       const killed = await Promise.race([exited.then(() => true), sleep(4000).then(() => false)]);
       if (!killed) child.kill("SIGKILL");
       await exited;
-      log.end();
     },
   };
 }
@@ -137,27 +137,6 @@ function simulatorAnnouncement(output) {
   return admin && Object.keys(env).length === 9 ? { admin, env } : null;
 }
 
-/** Run `pnpm ms8 <args>` the way a developer would, returning stdout (or null when unavailable). */
-function ms8Command(args, env) {
-  const result = spawnSync(process.execPath, [at("edge/src/cli/ms8.ts"), ...args], {
-    cwd: at("edge"),
-    env: { ...process.env, ...env },
-    encoding: "utf8",
-    timeout: 60_000,
-  });
-  return result;
-}
-
-function availableCommands() {
-  const dir = at("edge/src/cli/commands");
-  if (!existsSync(dir)) return new Set();
-  return new Set(
-    readdirSync(dir)
-      .filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts"))
-      .map((f) => f.slice(0, -3)),
-  );
-}
-
 /**
  * Start the whole demo stack. Ports of 0 pick free ones; the named ones are preferred and fall back
  * to free ones when taken. Returns the URLs, the demo personas and `stop()`.
@@ -178,8 +157,10 @@ export async function startStack(options = {}) {
   mkdirSync(logDir, { recursive: true });
   mkdirSync(dataDir, { recursive: true });
 
+  /** Programs that finish on their own (the ledger replay); stopped too if still running. */
+  const oneShots = [];
   const stop = async () => {
-    await Promise.all(programs.reverse().map((p) => p.stop()));
+    await Promise.all([...oneShots, ...programs.reverse()].map((p) => p.stop()));
     if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
   };
 
@@ -244,22 +225,25 @@ export async function startStack(options = {}) {
     // The issue's promise: GET /health answers within 60 s of start.
     await waitUntil(edge, () => httpOk(`${edgeUrl}/health`), 60_000, "answer on GET /health");
 
-    // 3. The demo ledger, through the same POST /api/v1/events path the platform uses.
-    const commands = availableCommands();
-    if (options.seed !== false) {
-      const seedCommand = ["seed-demo", "seed"].find((c) => commands.has(c));
-      if (seedCommand && simulator) {
-        say("seeding the demo ledger through POST /api/v1/events…");
-        const seeded = ms8Command([seedCommand, "--api", edgeUrl], {
-          MS8_API_BASE: edgeUrl,
-          ...LOCAL_SECRETS,
-          ...upstreamEnv,
-        });
-        if (seeded.status !== 0)
-          notes.push(`Seeding the demo ledger failed: ${(seeded.stderr || seeded.stdout).trim()}`);
-      } else if (!seedCommand) {
-        notes.push("No demo ledger seeding command yet (issue 5): points, streaks and badges start empty.");
-      }
+    // 3. The demo ledger, through the same POST /api/v1/events path the platform uses (the
+    //    simulator's replay of its history; stable event ids make a second run count nothing twice).
+    //    It runs while the dashboard starts, and is awaited before the stack is reported ready.
+    let seeding = Promise.resolve();
+    if (options.seed !== false && simulator && existsSync(at("edge/simulator/replay-history.ts"))) {
+      say("seeding the demo ledger through POST /api/v1/events…");
+      const seed = startProgram({
+        name: "seed",
+        args: [at("edge/simulator/replay-history.ts")],
+        cwd: at("edge"),
+        env: { SIM_ADMIN_URL: simulator.admin, MS8_URL: edgeUrl, SERVICE_SECRET: LOCAL_SECRETS.SERVICE_SECRET },
+        logDir,
+      });
+      oneShots.push(seed);
+      seeding = seed.exited.then(({ code }) => {
+        if (code !== 0) notes.push(`Seeding the demo ledger failed (log: ${seed.logPath}):\n${seed.tail(5)}`);
+      });
+    } else if (options.seed !== false && simulator) {
+      notes.push("No history replay (edge/simulator/replay-history.ts) yet: points, streaks and badges start empty.");
     }
 
     // 4. The demo personas: the running simulator's own list (what `pnpm ms8 personas --json` prints).
@@ -303,6 +287,7 @@ export async function startStack(options = {}) {
     });
     programs.push(dashboard);
     await waitUntil(dashboard, () => httpOk(dashboardUrl), 60_000, "page served");
+    await seeding;
 
     return {
       urls: {
