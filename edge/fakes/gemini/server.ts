@@ -175,8 +175,36 @@ function sendError(res: ServerResponse, status: number, message: string): void {
   sendJson(res, status, { error: { code: status, message, status: STATUS_NAMES[status] ?? "UNKNOWN" } });
 }
 
-// `node edge/fakes/gemini/server.ts [port]` serves it for manual runs (every answer a 503 until scripted).
+/**
+ * A plausible, well-formed answer to MS8's own prompts, for running the stack "with AI" locally:
+ * recommendations pick the first catalogue courses offered, texts use every placeholder offered.
+ */
+export function demoReply(request: SeenRequest): FakeReply {
+  let data: { count?: number; catalogue?: { courseId: string; title: string }[]; placeholders?: object };
+  try {
+    data = JSON.parse(request.userText);
+  } catch {
+    return { kind: "status", status: 400, message: "fake gemini (demo): expected MS8's JSON prompt" };
+  }
+  if (data.catalogue) {
+    const items = data.catalogue.slice(0, data.count ?? 5).map((course, i) => ({
+      courseId: course.courseId,
+      reasoning: `${course.title} is the next step for the skills your role needs.`,
+      expectedOutcomes: [`Confidence with ${course.title}`],
+      priority: Math.min(5, i + 1),
+    }));
+    return { kind: "json", value: { items } };
+  }
+  const names = Object.keys(data.placeholders ?? {});
+  const text = `In short (demo answer): ${names.map((n) => `${n.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`)} is {${n}}`).join("; ")}.`;
+  return { kind: "json", value: { text } };
+}
+
+// `node edge/fakes/gemini/server.ts [port] [--demo]`: for manual runs. Without --demo every answer
+// is a 503 (MS8 falls back); with it, `demoReply` answers (set GEMINI_BASE_URL to the printed URL).
 if (import.meta.main) {
-  const fake = await startFakeGemini({ port: Number(process.argv[2] ?? 0) });
+  const args = process.argv.slice(2);
+  const fake = await startFakeGemini({ port: Number(args.find((a) => /^\d+$/.test(a)) ?? 0) });
+  if (args.includes("--demo")) fake.setDefault(demoReply);
   console.log(JSON.stringify({ level: "info", msg: "fake gemini listening", baseUrl: fake.baseUrl }));
 }
