@@ -8,7 +8,7 @@ import { dropoffModel } from "../../src/analytics/dropoff-model.ts";
 import { type DropoffModel, type RiskLevel, riskLevelOf, scoreDropoffRisk } from "../../src/analytics/risk.ts";
 import { type OuladTables, ouladCases } from "./convert.ts";
 import { type Evaluation, evaluate, rocAuc } from "./metrics.ts";
-import { crossValidate, labelledSignals, TRAINING_DAYS } from "./train.ts";
+import { crossValidate, EVALUATION_DAYS, labelledSignals, TRAINING_DAYS } from "./train.ts";
 
 export type EvaluationMode = "committed" | "cross-validated";
 
@@ -25,15 +25,21 @@ export function evaluateOulad(
   tables: OuladTables,
   opts: { days?: number[]; mode?: EvaluationMode; model?: DropoffModel } = {},
 ): DayEvaluation[] {
-  const days = opts.days ?? TRAINING_DAYS;
+  const days = opts.days ?? EVALUATION_DAYS;
   const mode = opts.mode ?? "committed";
   const model = opts.model ?? dropoffModel;
   const casesByDay = new Map(days.map((d) => [d, ouladCases(tables, d)]));
   let scored: { module: string; day: number; risk: number; withdrew: boolean }[];
   if (mode === "cross-validated") {
-    // One cross-validation over all requested days at once, as the committed model is fitted.
-    const rows = days.flatMap((d) => labelledSignals(casesByDay.get(d)!, d));
-    scored = crossValidate(rows).map(({ row, risk }) => ({ ...row, risk }));
+    // Fitted as the committed model is (all training days at once), scored on the requested days.
+    const allDays = [...new Set([...TRAINING_DAYS, ...days])];
+    for (const d of allDays) if (!casesByDay.has(d)) casesByDay.set(d, ouladCases(tables, d));
+    const rows = allDays.flatMap((d) => labelledSignals(casesByDay.get(d)!, d));
+    const evaluated = new Set(days);
+    const trainingDays = new Set(TRAINING_DAYS);
+    scored = crossValidate(rows, (r) => trainingDays.has(r.day))
+      .filter(({ row }) => evaluated.has(row.day))
+      .map(({ row, risk }) => ({ ...row, risk }));
   } else {
     // Exactly what the API and `ms8 risk` answer: scoreDropoffRisk's (rounded) riskScore.
     scored = days.flatMap((day) =>

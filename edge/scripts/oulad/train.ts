@@ -27,8 +27,13 @@ import { fitLogistic, sigmoid } from "./logistic.ts";
 export const LEVELS: DropoffModel["levels"] = { medium: 0.2, high: 0.33, critical: 0.5 };
 /** Ridge strength: enough to keep a module's quirks out of the weights, not enough to blunt them. */
 export const RIDGE = 1;
-/** Snapshot days the model learns from, and the days the evaluation reports. */
-export const TRAINING_DAYS = [14, 28, 56];
+/** Days the evaluation reports (issue 10). */
+export const EVALUATION_DAYS = [14, 28, 56];
+/**
+ * Snapshot days the model learns from: the evaluation days and the weeks around them, so that the
+ * one model the API runs on any day of a course has seen learners early, midway and late.
+ */
+export const TRAINING_DAYS = [7, 14, 21, 28, 42, 56, 84, 112];
 
 export interface LabelledSignals {
   values: Record<RiskFeatureName, number | null>;
@@ -116,11 +121,14 @@ export function fitCalibrated(rows: LabelledSignals[], version: string, trainedO
 }
 
 /** Step 4: out-of-module predicted risk for every row (each from a model that never saw its module). */
-export function crossValidate(rows: LabelledSignals[]): { row: LabelledSignals; risk: number }[] {
+export function crossValidate(
+  rows: LabelledSignals[],
+  usedForTraining: (row: LabelledSignals) => boolean = () => true,
+): { row: LabelledSignals; risk: number }[] {
   const out: { row: LabelledSignals; risk: number }[] = [];
   for (const m of modulesOf(rows)) {
     const model = fitCalibrated(
-      rows.filter((r) => r.module !== m),
+      rows.filter((r) => r.module !== m && usedForTraining(r)),
       `cv-without-${m}`,
       "",
     );

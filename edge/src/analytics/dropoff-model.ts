@@ -7,24 +7,28 @@ import type { DropoffModel } from "./risk.ts";
 
 export const dropoffModel: DropoffModel = {
   version: "oulad-2013-v1",
-  trainedOn: "OULAD presentations 2013B, 2013J: 35304 snapshots at days 14, 28, 56",
-  intercept: -1.682095,
+  trainedOn: "OULAD presentations 2013B, 2013J: 93019 snapshots at days 7, 14, 21, 28, 42, 56, 84, 112",
+  intercept: -1.798227,
   features: {
     missedWork: {
-      coefficient: 0.974161,
-      reference: 0.140528,
+      coefficient: 0.962481,
+      reference: 0.134774,
     },
     lateWork: {
-      coefficient: 0.300866,
-      reference: 0.171566,
+      coefficient: 0.517277,
+      reference: 0.186109,
     },
     scoreShortfall: {
-      coefficient: 0.249489,
-      reference: -0.525042,
+      coefficient: 0.263043,
+      reference: -0.562655,
     },
     studyLoad: {
-      coefficient: 0.685862,
-      reference: 0.180303,
+      coefficient: 0.673364,
+      reference: 0.1781,
+    },
+    courseWeek: {
+      coefficient: -0.067227,
+      reference: 6.306701,
     },
   },
   levels: {

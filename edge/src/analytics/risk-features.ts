@@ -10,7 +10,7 @@
 import { daysBetween, localDateOf } from "./calendar.ts";
 import type { LearnerSnapshot } from "./snapshot.ts";
 
-export const RISK_FEATURES = ["missedWork", "lateWork", "scoreShortfall", "studyLoad"] as const;
+export const RISK_FEATURES = ["missedWork", "lateWork", "scoreShortfall", "studyLoad", "courseWeek"] as const;
 export type RiskFeatureName = (typeof RISK_FEATURES)[number];
 
 export interface RiskSignals {
@@ -36,6 +36,8 @@ export interface RiskSignals {
 export const REFERENCE_CREDITS = 60;
 /** A score below this is a shortfall; 70 is a comfortable pass on a 0-100 scale. */
 export const COMFORTABLE_SCORE = 70;
+/** Last course day the model was fitted on (week 16); later days count as week 16. */
+export const MAX_COURSE_DAY = 112;
 
 export function riskSignals(snapshot: LearnerSnapshot): RiskSignals {
   const tz = snapshot.timeZone;
@@ -63,12 +65,16 @@ export function riskSignals(snapshot: LearnerSnapshot): RiskSignals {
   const late = dueSubmitted.filter((a) => localDateOf(a.submittedAt!, tz) > localDateOf(a.dueAt!, tz));
   const lateWork = dueSubmitted.length === 0 ? null : late.length / dueSubmitted.length;
 
+  // Withdrawals thin out as a course goes on: the week of the course shifts the baseline. Capped
+  // at week 16, the last the model was fitted on.
+  const courseWeek = courseDay === null ? null : Math.min(Math.max(courseDay, 0), MAX_COURSE_DAY) / 7;
+
   const credits = snapshot.enrollments.map((e) => e.studiedCredits).filter((c): c is number => c !== undefined);
   const studiedCredits = credits.length ? Math.max(...credits) : null;
   const studyLoad = studiedCredits === null ? null : Math.log(Math.max(studiedCredits, 10) / REFERENCE_CREDITS);
 
   return {
-    values: { missedWork, lateWork, scoreShortfall, studyLoad },
+    values: { missedWork, lateWork, scoreShortfall, studyLoad, courseWeek },
     facts: {
       today,
       courseDay,

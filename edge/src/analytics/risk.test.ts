@@ -15,6 +15,7 @@ const handModel: DropoffModel = {
     lateWork: { coefficient: 1, reference: 0.2 },
     scoreShortfall: { coefficient: 0.5, reference: 0 },
     studyLoad: { coefficient: 1, reference: 0 },
+    courseWeek: { coefficient: -0.5, reference: 4 },
   },
   levels: { medium: 0.2, high: 0.33, critical: 0.5 },
 };
@@ -76,9 +77,10 @@ describe("riskSignals", () => {
 describe("scoreDropoffRisk", () => {
   it("adds the terms of the logistic model and explains the score by them", () => {
     const r = scoreDropoffRisk(struggling, handModel);
-    // log-odds = -1 + 2(0.75 - 0.1) + 1(0.5 - 0.2) + 0.5(2 - 0) + 1(0 - 0) = -1 + 1.3 + 0.3 + 1 = 1.6
-    // risk = 1 / (1 + e^-1.6) = 0.832
-    expect(r.riskScore).toBe(0.832);
+    // course day 29 (2 March -> 31 March): week 29/7 = 4.143
+    // log-odds = -1 + 2(0.75 - 0.1) + 1(0.5 - 0.2) + 0.5(2 - 0) + 1(0 - 0) - 0.5(4.143 - 4)
+    //          = -1 + 1.3 + 0.3 + 1 - 0.0714 = 1.5286; risk = 1 / (1 + e^-1.5286) = 0.822
+    expect(r.riskScore).toBe(0.822);
     expect(r.riskLevel).toBe("critical");
     // raising terms 1.3, 1.0, 0.3 of 2.6
     expect(r.factors.map((f) => [f.name, f.weight, f.effect])).toEqual([
@@ -109,15 +111,17 @@ describe("scoreDropoffRisk", () => {
       ],
     };
     const r = scoreDropoffRisk(steady, handModel);
-    // -1 + 2(0 - 0.1) + 1(0 - 0.2) + 0.5(-2) = -2.4 -> 0.083
-    expect(r.riskScore).toBe(0.083);
+    // -1 + 2(0 - 0.1) + 1(0 - 0.2) + 0.5(-2) - 0.0714 = -2.4714 -> 0.078
+    expect(r.riskScore).toBe(0.078);
     expect(r.riskLevel).toBe("low");
-    // lowering terms 1.0, 0.2, 0.2 of 1.4
+    // lowering terms 1.0, 0.2, 0.2, 0.0714 of 1.4714: 0.680, 0.136, 0.136, 0.049 (rounding's 0.001 off the largest)
     expect(r.factors.map((f) => [f.name, f.weight, f.effect])).toEqual([
-      ["scoreShortfall", 0.714, "lowers"],
-      ["missedWork", 0.143, "lowers"],
-      ["lateWork", 0.143, "lowers"],
+      ["scoreShortfall", 0.679, "lowers"],
+      ["missedWork", 0.136, "lowers"],
+      ["lateWork", 0.136, "lowers"],
+      ["courseWeek", 0.049, "lowers"],
     ]);
+    expect(r.factors[3]!.reason).toBe("Week 5 of the course: past the weeks when most learners who leave do so.");
     expect(r.recommendedActions.learner).toEqual(["Keep your current rhythm: you are on course."]);
   });
 
@@ -129,8 +133,11 @@ describe("scoreDropoffRisk", () => {
     };
     delete fresh.enrollments[0]!.studiedCredits;
     const r = scoreDropoffRisk(fresh);
-    expect(r.riskScore).toBe(Math.round(1000 / (1 + Math.exp(-dropoffModel.intercept))) / 1000);
-    expect(r.factors).toEqual([]);
+    // only the course week is known (day 29): log-odds = intercept + b_week * (29 / 7 - reference)
+    const week = dropoffModel.features.courseWeek;
+    const logOdds = dropoffModel.intercept + week.coefficient * (29 / 7 - week.reference);
+    expect(r.riskScore).toBe(Math.round(1000 / (1 + Math.exp(-logOdds))) / 1000);
+    expect(r.factors.map((f) => [f.name, f.weight])).toEqual([["courseWeek", 1]]);
     expect(r.missingSignals).toHaveLength(4);
     expect(r.missingSignals[0]).toMatch(/no assessment has been due yet/);
     expect(r.recommendedActions.learner.join(" ")).toMatch(/first lesson/);

@@ -102,6 +102,12 @@ function reasonFor(name: RiskFeatureName, s: RiskSignals, effect: "raises" | "lo
       return `Average score ${Math.round(f.meanScore!)} over ${plural(f.scoredCount, "marked assessment")}, ${
         effect === "raises" ? "below" : "above"
       } the typical learner's ${Math.round(typical(name, model))}.`;
+    case "courseWeek": {
+      const week = Math.floor((f.courseDay ?? 0) / 7) + 1;
+      return effect === "raises"
+        ? `Week ${week} of the course: most learners who leave do so in the first weeks.`
+        : `Week ${week} of the course: past the weeks when most learners who leave do so.`;
+    }
     case "studyLoad":
       return `Studying ${f.studiedCredits} credits at once, ${effect === "raises" ? "more" : "less"} than the typical learner's ${Math.round(typical(name, model))}.`;
   }
@@ -112,6 +118,7 @@ const missingReason: Record<RiskFeatureName, string> = {
   scoreShortfall: "scores: no marked assessment yet",
   lateWork: "timeliness: nothing has been handed in against a due date yet",
   studyLoad: "study load: the learner's total credits are not known",
+  courseWeek: "course week: not enrolled in any course",
 };
 
 const actions: Record<RiskFeatureName, { learner: (s: RiskSignals) => string; trainer: (s: RiskSignals) => string }> = {
@@ -129,6 +136,10 @@ const actions: Record<RiskFeatureName, { learner: (s: RiskSignals) => string; tr
     learner: () => "Put your next due dates in your calendar and start each assessment a week ahead.",
     trainer: (s) =>
       `Ask what gets in the way of deadlines: ${plural(s.facts.assessmentsLate, "assessment")} handed in late.`,
+  },
+  courseWeek: {
+    learner: () => "Fix two study slots a week in your calendar now: the first weeks set the rhythm.",
+    trainer: () => "Check in during these first weeks, when most withdrawals happen.",
   },
   studyLoad: {
     learner: () => "Plan your week across all your courses; consider deferring one if the load is too much.",
