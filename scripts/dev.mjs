@@ -212,8 +212,8 @@ export async function startStack(options = {}) {
         NODE_ENV: "development",
         ...LOCAL_SECRETS,
         CORS_ORIGINS: corsOrigins.join(","),
-        DATA_DIR: join(dataDir, "edge"),
-        PGLITE_DATA_DIR: join(dataDir, "pglite"),
+        // The README's main command keeps the BFF's own default (.data/pglite); tests use a temp dir.
+        ...(ownsDataDir ? { PGLITE_DATA_DIR: join(dataDir, "pglite") } : {}),
         MOCK_FALLBACK: "true",
         LOG_LEVEL: "warn",
         ...upstreamEnv,

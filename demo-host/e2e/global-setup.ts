@@ -43,7 +43,16 @@ export default async function setup(project: TestProject) {
   const dir = mkdtempSync(join(tmpdir(), "ms8-third-party-"));
   const thirdPartyServer = await serveFolder(dir);
   const origin = `http://127.0.0.1:${(thirdPartyServer.address() as AddressInfo).port}`;
-  const stack = await startStack({ extraCorsOrigins: [origin] });
+  const stack = await startStack({
+    extraCorsOrigins: [origin],
+    edgeEnv: {
+      // Short cache and snapshot lifetimes, so the outage test's "hours later" takes seconds.
+      CACHE_TTL_SECONDS: "2",
+      SNAPSHOT_TTL_SECONDS: "2",
+      // Every request of the suite comes from 127.0.0.1; the per-user limit still applies.
+      RATE_LIMIT_IP_PER_MIN: "0",
+    },
+  });
   if (!stack.personas) {
     await stack.stop();
     throw new Error(`the stack started without demo personas:\n${stack.notes.join("\n")}`);
