@@ -591,7 +591,7 @@ export function historyEvents(world: World, orgId?: string): HistoryEvent[] {
       });
     // Keyed by what happened, not when: the world moves with "now", and a replay on a later day
     // must still find yesterday's ids (logins by their ordinal).
-    record.logins.forEach((at, n) => push(`login:${n + 1}`, "login", at, {}));
+    for (const [n, at] of record.logins.entries()) push(`login:${n + 1}`, "login", at, {});
     for (const c of record.completions) {
       push(`lesson:${c.unitId}`, "lesson_completed", c.at, { courseId: c.courseId, unitId: c.unitId });
     }

@@ -90,7 +90,10 @@ async function startBff(options: { mockFallback: boolean }) {
     const body = await response.json().catch(() => null);
     return { status: response.status, headers: response.headers, body, ms: performance.now() - started };
   };
-  return { request, advance: (ms: number) => void (now += ms) };
+  const advance = (ms: number) => {
+    now += ms;
+  };
+  return { request, advance };
 }
 
 const velocityOf = (learnerId: string) => `/api/v1/learners/${learnerId}/velocity`;

@@ -11,7 +11,10 @@ async function captured(args: string[], env: Record<string, string | undefined> 
     return { code: await run(args), out: lines.join("\n") };
   } finally {
     log.mockRestore();
-    for (const [k, v] of Object.entries(saved)) v === undefined ? delete process.env[k] : (process.env[k] = v);
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
   }
 }
 afterEach(() => vi.restoreAllMocks());
