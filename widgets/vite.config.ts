@@ -46,7 +46,7 @@ export default defineConfig(({ mode }) => {
           },
       rolldownOptions: {
         // Lib mode leaves ES whitespace for downstream bundlers; these files are also served as they are.
-        output: scriptTag ? { minify: true } : { minify: true, chunkFileNames: "chunks/[name]-[hash].js" },
+        output: scriptTag ? { minify: true } : { minify: true, chunkFileNames: "chunk-[name]-[hash].js" },
       },
     },
   };
