@@ -3,7 +3,7 @@
  * height), data in both themes, empty, error with retry, the three not-allowed answers, the
  * freshness label, RTL, and an axe check in every one of them.
  */
-import { expect, fixture, html, waitUntil } from "@open-wc/testing";
+import { expect, fixture, waitUntil } from "@open-wc/testing";
 import { html as staticHtml, unsafeStatic } from "lit/static-html.js";
 import type { Ms8Element } from "../src/shared/base-element.ts";
 import { apiBase, eventFromLearner, learner, part, requestsFor, text, useFakeApi, waitForState } from "./helpers.ts";
