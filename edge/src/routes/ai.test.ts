@@ -24,7 +24,7 @@ import {
 import { type AppDeps, type LearnerProfile, UpstreamUnavailableError } from "../deps.ts";
 import { createRouter } from "../http/context.ts";
 import { createTokenSigner } from "../http/tokens.ts";
-import { aiRoutes, commentedForecast, explainedRisk } from "./ai.ts";
+import { commentedForecast, explainedRisk } from "./ai.ts";
 
 const clock = { now: () => new Date("2026-11-25T09:00:00Z") };
 const secrets = {
@@ -97,7 +97,8 @@ function appWith(ai: AiServices | undefined) {
   const probes = createRouter()
     .get("/probe/dropoff-risk", async (c) => c.json(await explainedRisk(c, "org-acme", insightOf(risk)), 200))
     .get("/probe/forecast", async (c) => c.json(await commentedForecast(c, "org-acme", insightOf(forecast)), 200));
-  return createApp(deps).route("/api/v1", aiRoutes).route("/", probes);
+  // app.ts mounts aiRoutes under /api/v1 itself.
+  return createApp(deps).route("/", probes);
 }
 
 async function tokenFor(sub: string, roles: Role[], org = "org-acme") {
