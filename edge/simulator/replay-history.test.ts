@@ -7,7 +7,7 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../src/app.ts";
-import { createMemoryCache } from "../src/cache/response-cache.ts";
+import { createMemoryCache } from "../src/cache/memory-cache.ts";
 import { systemClock } from "../src/deps.ts";
 import { createLearnerInsights } from "../src/insights/learner-insights.ts";
 import { createSqlStore } from "../src/store/sql.ts";

@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { FaultInput } from "../simulator/faults.ts";
 import { type Simulator, startSimulator } from "../simulator/server.ts";
 import { createApp } from "../src/app.ts";
-import { createMemoryCache } from "../src/cache/response-cache.ts";
+import { createMemoryCache } from "../src/cache/memory-cache.ts";
 import { systemClock } from "../src/deps.ts";
 import { createLearnerInsights } from "../src/insights/learner-insights.ts";
 import { createSqlStore } from "../src/store/sql.ts";

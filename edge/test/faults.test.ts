@@ -7,7 +7,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type FaultInput, SERVICE_NAMES } from "../simulator/faults.ts";
 import { type Simulator, startSimulator } from "../simulator/server.ts";
-import { createMemoryCache } from "../src/cache/response-cache.ts";
+import { createMemoryCache } from "../src/cache/memory-cache.ts";
 import { systemClock, UpstreamUnavailableError } from "../src/deps.ts";
 import { createLearnerInsights } from "../src/insights/learner-insights.ts";
 import { createSqlStore } from "../src/store/sql.ts";

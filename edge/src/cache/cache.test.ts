@@ -5,13 +5,9 @@
  */
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  createKvCache,
-  createMemoryCache,
-  KV_MIN_TTL_SECONDS,
-  type KvNamespaceLike,
-  type ResponseCache,
-} from "./response-cache.ts";
+import { createKvCache, KV_MIN_TTL_SECONDS, type KvNamespaceLike } from "./kv-cache.ts";
+import { createMemoryCache } from "./memory-cache.ts";
+import type { ResponseCache } from "./response-cache.ts";
 import { createSingleFlight, withSignal } from "./single-flight.ts";
 
 let mf: Miniflare;

@@ -5,7 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type Simulator, startSimulator } from "../../simulator/server.ts";
-import { createMemoryCache } from "../cache/response-cache.ts";
+import { createMemoryCache } from "../cache/memory-cache.ts";
 import { systemClock } from "../deps.ts";
 import { createSqlStore } from "../store/sql.ts";
 import { freshPglite } from "../store/testing.ts";
