@@ -207,10 +207,10 @@ export function createServiceCaller(config: {
       return result;
     } catch (error) {
       const failure = translate(error, deadline);
-      if (failure.countsAgainstService || failure.failure === "circuit_open") {
-        lastFailed = true;
-        lastError = failure.message;
-      }
+      // Shown on /health even when it does not count against the breaker: a 401 here means our
+      // SERVICE_SECRET and the service's disagree, which an operator must see.
+      lastFailed = true;
+      lastError = failure.message;
       throw failure;
     }
   }

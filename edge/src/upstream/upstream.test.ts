@@ -103,6 +103,13 @@ describe("resilience", () => {
     expect(calls("content", path)).toBe(3); // first try + 2 retries
   });
 
+  it("shows a rejected service token on /health without opening the breaker", async () => {
+    const up = createUpstreams({ urls: sim.urls, serviceSecret: "local-dev-only-not-the-simulators-secret" });
+    for (let i = 0; i < 6; i++) expect((await failureOf(up.skills.skills("lrn-aurora-001"))).status).toBe(401);
+    expect(up.health().skills).toMatchObject({ state: "degraded", breaker: "closed" });
+    expect(up.health().skills.lastError).toContain("401");
+  });
+
   it("never retries a POST, nor a 4xx", async () => {
     await sim.setFault("auth", { errorRate: 1, errorStatus: 503 });
     await failureOf(createIdentity(upstreams()).verifyPassword("learner@aurora.example", "x"));
