@@ -34,7 +34,8 @@ const isEventType = (type: string): type is EventType => (EVENT_TYPES as readonl
 const fieldErrors = (issues: { path: PropertyKey[]; message: string }[], prefix: string[] = []) =>
   issues.map((i) => ({ path: [...prefix, ...i.path.map(String)].join("."), message: i.message }));
 
-type Checked = { ok: true; event: LearningEvent } | { ok: false; rejection: Omit<Rejection, "index"> };
+type SourcedEvent = LearningEvent & { source?: "api" | "xapi" };
+type Checked = { ok: true; event: SourcedEvent } | { ok: false; rejection: Omit<Rejection, "index"> };
 
 /** Shape, type and data of one event; the Directory checks come after. */
 export function checkEvent(raw: unknown, now: Date): Checked {
@@ -106,7 +107,7 @@ export async function refreshLearnerProgress(store: IngestionDeps["store"], lear
 export async function ingestEvents(batch: unknown[], deps: IngestionDeps): Promise<IngestSummary> {
   const now = deps.clock?.now() ?? new Date();
   const rejections: Rejection[] = [];
-  const valid: { index: number; event: LearningEvent }[] = [];
+  const valid: { index: number; event: SourcedEvent }[] = [];
   const seen = new Set<string>();
   let duplicates = 0;
 

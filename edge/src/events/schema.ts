@@ -39,6 +39,8 @@ export const EventInput = z
     type: z.string().min(1).max(64),
     occurredAt: z.iso.datetime({ offset: true }),
     data: z.record(z.string(), z.unknown()).default({}),
+    /** Set by the xAPI mapping; native events are "api". */
+    source: z.enum(["api", "xapi"]).optional(),
   })
   .openapi("ActivityEvent", {
     description: `One learning event. type is one of ${EVENT_TYPES.join(", ")}; data depends on the type (docs/gamification.md).`,
@@ -54,7 +56,17 @@ export const EventInput = z
 
 export const EventBatch = z
   .object({
-    events: z.array(z.unknown()).max(MAX_BATCH, `at most ${MAX_BATCH} events per request`),
+    events: z.array(z.unknown()).max(MAX_BATCH, `at most ${MAX_BATCH} events per request`).optional(),
+    /** xAPI statements (completed, passed, failed, attempted), mapped to the same events. */
+    statements: z.array(z.unknown()).max(MAX_BATCH, `at most ${MAX_BATCH} statements per request`).optional(),
+  })
+  .superRefine((batch, ctx) => {
+    if (!batch.events && !batch.statements) {
+      ctx.addIssue({ code: "custom", path: ["events"], message: "an events array (or xAPI statements) is required" });
+    }
+    if ((batch.events?.length ?? 0) + (batch.statements?.length ?? 0) > MAX_BATCH) {
+      ctx.addIssue({ code: "custom", path: ["events"], message: `at most ${MAX_BATCH} events per request` });
+    }
   })
   .openapi("EventBatch");
 

@@ -9,6 +9,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { Problem } from "../contract.ts";
 import { type IngestionDeps, ingestEvents } from "../events/ingest.ts";
 import { EventBatch, IngestSummary } from "../events/schema.ts";
+import { eventFromStatement } from "../events/xapi.ts";
 import { requireService } from "../http/auth.ts";
 import { createRouter } from "../http/context.ts";
 import { ProblemError } from "../http/problem.ts";
@@ -28,7 +29,7 @@ const ingestRoute = createRoute({
   tags: ["events"],
   summary: "Ingest a batch of learning events (idempotent by eventId)",
   description:
-    "Up to 500 events. Each is validated on its own: accepted, a duplicate of one already stored (acknowledged and ignored), or rejected with a reason (malformed, unknown_type, unknown_learner, wrong_org).",
+    "Up to 500 events (or xAPI statements with the verbs completed, passed, failed, attempted). Each is validated on its own: accepted, a duplicate of one already stored (acknowledged and ignored), or rejected with a reason (malformed, unknown_type, unknown_learner, wrong_org).",
   security: [{ serviceToken: [] }],
   request: { body: { required: true, content: { "application/json": { schema: EventBatch } } } },
   responses: {
@@ -53,9 +54,9 @@ export function eventRoutes(options: EventRoutesOptions) {
   const router = createRouter();
   router.use("/events", options.requireServiceToken ?? requireService(EVENTS_SCOPE));
   return router.openapi(ingestRoute, async (c) => {
-    const { events } = c.req.valid("json");
+    const { events = [], statements = [] } = c.req.valid("json");
     try {
-      return c.json(await ingestEvents(events, options.services(c)), 200);
+      return c.json(await ingestEvents([...events, ...statements.map(eventFromStatement)], options.services(c)), 200);
     } catch (error) {
       if (error instanceof ProblemError) throw error;
       // The Directory or the database failed: the sender retries; accepted events come back as duplicates.
