@@ -3,6 +3,7 @@
  * A missing or malformed variable fails with a message naming it. Runtime-free: both entries use it.
  */
 import { z } from "zod";
+import { AI_ENV, type AiSettings, aiSettingsFrom } from "./ai/config.ts";
 
 const url = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
 const optionalUrl = url.optional();
@@ -36,8 +37,21 @@ export const upstreamUrlVars = {
 } as const;
 export type UpstreamName = keyof typeof upstreamUrlVars;
 
+/**
+ * Where the simulator the dev and test tooling start (`edge/simulator/main.ts`, SIM_PORT 4100)
+ * serves each service when nothing else is configured: the admin port, then the nine in order.
+ */
+export const SIMULATOR_DEFAULT_URLS: Record<UpstreamName, string> = Object.fromEntries(
+  Object.keys(upstreamUrlVars).map((name, i) => [name, `http://127.0.0.1:${4101 + i}`]),
+) as Record<UpstreamName, string>;
+
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535, "must be a TCP port (0-65535)").default(8787),
+  HOST: z
+    .string()
+    .regex(/^[0-9a-fA-F.:]+$|^localhost$/, "must be an IP address to listen on, e.g. 127.0.0.1 or 0.0.0.0")
+    .optional(),
+  PGLITE_DATA_DIR: z.string().min(1).optional(),
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
   JWT_SECRET: secret.optional(),
   SERVICE_SECRET: secret.optional(),
@@ -72,7 +86,7 @@ const EnvSchema = z.object({
   LEARNER_AI_MS_URL: optionalUrl,
   DEVLAB_MS_URL: optionalUrl,
   RAG_MS_URL: optionalUrl,
-  GOOGLE_GEMINI_API_KEY: z.string().min(1).optional(),
+  ...AI_ENV,
   MOCK_FALLBACK: booleanFlag.optional(),
   RATE_LIMIT_USER_PER_MIN: perMinute(300),
   RATE_LIMIT_IP_PER_MIN: perMinute(600),
@@ -81,6 +95,10 @@ const EnvSchema = z.object({
 
 export interface Config {
   port: number;
+  /** Node only: loopback by default, every interface in production. */
+  host: string;
+  /** Node only: where the embedded PGlite keeps its files when DATABASE_URL is unset ("memory": none). */
+  pgliteDataDir?: string;
   nodeEnv: "development" | "test" | "production";
   production: boolean;
   /** Undefined outside production when unset: the entry supplies a local secret. */
@@ -90,9 +108,13 @@ export interface Config {
   jwtAudience?: string;
   corsOrigins: string[];
   databaseUrl?: string;
-  /** Unset entries use the simulator the dev/test tooling starts. */
-  upstreamUrls: Partial<Record<UpstreamName, string>>;
+  /** Unset entries point at the simulator the dev/test tooling starts (SIMULATOR_DEFAULT_URLS). */
+  upstreamUrls: Record<UpstreamName, string>;
+  /** Which upstream URLs were not configured (the simulator's defaults stand in). */
+  simulatedUpstreams: UpstreamName[];
   geminiApiKey?: string;
+  /** The advisor's settings (src/ai/config.ts): key, model, budget, per-minute limit, timeout. */
+  ai: AiSettings;
   /** Serve mock numbers as the last fallback: default true, false in production. */
   mockFallback: boolean;
   rateLimitUserPerMin: number;
@@ -131,13 +153,17 @@ export function parseConfig(env: Record<string, unknown>): Config {
   }
   if (problems.length > 0) throw new ConfigError(problems);
 
-  const upstreamUrls: Partial<Record<UpstreamName, string>> = {};
+  const upstreamUrls = { ...SIMULATOR_DEFAULT_URLS };
+  const simulatedUpstreams: UpstreamName[] = [];
   for (const [name, variable] of Object.entries(upstreamUrlVars) as [UpstreamName, string][]) {
     const value = e[variable as keyof typeof e] as string | undefined;
     if (value) upstreamUrls[name] = value.replace(/\/$/, "");
+    else simulatedUpstreams.push(name);
   }
   return {
     port: e.PORT,
+    host: e.HOST ?? (production ? "0.0.0.0" : "127.0.0.1"),
+    pgliteDataDir: e.PGLITE_DATA_DIR,
     nodeEnv: e.NODE_ENV,
     production,
     jwtSecret: e.JWT_SECRET,
@@ -147,7 +173,9 @@ export function parseConfig(env: Record<string, unknown>): Config {
     corsOrigins: e.CORS_ORIGINS,
     databaseUrl: e.DATABASE_URL,
     upstreamUrls,
+    simulatedUpstreams,
     geminiApiKey: e.GOOGLE_GEMINI_API_KEY,
+    ai: aiSettingsFrom(e),
     mockFallback: e.MOCK_FALLBACK ?? !production,
     rateLimitUserPerMin: e.RATE_LIMIT_USER_PER_MIN,
     rateLimitIpPerMin: e.RATE_LIMIT_IP_PER_MIN,

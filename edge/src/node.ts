@@ -5,12 +5,19 @@
 import { serve } from "@hono/node-server";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import type { Context } from "hono";
+import { createAiAdvisor, memoryAiCache } from "./ai/index.ts";
 import { createApp } from "./app.ts";
+import { createMemoryCache } from "./cache/index.ts";
 import { type Config, ConfigError, parseConfig } from "./config.ts";
-import { type AppDeps, systemClock, UpstreamUnavailableError } from "./deps.ts";
+import { type AppDeps, systemClock } from "./deps.ts";
 import { createJsonLogger } from "./http/logger.ts";
 import { createMemoryRateLimiter } from "./http/rate-limit.ts";
+import { createLearnerInsights } from "./insights/index.ts";
 import { resolveSecrets } from "./local-secrets.ts";
+import { recommendationContextFromUpstreams } from "./routes/ai.ts";
+import { aiStoreFrom } from "./store/ai-store.ts";
+import { openNodeStore } from "./store/open.ts";
+import { createIdentity, createUpstreams } from "./upstream/index.ts";
 
 function loadConfig(): Config {
   try {
@@ -35,13 +42,44 @@ function clientIp(c: Context): string | undefined {
   }
 }
 
-export function buildNodeDeps(config: Config): AppDeps {
+/**
+ * The Node dependencies: Postgres (DATABASE_URL) or the embedded PGlite, an in-memory response
+ * cache, the nine upstream clients (the simulator's URLs when unset), the Gemini advisor with its
+ * local fallback, in-process rate limits.
+ */
+export async function buildNodeDeps(config: Config): Promise<AppDeps & { close(): Promise<void> }> {
   const secrets = resolveSecrets(config);
   const logger = createJsonLogger(config.logLevel);
+  const clock = systemClock;
   if (secrets.local) logger.log("info", { msg: "using local secrets from .data/local-secrets.json" });
-  const unwired = () => Promise.reject(new UpstreamUnavailableError("not wired yet"));
+  if (config.simulatedUpstreams.length > 0) {
+    logger.log(config.production ? "warn" : "info", {
+      msg: "upstream URLs not configured: using the simulator's defaults",
+      services: config.simulatedUpstreams,
+    });
+  }
+  const opened = await openNodeStore({ databaseUrl: config.databaseUrl, dataDir: config.pgliteDataDir });
+  logger.log("info", { msg: "analytics store ready", engine: opened.engine });
+  const cache = createMemoryCache({ clock });
+  const upstreams = createUpstreams({ urls: config.upstreamUrls, serviceSecret: secrets.serviceSecret, clock, logger });
+  const insights = createLearnerInsights({
+    upstreams,
+    cache,
+    store: opened.store,
+    clock,
+    mockFallback: config.mockFallback,
+    logger,
+  });
+  const advisor = createAiAdvisor({
+    ...config.ai,
+    cache: memoryAiCache(),
+    store: aiStoreFrom(opened.store),
+    clock,
+    log: (entry) => logger.log("info", { msg: "ai call", ...entry }),
+  });
+  const perMinute = (limit: number) => (limit > 0 ? createMemoryRateLimiter({ limit, clock }) : undefined);
   return {
-    clock: systemClock,
+    clock,
     runtime: "node",
     http: {
       jwtSecret: secrets.jwtSecret,
@@ -52,42 +90,31 @@ export function buildNodeDeps(config: Config): AppDeps {
       production: config.production,
     },
     logger,
-    insights: {
-      profile: unwired,
-      velocity: unwired,
-      dropoffRisk: unwired,
-      forecast: unwired,
-      gamification: unwired,
-      invalidate: async () => {},
-      upstreamHealth: () => ({}),
-    },
-    store: { listLearners: unwired, listAtRisk: unwired, orgSummary: unwired },
-    identity: { verifyPassword: unwired },
-    rateLimits: {
-      user: config.rateLimitUserPerMin
-        ? createMemoryRateLimiter({ limit: config.rateLimitUserPerMin, clock: systemClock })
-        : undefined,
-      ip: config.rateLimitIpPerMin
-        ? createMemoryRateLimiter({ limit: config.rateLimitIpPerMin, clock: systemClock })
-        : undefined,
-    },
+    insights,
+    store: opened.store,
+    identity: createIdentity(upstreams),
+    ai: { advisor, recommendationContext: recommendationContextFromUpstreams(upstreams) },
+    ledger: opened.store,
+    rateLimits: { user: perMinute(config.rateLimitUserPerMin), ip: perMinute(config.rateLimitIpPerMin) },
     health: {
-      database: async () => ({ state: "down", detail: "not wired yet" }),
+      database: () => opened.health(),
+      // In-process memory: up as long as this process is.
       cache: async () => ({ state: "healthy" }),
     },
     clientIp,
+    close: () => opened.store.close(),
   };
 }
 
 const config = loadConfig();
-const deps = buildNodeDeps(config);
+const deps = await buildNodeDeps(config);
 const app = createApp(deps);
 // Loopback for local use; every interface in production (Railway routes to the container).
-const hostname = config.production ? "0.0.0.0" : "127.0.0.1";
+const hostname = config.host;
 const server = serve({ fetch: app.fetch, port: config.port, hostname }, (info) => {
   deps.logger.log("info", { msg: "ms8 edge listening", url: `http://${hostname}:${info.port}` });
 });
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => server.close(() => process.exit(0)));
+  process.on(signal, () => server.close(() => void deps.close().finally(() => process.exit(0))));
 }

@@ -4,7 +4,7 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseConfig } from "../src/config.ts";
+import { ConfigError, parseConfig, SIMULATOR_DEFAULT_URLS } from "../src/config.ts";
 import { createTokenVerifier } from "../src/http/tokens.ts";
 import { TEST_JWT_SECRET, TEST_SERVICE_SECRET } from "./doubles/world.ts";
 
@@ -50,8 +50,11 @@ describe("parseConfig", () => {
       rateLimitUserPerMin: 300,
       rateLimitIpPerMin: 600,
       logLevel: "info",
-      upstreamUrls: {},
+      upstreamUrls: SIMULATOR_DEFAULT_URLS,
+      host: "127.0.0.1",
     });
+    expect(SIMULATOR_DEFAULT_URLS.auth).toBe("http://127.0.0.1:4101");
+    expect(SIMULATOR_DEFAULT_URLS.rag).toBe("http://127.0.0.1:4109");
     expect(c.databaseUrl).toBeUndefined();
     expect(
       parseConfig({ NODE_ENV: "production", JWT_SECRET: TEST_JWT_SECRET, SERVICE_SECRET: TEST_SERVICE_SECRET })
@@ -72,6 +75,8 @@ describe("parseConfig", () => {
     [{ RATE_LIMIT_IP_PER_MIN: "1.5" }, "RATE_LIMIT_IP_PER_MIN"],
     [{ LOG_LEVEL: "loud" }, "LOG_LEVEL"],
     [{ NODE_ENV: "staging" }, "NODE_ENV"],
+    [{ HOST: "every interface" }, "HOST"],
+    [{ GEMINI_BASE_URL: "not a url" }, "GEMINI_BASE_URL"],
     [{ NODE_ENV: "production", SERVICE_SECRET: TEST_SERVICE_SECRET }, "JWT_SECRET"],
     [{ NODE_ENV: "production", JWT_SECRET: TEST_JWT_SECRET }, "SERVICE_SECRET"],
     [{ JWT_SECRET: TEST_JWT_SECRET, SERVICE_SECRET: TEST_JWT_SECRET }, "SERVICE_SECRET"],
@@ -87,7 +92,9 @@ describe("parseConfig", () => {
       MOCK_FALLBACK: "false",
     });
     expect(c.corsOrigins).toEqual(["https://a.test", "http://localhost:5173"]);
-    expect(c.upstreamUrls).toEqual({ auth: "http://127.0.0.1:4001" });
+    expect(c.upstreamUrls).toEqual({ ...SIMULATOR_DEFAULT_URLS, auth: "http://127.0.0.1:4001" });
+    expect(c.simulatedUpstreams).not.toContain("auth");
+    expect(c.simulatedUpstreams).toHaveLength(8);
     expect(c.rateLimitIpPerMin).toBe(0);
     expect(c.mockFallback).toBe(false);
   });

@@ -1,0 +1,126 @@
+/**
+ * The Node entry as Railway runs it (`node src/node.ts`), against the simulator as a separate
+ * process over real HTTP on loopback: embedded PGlite, in-memory cache, the nine upstream clients.
+ * Node-only by nature (child processes).
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TEST_JWT_SECRET, TEST_SERVICE_SECRET } from "./doubles/world.ts";
+
+const edgeDir = fileURLToPath(new URL("..", import.meta.url));
+const children: ChildProcess[] = [];
+
+/** Starts `node <script>` and resolves with its stdout once `ready` matches it. */
+function start(script: string, env: Record<string, string>, ready: RegExp): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [script], { cwd: edgeDir, env: { PATH: process.env.PATH ?? "", ...env } });
+    children.push(child);
+    let out = "";
+    let err = "";
+    const timer = setTimeout(() => reject(new Error(`${script} did not start:\n${out}\n${err}`)), 45_000);
+    child.stdout!.on("data", (d) => {
+      out += d;
+      if (ready.test(out)) {
+        clearTimeout(timer);
+        resolve(out);
+      }
+    });
+    child.stderr!.on("data", (d) => {
+      err += d;
+    });
+    child.on("exit", (code) => reject(new Error(`${script} exited ${code}:\n${out}\n${err}`)));
+  });
+}
+
+describe("node src/node.ts with the simulator", () => {
+  let api = "";
+  let admin = "";
+  beforeAll(async () => {
+    const sim = await start(
+      "simulator/main.ts",
+      { SIM_PORT: "0", SERVICE_SECRET: TEST_SERVICE_SECRET },
+      /RAG_MS_URL=\S+\n/,
+    );
+    admin = sim.split("\n")[0]!.trim();
+    const upstreamEnv = Object.fromEntries(
+      sim
+        .split("\n")
+        .map((l) => /^([A-Z_]+_MS_URL)=(\S+)$/.exec(l.trim()))
+        .filter((m) => m !== null)
+        .map((m) => [m[1]!, m[2]!]),
+    );
+    const edge = await start(
+      "src/node.ts",
+      {
+        ...upstreamEnv,
+        PORT: "0",
+        NODE_ENV: "test",
+        PGLITE_DATA_DIR: "memory",
+        JWT_SECRET: TEST_JWT_SECRET,
+        SERVICE_SECRET: TEST_SERVICE_SECRET,
+        LOG_LEVEL: "info",
+      },
+      /"ms8 edge listening","url":"http:\/\/127\.0\.0\.1:\d+"/,
+    );
+    api = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(edge)![1]!;
+  }, 90_000);
+  afterAll(() => {
+    for (const child of children) child.kill("SIGTERM");
+  });
+
+  it("is healthy with every upstream listed", async () => {
+    const res = await fetch(`${api}/health`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as {
+      status: string;
+      database: { state: string };
+      upstreams: Record<string, unknown>;
+    };
+    expect(body.database.state).toBe("healthy");
+    expect(Object.keys(body.upstreams).sort()).toEqual([
+      "assessment",
+      "auth",
+      "content",
+      "course",
+      "devlab",
+      "directory",
+      "learnerAi",
+      "rag",
+      "skills",
+    ]);
+  });
+
+  it("signs a persona in through the Auth service and serves their analytics; another org is a 404", async () => {
+    const personas = (await (await fetch(`${admin}/__admin/personas`)).json()) as {
+      personas: { role: string; userId: string; orgId: string; email: string; password: string }[];
+    };
+    const learner = personas.personas.find((p) => p.role === "learner")!;
+    const stranger = personas.personas.find((p) => p.role === "learner" && p.orgId !== learner.orgId)!;
+    const login = await fetch(`${api}/api/v1/auth/login`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ email: learner.email, password: learner.password }),
+    });
+    expect(login.status).toBe(200);
+    const { token, user } = (await login.json()) as { token: string; user: { id: string; orgId: string } };
+    expect(user).toMatchObject({ id: learner.userId, orgId: learner.orgId });
+    const auth = { headers: { Authorization: `Bearer ${token}` } };
+
+    const velocity = await fetch(`${api}/api/v1/learners/${learner.userId}/velocity`, auth);
+    expect(velocity.status).toBe(200);
+    const body = (await velocity.json()) as { data: { learnerId: string }; meta: { dataSource: string } };
+    expect(body.data.learnerId).toBe(learner.userId);
+    expect(["realtime", "cached"]).toContain(body.meta.dataSource);
+
+    const wrong = await fetch(`${api}/api/v1/auth/login`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ email: learner.email, password: "not-the-password" }),
+    });
+    expect(wrong.status).toBe(401);
+
+    const other = await fetch(`${api}/api/v1/learners/${stranger.userId}/velocity`, auth);
+    expect(other.status).toBe(404);
+  });
+});
