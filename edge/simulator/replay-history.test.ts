@@ -26,7 +26,7 @@ let close: () => Promise<void>;
 
 beforeAll(async () => {
   // A small world, and "now" = today, so the ledger's streaks end where the history does.
-  sim = await startSimulator({ serviceSecret: "local-dev-only-sim", learners: 9 });
+  sim = await startSimulator({ serviceSecret: "local-dev-only-sim", learners: 30 });
   store = createSqlStore(await freshPglite());
   const upstreams = createUpstreams({ urls: sim.urls, serviceSecret: "local-dev-only-sim" });
   const insights = createLearnerInsights({
@@ -61,7 +61,9 @@ describe("replaying the simulator's history into the ledger", () => {
       orgId: "org-aurora",
     });
     expect(first).toMatchObject({ accepted: expected, duplicates: 0, rejected: 0 });
-    expect(first.batches).toBe(Math.ceil(expected / 500));
+    // Pages of 500 events exceed the BFF's 64 KB body limit, so they go in several posts.
+    expect(expected).toBeGreaterThan(500);
+    expect(first.batches).toBeGreaterThan(Math.ceil(expected / 500));
 
     const again = await replayHistory({
       adminUrl: sim.baseUrl,

@@ -19,11 +19,14 @@ export interface ReplayOptions {
   orgId?: string;
   /** Events per POST, at most 500 (the ingestion limit). */
   batchSize?: number;
+  /** The BFF refuses bodies over 64 KB; posts are packed to stay under this (default 60 000 bytes). */
+  maxBodyBytes?: number;
   /** Called after each batch, e.g. for progress output. */
   onBatch?: (done: number, total: number) => void;
 }
 
 export interface ReplaySummary {
+  /** POSTs made (a page of history may need several to stay under the body limit). */
   batches: number;
   accepted: number;
   duplicates: number;
@@ -55,27 +58,47 @@ export async function replayHistory(options: ReplayOptions): Promise<ReplaySumma
         "HS256",
       );
     }
-    const posted = await fetch(`${options.bffUrl}/api/v1/events`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-      body: JSON.stringify({ events: page.events }),
-    });
-    if (!posted.ok) throw new Error(`POST /api/v1/events answered ${posted.status}: ${await posted.text()}`);
-    const result = (await posted.json()) as {
-      accepted: number;
-      duplicates: number;
-      rejected: number;
-      rejections: { reason: string }[];
-    };
-    summary.batches++;
-    summary.accepted += result.accepted;
-    summary.duplicates += result.duplicates;
-    summary.rejected += result.rejected;
-    for (const r of result.rejections) summary.reasons[r.reason] = (summary.reasons[r.reason] ?? 0) + 1;
+    for (const events of packed(page.events, options.maxBodyBytes ?? 60_000)) {
+      const posted = await fetch(`${options.bffUrl}/api/v1/events`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: JSON.stringify({ events }),
+      });
+      if (!posted.ok) throw new Error(`POST /api/v1/events answered ${posted.status}: ${await posted.text()}`);
+      const result = (await posted.json()) as {
+        accepted: number;
+        duplicates: number;
+        rejected: number;
+        rejections: { reason: string }[];
+      };
+      summary.batches++;
+      summary.accepted += result.accepted;
+      summary.duplicates += result.duplicates;
+      summary.rejected += result.rejected;
+      for (const r of result.rejections) summary.reasons[r.reason] = (summary.reasons[r.reason] ?? 0) + 1;
+    }
     cursor = page.nextCursor;
     options.onBatch?.(summary.accepted + summary.duplicates + summary.rejected, page.total);
   }
   return summary;
+}
+
+/** Splits events into batches whose `{"events":[...]}` body stays under maxBytes. */
+function* packed(events: unknown[], maxBytes: number): Generator<unknown[]> {
+  const envelope = '{"events":[]}'.length;
+  let batch: unknown[] = [];
+  let size = envelope;
+  for (const event of events) {
+    const bytes = new TextEncoder().encode(JSON.stringify(event)).length + 1;
+    if (batch.length > 0 && size + bytes > maxBytes) {
+      yield batch;
+      batch = [];
+      size = envelope;
+    }
+    batch.push(event);
+    size += bytes;
+  }
+  if (batch.length > 0) yield batch;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
