@@ -34,10 +34,14 @@ describe("worker.ts through SELF (deps from bindings)", () => {
   const secret = bindings.JWT_SECRET!;
   const now = () => Math.floor(Date.now() / 1000);
 
-  it("serves /health with the workerd runtime", async () => {
+  it("serves /health with the workerd runtime, KV as its cache and no database configured", async () => {
     const res = await SELF.fetch("http://ms8.test/health", { headers: { "CF-Connecting-IP": "192.0.2.1" } });
-    const body = (await res.json()) as { runtime: string };
+    const body = (await res.json()) as { runtime: string; cache: { state: string }; database: { state: string } };
     expect(body.runtime).toBe("workerd");
+    // Runtime-specific: the INSIGHTS_CACHE KV binding of wrangler.toml; no SUPABASE_URL in the test bindings.
+    expect(body.cache.state).toBe("healthy");
+    expect(body.database.state).toBe("degraded");
+    expect(res.status).toBe(200);
     expect(res.headers.get("x-request-id")).toBeTruthy();
   });
 
