@@ -13,16 +13,30 @@ interface Server {
   url: string;
   stop(): void;
 }
+// Our own server when $MS8_TEST_DATABASE_URL is unset: started by the first freshDatabase() of the
+// process and stopped when its last database is dropped (a vitest worker may never see "exit").
 let ownServer: Promise<Server> | null = null;
+let openDatabases = 0;
 
 async function serverUrl(): Promise<string> {
   if (process.env.MS8_TEST_DATABASE_URL) return process.env.MS8_TEST_DATABASE_URL;
   // A path held in a variable: scripts/*.mjs is plain JS outside the TypeScript project.
   const script = new URL("../../../scripts/postgres-server.mjs", import.meta.url).href;
-  ownServer ??= (import(script) as Promise<{ startPostgres(): Promise<Server> }>).then((m) => m.startPostgres());
-  const server = await ownServer;
-  process.once("exit", () => server.stop());
-  return server.url;
+  ownServer ??= (import(script) as Promise<{ startPostgres(): Promise<Server> }>).then(async (m) => {
+    const server = await m.startPostgres();
+    process.once("exit", () => server.stop());
+    return server;
+  });
+  return (await ownServer).url;
+}
+
+async function released() {
+  openDatabases -= 1;
+  if (openDatabases === 0 && ownServer) {
+    const server = await ownServer;
+    ownServer = null;
+    server.stop();
+  }
 }
 
 export interface TestDatabase {
@@ -34,6 +48,7 @@ export interface TestDatabase {
 
 /** Create `ms8_test_<random>`, apply compat + migrations (+ seed), connect. */
 export async function freshDatabase(opts: { seed?: boolean; max?: number } = {}): Promise<TestDatabase> {
+  openDatabases += 1;
   const admin = new URL(await serverUrl());
   const name = `ms8_test_${randomBytes(6).toString("hex")}`;
   const root = postgres(admin.href, { max: 1, onnotice: () => {} });
@@ -49,6 +64,7 @@ export async function freshDatabase(opts: { seed?: boolean; max?: number } = {})
       await client.close();
       await root.unsafe(`drop database if exists ${name} with (force)`);
       await root.end();
+      await released();
     },
   };
 }
