@@ -12,3 +12,4 @@ export {
   type LearnerInsightsDeps,
   LearnerNotFoundError,
 } from "./learner-insights.ts";
+export { type OrgRefreshSummary, refreshOrgSnapshots } from "./org-refresh.ts";

@@ -12,6 +12,7 @@ import { freshPglite } from "../store/testing.ts";
 import type { AnalyticsStore } from "../store/types.ts";
 import { createUpstreams } from "../upstream/clients.ts";
 import { createLearnerInsights, type LearnerInsightsDeps } from "./learner-insights.ts";
+import { refreshOrgSnapshots } from "./org-refresh.ts";
 
 const SECRET = "local-dev-only-service-secret";
 const NOW = new Date("2026-11-20T12:00:00Z");
@@ -175,6 +176,19 @@ describe("a cold-cache burst", () => {
     expect(calls["directory GET /api/v1/users/lrn-aurora-006"]).toBe(1);
     expect(calls["course GET /api/v1/enrollments?userId=lrn-aurora-006"]).toBe(1);
     expect(calls["directory GET /api/v1/orgs/org-aurora/course-assignments"]).toBe(1);
+  });
+});
+
+describe("refreshing an organization", () => {
+  it("computes and stores every learner's snapshots, so the org lists know them", async () => {
+    const { insights, upstreams } = build();
+    const summary = await refreshOrgSnapshots({ insights, upstreams, orgId: "org-cascade" });
+    expect(summary.learners).toBe(20);
+    expect(summary.failed).toEqual([]);
+    const atRisk = await store.listAtRisk("org-cascade", { minLevel: "low", limit: 50 });
+    expect(atRisk.items).toHaveLength(20);
+    const again = await refreshOrgSnapshots({ insights: build().insights, upstreams, orgId: "org-cascade" });
+    expect(again.bySource).toEqual({ cached: 20 }); // current snapshots are not recomputed
   });
 });
 
