@@ -8,15 +8,35 @@
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { defineConfig } from "vite";
+import { defineConfig, type Plugin } from "vite";
 
 const { version } = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8")) as { version: string };
 const src = (path: string) => fileURLToPath(new URL(`./src/${path}`, import.meta.url));
+
+/**
+ * A classic script is decoded in the host page's charset, so a page without UTF-8 would garble the
+ * catalogues' text: escape every non-ASCII code unit as \uXXXX (valid in strings, templates,
+ * regexes and identifiers alike). Runs after minification, which would undo it; columns in the
+ * source maps drift a little after such characters.
+ */
+const asciiOnly = (): Plugin => ({
+  name: "ms8-ascii-only",
+  generateBundle(_options, bundle) {
+    for (const file of Object.values(bundle)) {
+      if (file.type !== "chunk") continue;
+      file.code = file.code.replace(
+        /[\u0080-\uffff]/g,
+        (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
+      );
+    }
+  },
+});
 
 export default defineConfig(({ mode }) => {
   const scriptTag = mode === "script-tag";
   return {
     define: { __MS8_VERSION__: JSON.stringify(version) },
+    plugins: [asciiOnly()],
     resolve: scriptTag
       ? { alias: [{ find: /^.*\/chart-loader\.ts$/, replacement: src("shared/chart-loader.script.ts") }] }
       : {},

@@ -22,6 +22,11 @@ for (const path of walk(dist).sort()) {
   const name = relative(dist, path);
   if (name === "release.json" || name.endsWith(".map")) continue;
   const body = readFileSync(path);
+  // Classic scripts take the host page's charset: the vite build escapes non-ASCII, keep it so.
+  if (name.endsWith(".js") && body.some((byte) => byte > 0x7f)) {
+    console.error(`${name} contains non-ASCII bytes; a page in another charset would garble it`);
+    process.exit(1);
+  }
   files[name] = { bytes: body.length, integrity: `sha384-${createHash("sha384").update(body).digest("base64")}` };
 }
 writeFileSync(

@@ -70,7 +70,8 @@ export class Ms8DropoffRisk extends Ms8Element<DropoffRisk> {
   }
 
   protected isEmpty(data: DropoffRisk): boolean {
-    return data.factors.length === 0 && data.missingSignals.includes("enrollments");
+    // With no enrolment there is no signal to weigh, so no factor either.
+    return data.factors.length === 0;
   }
 
   protected heading(t: Messages): string {

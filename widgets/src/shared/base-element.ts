@@ -177,7 +177,8 @@ export abstract class Ms8Element<T> extends LitElement {
   }
 
   protected get locale(): string {
-    return resolveLocale(this.lang);
+    // The element's own lang, else the nearest ancestor's, else the page's (resolveLocale).
+    return resolveLocale(this.lang || this.parentElement?.closest("[lang]")?.getAttribute("lang"));
   }
 
   protected get t(): Messages {
