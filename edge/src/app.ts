@@ -29,6 +29,7 @@ import { healthRoutes } from "./routes/health.ts";
 import { learnerRoutes } from "./routes/learners.ts";
 import { meRoutes } from "./routes/me.ts";
 import { orgRoutes } from "./routes/orgs.ts";
+import { widgetAssetRoutes } from "./routes/widget-assets.ts";
 
 export type { AppEnv } from "./http/context.ts";
 
@@ -56,7 +57,12 @@ export function createApp(deps: AppDeps) {
     await next();
   });
   app.use(requestLog());
-  app.use(secureHeaders());
+  // Widget files are public and embeddable from any origin (CORP cross-origin, set by their route).
+  const apiHeaders = secureHeaders();
+  const assetHeaders = secureHeaders({ crossOriginResourcePolicy: false, crossOriginOpenerPolicy: false });
+  app.use(async function securityHeaders(c, next) {
+    return (c.req.path.startsWith("/widgets/") ? assetHeaders : apiHeaders)(c, next);
+  });
   app.use(corsFromAllowList(deps.http.corsOrigins));
   app.use("/api/*", rateLimit({ scope: "ip" }));
   app.use("/api/v1/*", jsonBodies());
@@ -130,6 +136,7 @@ export function createApp(deps: AppDeps) {
     },
   });
   app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "MS8 API reference" }));
+  if (deps.widgetAssets) app.route("/", widgetAssetRoutes(deps.widgetAssets));
 
   return app
     .route("/", healthRoutes)

@@ -19,6 +19,7 @@ import type {
   Velocity,
 } from "./contract.ts";
 import type { IngestionDeps } from "./events/ingest.ts";
+import type { WidgetAssetSource } from "./routes/widget-assets.ts";
 
 export interface Clock {
   now(): Date;
@@ -222,4 +223,6 @@ export interface AppDeps {
   ai?: AiServices;
   /** The event ledger's writes for POST /events (src/store/); the route answers 503 while it is not wired. */
   ledger?: IngestionDeps["store"];
+  /** The built widgets served at /widgets/ (routes/widget-assets.ts); absent = not served here. */
+  widgetAssets?: WidgetAssetSource;
 }

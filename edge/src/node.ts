@@ -2,6 +2,7 @@
  * Node entry (Railway and local): configuration from process.env (zod; a bad variable stops the
  * process naming it), dependencies built once, served by @hono/node-server. Imported by nothing.
  */
+import { fileURLToPath } from "node:url";
 import { serve } from "@hono/node-server";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import type { Context } from "hono";
@@ -15,6 +16,7 @@ import { createMemoryRateLimiter } from "./http/rate-limit.ts";
 import { createLearnerInsights } from "./insights/index.ts";
 import { resolveSecrets } from "./local-secrets.ts";
 import { recommendationContextFromUpstreams } from "./routes/ai.ts";
+import { nodeWidgetAssets } from "./routes/widget-assets.ts";
 import { aiStoreFrom } from "./store/ai-store.ts";
 import { openNodeStore } from "./store/open.ts";
 import { createIdentity, createUpstreams } from "./upstream/index.ts";
@@ -102,6 +104,8 @@ export async function buildNodeDeps(config: Config): Promise<AppDeps & { close()
       cache: async () => ({ state: "healthy" }),
     },
     clientIp,
+    // The widgets' build output of this checkout (pnpm --dir widgets build); 404 until it exists.
+    widgetAssets: nodeWidgetAssets(fileURLToPath(new URL("../../widgets/dist", import.meta.url))),
     close: () => opened.store.close(),
   };
 }

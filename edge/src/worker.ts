@@ -19,6 +19,7 @@ import { createJsonLogger } from "./http/logger.ts";
 import { createBindingRateLimiter, type RateLimitBinding } from "./http/rate-limit.ts";
 import { createLearnerInsights, type InsightStore } from "./insights/index.ts";
 import { recommendationContextFromUpstreams } from "./routes/ai.ts";
+import { workersWidgetAssets } from "./routes/widget-assets.ts";
 import { aiStoreFrom } from "./store/ai-store.ts";
 import { createSupabaseStore } from "./store/supabase.ts";
 import { createIdentity, createUpstreams } from "./upstream/index.ts";
@@ -31,6 +32,8 @@ export interface WorkerBindings {
   IP_RATE_LIMITER?: RateLimitBinding;
   /** Workers KV for analytics answers (and AI answers); optional. */
   INSIGHTS_CACHE?: KvNamespaceLike & AiKvNamespace;
+  /** Static assets (`[assets] binding = "ASSETS"`, widgets/dist) when the deployment ships the widgets. */
+  ASSETS?: { fetch(request: Request): Promise<Response> };
 }
 
 /** The Workers-only variables: the database is reached through Supabase's REST API here. */
@@ -144,6 +147,7 @@ export function buildWorkerDeps(env: WorkerBindings, config: Config): AppDeps {
         env.INSIGHTS_CACHE ? { state: "healthy" } : { state: "degraded", detail: "no KV binding: memory per isolate" },
     },
     clientIp: (c: Context) => c.req.header("CF-Connecting-IP") ?? undefined,
+    ...(env.ASSETS ? { widgetAssets: workersWidgetAssets(env.ASSETS) } : {}),
   };
 }
 
