@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { progressFrom } from "../gamification/progress.ts";
 import { awardsFor, type LearningEvent, RULES_VERSION } from "../gamification/rules.ts";
+import { aiStoreFrom } from "./ai-store.ts";
 import { type AnalyticsStore, type DirectoryUser, StoreError } from "./types.ts";
 
 export interface StoreFixture {
@@ -205,6 +206,44 @@ export function storeContractSuite(adapter: string, create: () => Promise<StoreF
       expect(await store.aiUsageByDay("org-a", "2026-01-10", "2026-01-12")).toEqual([
         { day: "2026-01-10", calls: 2, failedCalls: 1, tokensIn: 120, tokensOut: 30, estimatedCostUsd: 0.0125 },
         { day: "2026-01-12", calls: 1, failedCalls: 0, tokensIn: 7, tokensOut: 0, estimatedCostUsd: 0 },
+      ]);
+    });
+
+    it("serves the AI port: results until they expire, tokens per UTC day", async () => {
+      const ai = aiStoreFrom(store);
+      const ref = { learnerId: "lrn-a-2", useCase: "risk_explanation" as const, inputHash: "h-9" };
+      await ai.saveResult({
+        key: "risk_explanation:lrn-a-2:h-9",
+        ...ref,
+        orgId: "org-a",
+        model: "gemini-test",
+        data: { text: "quiet for three weeks" },
+        calculatedAt: "2026-01-10T10:00:00.000Z",
+        expiresAt: "2026-01-12T10:00:00.000Z",
+      });
+      expect(await ai.loadResult(ref, new Date("2026-01-11T00:00:00Z"))).toMatchObject({
+        key: "risk_explanation:lrn-a-2:h-9",
+        orgId: "org-a",
+        data: { text: "quiet for three weeks" },
+        calculatedAt: "2026-01-10T10:00:00.000Z",
+      });
+      expect(await ai.loadResult(ref, new Date("2026-01-12T10:00:00Z"))).toBeNull();
+      await ai.recordUsage({
+        orgId: "org-b",
+        learnerId: "lrn-b-1",
+        useCase: "recommendations",
+        model: "m",
+        tokensIn: 40,
+        tokensOut: 2,
+        estimatedCostUsd: 0.001,
+        outcome: "ok",
+        latencyMs: 812.4,
+        at: new Date("2026-01-15T12:00:00Z"),
+      });
+      expect(await ai.tokensUsedOn("org-b", "2026-01-15")).toBe(42);
+      expect(await ai.tokensUsedOn("org-b", "2026-01-16")).toBe(0);
+      expect(await ai.usageByDay("org-b", "2026-01-01", "2026-01-31")).toEqual([
+        { day: "2026-01-15", calls: 1, failedCalls: 0, tokensIn: 40, tokensOut: 2, estimatedCostUsd: 0.001 },
       ]);
     });
 

@@ -1,8 +1,10 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, expectTypeOf, it } from "vitest";
+import type { AnalyticsStore as ApiStorePort, AppDeps } from "../deps.ts";
 import { storeContractSuite } from "./contract-suite.ts";
 import { migrate, migrationFiles } from "./migrate.ts";
 import { createSqlStore } from "./sql.ts";
 import { freshDatabase, freshPglite } from "./testing.ts";
+import type { AnalyticsStore } from "./types.ts";
 
 storeContractSuite("SQL adapter on the PostgreSQL server (postgres.js, prepare: false)", async () => {
   const db = await freshDatabase();
@@ -12,6 +14,11 @@ storeContractSuite("SQL adapter on the PostgreSQL server (postgres.js, prepare: 
 storeContractSuite("SQL adapter on the embedded PGlite", async () => {
   const client = await freshPglite();
   return { store: createSqlStore(client), teardown: () => client.close() };
+});
+
+it("is what the API's ports ask for (checked by tsc)", () => {
+  expectTypeOf<AnalyticsStore>().toExtend<ApiStorePort>();
+  expectTypeOf<AnalyticsStore>().toExtend<NonNullable<AppDeps["ledger"]>>();
 });
 
 describe("migrations from zero", () => {
