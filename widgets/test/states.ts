@@ -61,6 +61,13 @@ export function describeStates(tag: string, resource: string) {
       await expect(el).to.be.accessible();
     });
 
+    it("error in the dark theme passes axe (retry button contrast)", async () => {
+      const el = await mountWidget(tag, learner("broken"), { theme: "dark" });
+      await waitForState(el, "error");
+      expect(part(el, "error-detail")!.textContent).to.equal("The analytics database did not answer in time.");
+      await expect(el).to.be.accessible();
+    });
+
     it("error: shows the problem's detail, fires ms8-error and recovers with the retry button", async () => {
       const id = learner("flaky");
       const errorEvent = eventFromLearner<{ status: number; detail: string }>(id, "ms8-error");
