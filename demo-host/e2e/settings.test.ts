@@ -57,3 +57,23 @@ test("the embed panel shows this page's exact setup and copies it", async () => 
   await screenshot(page, "09-how-to-embed");
   await close();
 });
+
+test("moving between views keeps the widgets' data (a cross-origin revalidation with If-None-Match)", async () => {
+  const learner = persona("learner", 0);
+  const { page, problems, close } = await openPage(browser);
+  await signIn(page, learner);
+  const w = widgets(page);
+  for (const widget of [w.velocity, w.risk, w.badges]) expect(await widgetState(widget)).toBe("data");
+  const revalidated: number[] = [];
+  page.on("response", (r) => {
+    if (r.url().includes("/api/v1/learners/") && r.request().headers()["if-none-match"]) revalidated.push(r.status());
+  });
+  // Same document, new elements: they ask again with the ETag they saw; a 304 must reach them.
+  await page.click('a[href="#/embed"]');
+  await page.locator("#snippet-html").waitFor();
+  await page.click('a[href="#/me"]');
+  for (const widget of [w.velocity, w.risk, w.badges]) expect(await widgetState(widget)).toBe("data");
+  expect(revalidated.length).toBeGreaterThan(0);
+  expect(problems).toEqual([]);
+  await close();
+});

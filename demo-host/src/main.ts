@@ -146,6 +146,7 @@ async function start() {
     const user = app.session?.user;
     const staff = user?.roles.some((r) => r !== "learner");
     return html`<header class="topbar">
+      <div class="topbar-row">
       <a class="brand" href="#/">
         <svg viewBox="0 0 32 32" width="28" height="28" aria-hidden="true">
           <rect width="32" height="32" rx="8" fill="var(--accent)"></rect>
@@ -154,21 +155,7 @@ async function start() {
         <span>${t("appName")}</span>
         <span class="badge">${t("demo")}</span>
       </a>
-      ${
-        user
-          ? html`<nav class="mainnav" aria-label="Main">
-              ${user.roles.includes("learner") ? navLink("#/me", t("navMe"), current.name === "me") : nothing}
-              ${staff ? navLink("#/org", t("navOrg"), current.name === "org") : nothing}
-              ${
-                current.name === "learner"
-                  ? navLink(`#/learners/${encodeURIComponent(current.learnerId)}`, t("navLearner"), true)
-                  : nothing
-              }
-              ${navLink("#/embed", t("navEmbed"), current.name === "embed")}
-              ${app.config.operator ? navLink("#/operator", t("navOperator"), current.name === "operator") : nothing}
-            </nav>`
-          : html`<span class="spacer"></span>`
-      }
+      <span class="spacer"></span>
       <div class="settings">
         <label class="compact">
           <span class="visually-hidden">${t("theme")}</span>
@@ -213,6 +200,22 @@ async function start() {
             : nothing
         }
       </div>
+      </div>
+      ${
+        user
+          ? html`<nav class="mainnav" aria-label="Main">
+              ${user.roles.includes("learner") ? navLink("#/me", t("navMe"), current.name === "me") : nothing}
+              ${staff ? navLink("#/org", t("navOrg"), current.name === "org") : nothing}
+              ${
+                current.name === "learner"
+                  ? navLink(`#/learners/${encodeURIComponent(current.learnerId)}`, t("navLearner"), true)
+                  : nothing
+              }
+              ${navLink("#/embed", t("navEmbed"), current.name === "embed")}
+              ${app.config.operator ? navLink("#/operator", t("navOperator"), current.name === "operator") : nothing}
+            </nav>`
+          : nothing
+      }
     </header>`;
   }
 

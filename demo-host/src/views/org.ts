@@ -327,7 +327,12 @@ function aiUsageCard(app: App) {
 
 export function orgView(app: App) {
   return html`
-    <div class="page-head"><h1>${app.t("orgTitle")} <span class="muted">${view.orgId}</span></h1></div>
+    <div class="page-head">
+      <h1>
+        ${app.t("orgTitle")}
+        <span class="muted">${app.config.organizations.find((o) => o.orgId === view.orgId)?.name ?? view.orgId}</span>
+      </h1>
+    </div>
     <div class="org-grid">${summaryCard(app)} ${aiUsageCard(app)} ${atRiskCard(app)}</div>
   `;
 }
