@@ -149,3 +149,19 @@ describe("loading", () => {
     expect(failure!.message).to.contain("color-contrast");
   });
 });
+
+describe("switching learners", () => {
+  beforeEach(() => useFakeApi());
+
+  it("shows the skeleton, not the previous learner's data, while another learner loads", async () => {
+    const el = await fixture<Ms8Badges>(
+      html`<ms8-badges learner-id=${learner("ok")} api-base=${apiBase}></ms8-badges>`,
+    );
+    await waitForState(el, "data");
+    el.learnerId = learner("slow");
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector("[part~=skeleton]"), "skeleton while the new learner loads").to.exist;
+    expect(el.shadowRoot!.querySelector("[data-state=data]")).to.equal(null);
+    await waitForState(el, "data", 5000);
+  });
+});

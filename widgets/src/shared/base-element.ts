@@ -62,6 +62,8 @@ export abstract class Ms8Element<T> extends LitElement {
   #token: string | undefined;
   #configVersion = 0;
   #last: Envelope<T> | undefined;
+  /** Which learner and API #last belongs to: never show one learner's data while loading another's. */
+  #lastFor: string | undefined;
   #refreshTimer: ReturnType<typeof setInterval> | undefined;
   #loadedOnce = false;
   /** Read out by the polite live region after a refresh. */
@@ -91,6 +93,7 @@ export abstract class Ms8Element<T> extends LitElement {
       if (this.#loadedOnce) this.#announcement = this.t.common.refreshed(this.heading(this.t));
       this.#loadedOnce = true;
       this.#last = envelope;
+      this.#lastFor = this.#currentTarget();
       this.dispatchEvent(
         new CustomEvent<Ms8DataDetail<T>>("ms8-data", {
           detail: { data: envelope.data, meta: envelope.meta },
@@ -176,6 +179,10 @@ export abstract class Ms8Element<T> extends LitElement {
     return this.resource.run();
   }
 
+  #currentTarget(): string {
+    return `${this.apiBase ?? currentConfig().apiBase}|${this.learnerId}`;
+  }
+
   protected get locale(): string {
     // The element's own lang, else the nearest ancestor's, else the page's (resolveLocale).
     return resolveLocale(this.lang || this.parentElement?.closest("[lang]")?.getAttribute("lang"));
@@ -207,7 +214,11 @@ export abstract class Ms8Element<T> extends LitElement {
     const format = new LocaleFormat(this.locale);
     const body = this.resource.render({
       initial: () => this.#renderLoading(t),
-      pending: () => (this.#last ? this.#renderLoaded(this.#last, format, t, true) : this.#renderLoading(t)),
+      // A refresh keeps the data on screen (marked busy); a new learner starts from the skeleton.
+      pending: () =>
+        this.#last && this.#lastFor === this.#currentTarget()
+          ? this.#renderLoaded(this.#last, format, t, true)
+          : this.#renderLoading(t),
       complete: (envelope) => this.#renderLoaded(envelope, format, t, false),
       error: (error) => (isAbort(error) ? this.#renderLoading(t) : this.#renderError(error, t)),
     });
