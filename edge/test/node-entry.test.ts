@@ -4,6 +4,8 @@
  * Node-only by nature (child processes).
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { createServer, request, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEST_JWT_SECRET, TEST_SERVICE_SECRET } from "./doubles/world.ts";
@@ -33,9 +35,33 @@ function start(script: string, env: Record<string, string>, ready: RegExp): Prom
   });
 }
 
+/** A loopback proxy in front of one simulated service that records the request ids it forwards. */
+function recordingProxy(target: string): Promise<{ url: string; seen: string[]; server: Server }> {
+  const seen: string[] = [];
+  const upstream = new URL(target);
+  const server = createServer((req, res) => {
+    const id = req.headers["x-request-id"];
+    if (typeof id === "string") seen.push(id);
+    const forward = request(
+      { host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    req.pipe(forward);
+  });
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () =>
+      resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, server }),
+    ),
+  );
+}
+
 describe("node src/node.ts with the simulator", () => {
   let api = "";
   let admin = "";
+  let authProxy: Awaited<ReturnType<typeof recordingProxy>>;
   beforeAll(async () => {
     const sim = await start(
       "simulator/main.ts",
@@ -50,6 +76,8 @@ describe("node src/node.ts with the simulator", () => {
         .filter((m) => m !== null)
         .map((m) => [m[1]!, m[2]!]),
     );
+    authProxy = await recordingProxy(upstreamEnv.AUTH_MS_URL!);
+    upstreamEnv.AUTH_MS_URL = authProxy.url;
     const edge = await start(
       "src/node.ts",
       {
@@ -67,6 +95,7 @@ describe("node src/node.ts with the simulator", () => {
   }, 90_000);
   afterAll(() => {
     for (const child of children) child.kill("SIGTERM");
+    authProxy?.server.close();
   });
 
   it("is healthy with every upstream listed", async () => {
@@ -99,10 +128,13 @@ describe("node src/node.ts with the simulator", () => {
     const stranger = personas.personas.find((p) => p.role === "learner" && p.orgId !== learner.orgId)!;
     const login = await fetch(`${api}/api/v1/auth/login`, {
       method: "POST",
-      headers: { "Content-Type": "application/json" },
+      headers: { "Content-Type": "application/json", "X-Request-Id": "login-trace-0001" },
       body: JSON.stringify({ email: learner.email, password: learner.password }),
     });
     expect(login.status).toBe(200);
+    expect(login.headers.get("x-request-id")).toBe("login-trace-0001");
+    // The request id travelled with the call to the Auth service.
+    expect(authProxy.seen).toContain("login-trace-0001");
     const { token, user } = (await login.json()) as { token: string; user: { id: string; orgId: string } };
     expect(user).toMatchObject({ id: learner.userId, orgId: learner.orgId });
     const auth = { headers: { Authorization: `Bearer ${token}` } };
