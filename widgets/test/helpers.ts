@@ -34,7 +34,7 @@ export function useFakeApi(token = "local-test-token"): void {
 
 type StateName = "data" | "empty" | "error" | "not-allowed";
 
-export async function waitForState(element: HTMLElement, state: StateName, timeout = 5000): Promise<Element> {
+export async function waitForState(element: HTMLElement, state: StateName, timeout = 8000): Promise<Element> {
   await waitUntil(
     () => element.shadowRoot?.querySelector(`[data-state="${state}"]`),
     `${element.localName} never reached the ${state} state`,

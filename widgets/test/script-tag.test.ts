@@ -14,11 +14,11 @@ interface Probe {
 type PageWindow = Window & { __ms8Probe: Probe; MS8?: { configure: unknown; version?: string } };
 type ChartWidget = HTMLElement & { chart?: { destroy(): void } };
 
-async function openPage(page: string, learnerId: string): Promise<HTMLIFrameElement> {
+async function openPage(page: string, learnerId: string, tags?: string): Promise<HTMLIFrameElement> {
   const frame = document.createElement("iframe");
   frame.style.width = "420px";
   frame.style.height = "900px";
-  frame.src = `/test/pages/${page}?api=${encodeURIComponent(apiBase)}&learner=${learnerId}`;
+  frame.src = `/test/pages/${page}?api=${encodeURIComponent(apiBase)}&learner=${learnerId}${tags ? `&tags=${tags}` : ""}`;
   const loaded = new Promise((resolve) => frame.addEventListener("load", resolve, { once: true }));
   document.body.append(frame);
   await loaded;
@@ -78,5 +78,18 @@ describe("ms8-widgets.js (script tag)", () => {
       loaded.some((url) => url.search === "?copy=2"),
       "the second copy was loaded",
     ).to.equal(true);
+  });
+
+  it("a page without a chart never downloads the chart code", async () => {
+    const frame = await openPage("strict-csp.html", learner("ok"), "ms8-dropoff-risk,ms8-badges");
+    const doc = frame.contentDocument!;
+    for (const tag of ["ms8-dropoff-risk", "ms8-badges"]) {
+      await waitUntil(() => stateOf(doc.querySelector(tag)) === "data", `${tag} never showed data`, { timeout: 8000 });
+    }
+    const loaded = frame
+      .contentWindow!.performance.getEntriesByType("resource")
+      .map((entry) => new URL(entry.name).pathname);
+    expect(loaded).to.include("/dist/ms8-widgets.js");
+    expect(loaded).not.to.include("/dist/ms8-chart.js");
   });
 });
