@@ -129,7 +129,7 @@ export const soak: Benchmark = {
       ].join("\n");
       return { goals, markdown, raw: { seconds, rate: SOAK_RATE, usable, skipped, samples } };
     } finally {
-      await Promise.all([bff.program.stop(), simulator.program.stop()]);
+      await Promise.all([bff.stop(), simulator.program.stop()]);
     }
   },
 };

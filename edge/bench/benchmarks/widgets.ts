@@ -201,7 +201,7 @@ export const widgets: Benchmark = {
     } finally {
       await browser.close();
       host.server.close();
-      await Promise.all([bff.program.stop(), simulator.program.stop()]);
+      await Promise.all([bff.stop(), simulator.program.stop()]);
     }
     for (const w of WIDGETS) {
       const med = median(timings[w.tag] ?? []);

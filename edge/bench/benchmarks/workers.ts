@@ -131,7 +131,7 @@ export const workers: Benchmark = {
       ].join("\n");
       return { goals, markdown, raw: { rows, answers } };
     } finally {
-      await Promise.all([worker.program.stop(), bff.program.stop(), simulator.program.stop()]);
+      await Promise.all([worker.program.stop(), bff.stop(), simulator.program.stop()]);
     }
   },
 };

@@ -6,6 +6,7 @@ import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import postgres from "postgres";
+import { onCleanup } from "./proc.ts";
 import type { BenchContext } from "./types.ts";
 import { NotReady } from "./types.ts";
 
@@ -21,7 +22,11 @@ function psqlFile(url: string, file: string) {
   if (result.status !== 0) throw new Error(`psql -f ${file} failed:\n${result.stderr || result.stdout}`);
 }
 
-export async function startDatabase(ctx: BenchContext): Promise<Database> {
+/**
+ * `applySchema: false` leaves the database empty, for a BFF that migrates it itself at start
+ * (its migration bookkeeping must see every file as its own).
+ */
+export async function startDatabase(ctx: BenchContext, options: { applySchema?: boolean } = {}): Promise<Database> {
   const migrationsDir = join(ctx.root, "supabase", "migrations");
   const migrations = readdirSync(migrationsDir)
     .filter((f) => f.endsWith(".sql"))
@@ -32,21 +37,24 @@ export async function startDatabase(ctx: BenchContext): Promise<Database> {
   };
   const server = await startPostgres();
   try {
-    psqlFile(server.url, join(ctx.root, "supabase", "compat", "auth.sql"));
-    for (const file of migrations) psqlFile(server.url, join(migrationsDir, file));
+    if (options.applySchema ?? true) {
+      psqlFile(server.url, join(ctx.root, "supabase", "compat", "auth.sql"));
+      for (const file of migrations) psqlFile(server.url, join(migrationsDir, file));
+    }
   } catch (error) {
     server.stop();
     throw error;
   }
   const sql = postgres(server.url, { max: 4, onnotice: () => {}, prepare: false });
-  const [row] = await sql<{ server_version: string }[]>`show server_version`;
-  return {
-    url: server.url,
-    sql,
-    serverVersion: row?.server_version ?? "unknown",
-    async stop() {
-      await sql.end({ timeout: 5 });
-      server.stop();
-    },
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    forget();
+    await sql.end({ timeout: 5 }).catch(() => {});
+    server.stop();
   };
+  const forget = onCleanup(stop);
+  const [row] = await sql<{ server_version: string }[]>`show server_version`;
+  return { url: server.url, sql, serverVersion: row?.server_version ?? "unknown", stop };
 }

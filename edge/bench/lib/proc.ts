@@ -3,7 +3,7 @@
  * its own process group so stopping it also stops anything it started (wrangler starts workerd).
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { createWriteStream, mkdirSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -22,8 +22,18 @@ export function freePort(): Promise<number> {
 
 /** Every group still running, so the runner can stop them all if a benchmark throws or times out. */
 const running = new Set<Program>();
+/** Other things to release at the end of a benchmark (database servers started with pg_ctl). */
+const cleanups = new Set<() => Promise<void>>();
+export function onCleanup(release: () => Promise<void>): () => void {
+  cleanups.add(release);
+  return () => cleanups.delete(release);
+}
 export async function stopAll(): Promise<void> {
   await Promise.all([...running].map((program) => program.stop(2000)));
+  for (const release of [...cleanups]) {
+    cleanups.delete(release);
+    await release().catch(() => {});
+  }
 }
 process.once("exit", () => {
   for (const program of running) {
@@ -57,20 +67,32 @@ export interface StartOptions {
 export function startProgram(options: StartOptions): Program {
   mkdirSync(options.logDir, { recursive: true });
   const logPath = join(options.logDir, `${options.name}.log`);
-  const log = createWriteStream(logPath);
+  // Output goes straight to the log file (as a log collector would drain it), never through this
+  // process: the load generator runs here, and copying a server's request log would slow it.
+  const fd = openSync(logPath, "w");
   const child = spawn(options.command, options.args, {
     cwd: options.cwd,
     env: { ...process.env, ...options.env },
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: ["ignore", fd, fd],
     detached: true, // a new process group (setsid), so the group can be signalled as one
   });
-  let output = "";
-  const keep = (chunk: Buffer) => {
-    log.write(chunk);
-    output = (output + chunk.toString()).slice(-50_000);
+  closeSync(fd);
+  const output = () => {
+    try {
+      const size = statSync(logPath).size;
+      const length = Math.min(size, 50_000);
+      const buffer = Buffer.alloc(length);
+      const handle = openSync(logPath, "r");
+      try {
+        readSync(handle, buffer, 0, length, size - length);
+      } finally {
+        closeSync(handle);
+      }
+      return buffer.toString("utf8");
+    } catch {
+      return "";
+    }
   };
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once("exit", (code, signal) => resolve({ code, signal })),
   );
@@ -88,8 +110,8 @@ export function startProgram(options: StartOptions): Program {
     pid,
     logPath,
     exited,
-    output: () => output,
-    tail: (lines = 20) => output.trimEnd().split("\n").slice(-lines).join("\n"),
+    output,
+    tail: (lines = 20) => output().trimEnd().split("\n").slice(-lines).join("\n"),
     async stop(graceMs = 5000) {
       if (child.exitCode === null && child.signalCode === null) {
         signalGroup("SIGTERM");
@@ -100,7 +122,6 @@ export function startProgram(options: StartOptions): Program {
       // Stragglers of the group (workerd under wrangler) go too.
       signalGroup("SIGKILL");
       running.delete(program);
-      log.end();
     },
   };
   running.add(program);

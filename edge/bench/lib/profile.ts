@@ -8,6 +8,7 @@ import { join } from "node:path";
 interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
 }
 interface CpuProfile {
   nodes: ProfileNode[];
@@ -34,6 +35,14 @@ function shortUrl(url: string, root: string): string {
 
 export function hotSpots(profile: CpuProfile, root: string, top = 15) {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parentOf = new Map<number, number>();
+  for (const n of profile.nodes) for (const child of n.children ?? []) parentOf.set(child, n.id);
+  const label = (node: ProfileNode) => {
+    const { functionName, url, lineNumber } = node.callFrame;
+    return `${functionName || "(anonymous)"} ${shortUrl(url, root)}${url ? `:${lineNumber + 1}` : ""}`;
+  };
+  // Inclusive (total) time of the application's own functions: where native work is paid for.
+  const totalByOwnFunction = new Map<string, number>();
   const selfByFunction = new Map<string, number>();
   const selfByFile = new Map<string, number>();
   let total = 0;
@@ -46,6 +55,15 @@ export function hotSpots(profile: CpuProfile, root: string, top = 15) {
     const file = shortUrl(url, root);
     const fn = `${functionName || "(anonymous)"} ${file}${url ? `:${lineNumber + 1}` : ""}`;
     selfByFunction.set(fn, (selfByFunction.get(fn) ?? 0) + dt);
+    const seen = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parentOf.get(at)) {
+      const frame = byId.get(at);
+      if (!frame?.callFrame.url.includes("/edge/src/")) continue;
+      const key = label(frame);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      totalByOwnFunction.set(key, (totalByOwnFunction.get(key) ?? 0) + dt);
+    }
     // Group node_modules by package, our own code by file.
     const group = url.includes("node_modules/")
       ? file
@@ -60,7 +78,12 @@ export function hotSpots(profile: CpuProfile, root: string, top = 15) {
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
       .map(([name, us]) => ({ name, share: us / total, ms: us / 1000 }));
-  return { totalMs: total / 1000, functions: rank(selfByFunction), files: rank(selfByFile) };
+  return {
+    totalMs: total / 1000,
+    functions: rank(selfByFunction),
+    files: rank(selfByFile),
+    ownInclusive: rank(totalByOwnFunction),
+  };
 }
 
 export function readProfiles(dir: string): CpuProfile[] {

@@ -5,6 +5,7 @@
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type Database, startDatabase } from "./postgres.ts";
 import { freePort, type Program, startProgram, waitFor } from "./proc.ts";
 import type { BenchContext } from "./types.ts";
 import { NotReady } from "./types.ts";
@@ -92,21 +93,29 @@ export interface BffHandle {
   url: string;
   /** Where the memory probe writes one JSON line per second, when asked for. */
   memoryFile?: string;
-  cpuProfileDir?: string;
+  /** The V8 inspector's WebSocket, when asked for (CPU profiles of a chosen window). */
+  inspectorUrl?: string;
+  /** Which database the BFF uses: a PostgreSQL server of its own (default) or the embedded PGlite. */
+  engine: "postgres" | "pglite";
+  stop(): Promise<void>;
 }
 
 /**
- * Start the BFF on Node as production runs it (explicit secrets, no mock fallback, JSON request logs on stdout),
- * with rate limits raised far above the load so the limiter still runs but never answers 429.
+ * Start the BFF on Node as production runs it: NODE_ENV=production (bound to loopback with HOST),
+ * explicit secrets, no mock fallback, JSON request logs on stdout, PostgreSQL through DATABASE_URL
+ * (a throwaway server the BFF migrates at start), rate limits raised far above the load so the
+ * limiter still runs but never answers 429.
  */
 export async function startBff(
   ctx: BenchContext,
   options: {
     name?: string;
     upstreamEnv: Record<string, string>;
+    /** An existing database; otherwise a fresh PostgreSQL server, or PGlite when `pglite` is set. */
     databaseUrl?: string;
+    pglite?: boolean;
     env?: Record<string, string>;
-    cpuProfile?: boolean;
+    inspector?: boolean;
     memoryProbe?: boolean;
   },
 ): Promise<BffHandle> {
@@ -115,14 +124,16 @@ export async function startBff(
   const scratch = mkdtempSync(join(tmpdir(), "ms8-bench-"));
   const nodeArgs: string[] = [];
   let memoryFile: string | undefined;
-  let cpuProfileDir: string | undefined;
   if (options.memoryProbe) {
     memoryFile = join(scratch, "memory.jsonl");
     nodeArgs.push("--import", join(ctx.edgeDir, "bench", "lib", "memory-probe.ts"));
   }
-  if (options.cpuProfile) {
-    cpuProfileDir = join(scratch, "cpu-profile");
-    nodeArgs.push("--cpu-prof", `--cpu-prof-dir=${cpuProfileDir}`);
+  if (options.inspector) nodeArgs.push("--inspect=127.0.0.1:0");
+  let database: Database | undefined;
+  let databaseUrl = options.databaseUrl;
+  if (!databaseUrl && !options.pglite) {
+    database = await startDatabase(ctx, { applySchema: false });
+    databaseUrl = database.url;
   }
   const program = startProgram({
     name: options.name ?? "bff",
@@ -132,34 +143,41 @@ export async function startBff(
     env: {
       PORT: String(port),
       HOST: "127.0.0.1",
-      // Not "production": node.ts binds every interface in production, and benchmarks stay on
-      // loopback. Production's other defaults are set explicitly below (secrets, no mock fallback).
-      NODE_ENV: "development",
+      NODE_ENV: "production",
       ...BENCH_SECRETS,
       CORS_ORIGINS: "",
       MOCK_FALLBACK: "false",
       RATE_LIMIT_USER_PER_MIN: "100000000",
       RATE_LIMIT_IP_PER_MIN: "100000000",
       LOG_LEVEL: "info",
-      DATA_DIR: join(scratch, "data"),
       PGLITE_DATA_DIR: join(scratch, "pglite"),
-      ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
       ...(memoryFile ? { MS8_BENCH_MEMORY_FILE: memoryFile } : {}),
       ...options.upstreamEnv,
       ...options.env,
     },
     logDir: ctx.logDir,
   });
+  const stop = async () => {
+    await program.stop(15_000);
+    await database?.stop();
+  };
   const url = `http://127.0.0.1:${port}`;
-  await waitFor(
-    program,
-    async () => {
-      const response = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2000) });
-      await response.body?.cancel();
-      return response.status === 200 || response.status === 503;
-    },
-    60_000,
-    "answer on GET /health",
-  );
-  return { program, url, memoryFile, cpuProfileDir };
+  try {
+    await waitFor(
+      program,
+      async () => {
+        const response = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2000) });
+        await response.body?.cancel();
+        return response.status === 200 || response.status === 503;
+      },
+      60_000,
+      "answer on GET /health",
+    );
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const inspectorUrl = options.inspector ? /Debugger listening on (ws:\/\/\S+)/.exec(program.output())?.[1] : undefined;
+  return { program, url, memoryFile, inspectorUrl, engine: databaseUrl ? "postgres" : "pglite", stop };
 }
