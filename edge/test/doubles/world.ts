@@ -69,9 +69,9 @@ export class InMemoryLearnerInsightsDouble implements LearnerInsights {
     auth: { state: "healthy", breaker: "closed" },
     directory: { state: "healthy", breaker: "closed" },
   };
-  private readonly now: () => Date;
+  private readonly calculatedAt: Date;
   constructor(now: () => Date) {
-    this.now = now;
+    this.calculatedAt = now();
   }
 
   analyticsCalls(): Call[] {
@@ -86,7 +86,8 @@ export class InMemoryLearnerInsightsDouble implements LearnerInsights {
   private answer<T>(method: string, learnerId: string, opts: InsightOptions | undefined, data: T): Insight<T> {
     this.calls.push({ method, args: [learnerId], requestId: opts?.requestId });
     if (this.unavailable) throw new UpstreamUnavailableError("all upstreams down (double)", 17);
-    const calculatedAt = this.now();
+    // Fixed per double, like an answer served from cache: equal bodies make equal ETags.
+    const calculatedAt = this.calculatedAt;
     return { data, dataSource: "realtime", calculatedAt, expiresAt: new Date(calculatedAt.getTime() + 300_000) };
   }
 
