@@ -36,7 +36,9 @@ try {
   ]);
   psql(dbUrl.href, ["-f", join(here, "compat/auth.sql")]);
   psql(dbUrl.href, ["-c", "grant usage on schema extensions to anon, authenticated, service_role"]);
-  for (const file of readdirSync(join(here, "migrations")).filter((f) => f.endsWith(".sql")).sort()) {
+  for (const file of readdirSync(join(here, "migrations"))
+    .filter((f) => f.endsWith(".sql"))
+    .sort()) {
     psql(dbUrl.href, ["-f", join(here, "migrations", file)]);
   }
   psql(dbUrl.href, ["-f", join(here, "seed.sql")]);
@@ -47,10 +49,26 @@ try {
     .sort();
   const prove = spawnSync(
     "pg_prove",
-    ["--verbose", "-h", dbUrl.hostname, "-p", dbUrl.port || "5432", "-U", decodeURIComponent(dbUrl.username), "-d", dbName, ...files],
+    [
+      "--verbose",
+      "-h",
+      dbUrl.hostname,
+      "-p",
+      dbUrl.port || "5432",
+      "-U",
+      decodeURIComponent(dbUrl.username),
+      "-d",
+      dbName,
+      ...files,
+    ],
     { cwd: testDir, encoding: "utf8", env: { ...process.env, PGPASSWORD: decodeURIComponent(dbUrl.password) } },
   );
-  process.stdout.write(prove.stdout.split("\n").filter((l) => !/^\s*ok \d+/.test(l)).join("\n"));
+  process.stdout.write(
+    prove.stdout
+      .split("\n")
+      .filter((l) => !/^\s*ok \d+/.test(l))
+      .join("\n"),
+  );
   process.stderr.write(prove.stderr);
   passed = prove.stdout.match(/^\s*ok \d+/gm)?.length ?? 0;
   failed = prove.stdout.match(/^\s*not ok \d+/gm)?.length ?? 0;

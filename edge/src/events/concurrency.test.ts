@@ -43,7 +43,17 @@ describe("concurrent ingestion on the PostgreSQL server", () => {
       for (let k = 0; k < extra; k += 1) batch.push(events[Math.floor(random() * events.length)]!);
       batch.sort(() => random() - 0.5);
     }
+    // A slow link between computing progress and writing it, as a loaded network gives: late
+    // writers then carry older history versions, which the database must refuse.
     const concurrentDeps = deps(concurrentDb);
+    const { store } = concurrentDeps;
+    concurrentDeps.store = {
+      ...store,
+      recordLearnerProgress: async (...args) => {
+        await new Promise((resolve) => setTimeout(resolve, Math.floor(random() * 25)));
+        return store.recordLearnerProgress(...args);
+      },
+    };
     const results = await Promise.all(batches.map((batch) => ingestEvents(batch, concurrentDeps)));
     const sent = batches.reduce((n, b) => n + b.length, 0);
     expect(results.reduce((n, r) => n + r.accepted, 0)).toBe(events.length);
