@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * `pnpm ms8 <command> [args]`: the operators' and developers' command line. Each command is a
  * module in ./commands/<name>.ts exporting `summary` (one line for help) and `run(args)`, so
