@@ -32,6 +32,17 @@ describe("loading", () => {
     ]);
   });
 
+  it("a getToken() that fails shows the sign-in message and sends nothing", async () => {
+    configure({
+      getToken: () => Promise.reject(new Error("host session expired")),
+    });
+    const id = learner("ok");
+    const el = await fixture<Ms8Velocity>(html`<ms8-velocity learner-id=${id} api-base=${apiBase}></ms8-velocity>`);
+    const state = await waitForState(el, "not-allowed");
+    expect(state.getAttribute("data-status")).to.equal("401");
+    expect(await requestsFor(id)).to.have.length(0);
+  });
+
   it("uses the token attribute, then removes it from the DOM; no token in any URL", async () => {
     configure({
       getToken: () => {

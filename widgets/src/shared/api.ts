@@ -99,9 +99,21 @@ export function loadResource<T>(request: ResourceRequest): Promise<Envelope<T>> 
   });
 }
 
+/** The host could not hand out a token (signed out, its own backend down): as good as a 401. */
+class TokenUnavailable extends ProblemError {
+  constructor() {
+    super(401, undefined, "getToken() failed");
+  }
+}
+
 async function bearer(token: string | undefined): Promise<string | undefined> {
   if (token) return token;
-  return (await currentConfig().getToken?.()) ?? undefined;
+  try {
+    return (await currentConfig().getToken?.()) ?? undefined;
+  } catch {
+    // The host's error may carry its own secrets; it is not passed on or logged.
+    throw new TokenUnavailable();
+  }
 }
 
 async function fetchEnvelope(
@@ -127,7 +139,7 @@ async function fetchEnvelope(
     // A short-lived embed token may have expired: ask once more, then give up.
     if (response.status === 401 && !elementToken && currentConfig().getToken) response = await send();
   } catch (error) {
-    if (signal.aborted) throw error;
+    if (signal.aborted || error instanceof TokenUnavailable) throw error;
     throw new ProblemError(0, undefined, error instanceof Error ? error.message : String(error));
   }
 
