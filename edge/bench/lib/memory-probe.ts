@@ -1,6 +1,6 @@
 /**
  * Preloaded into the BFF (`node --import`) by the soak benchmark: one line of process.memoryUsage()
- * per second into MS8_BENCH_MEMORY_FILE, so heap can be read from outside without touching the app.
+ * every 500 ms into MS8_BENCH_MEMORY_FILE, so heap can be read from outside without touching the app.
  */
 import { appendFileSync } from "node:fs";
 
@@ -11,5 +11,5 @@ if (file) {
     appendFileSync(file, `${JSON.stringify({ t: Date.now(), rss, heapUsed, heapTotal, external })}\n`);
   };
   sample();
-  setInterval(sample, 1000).unref();
+  setInterval(sample, 500).unref();
 }
