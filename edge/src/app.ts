@@ -104,6 +104,14 @@ export function createApp(deps: AppDeps) {
         headers: { "Retry-After": String(retryAfter) },
       });
     }
+    if (code === "unavailable") {
+      // The database (StoreError) could not answer: the client may retry, it did nothing wrong.
+      deps.logger.log("warn", { msg: "database unavailable", requestId: c.var.requestId, error: err.message });
+      return problemResponse(c, "upstream_unavailable", {
+        detail: "the database cannot answer right now",
+        headers: { "Retry-After": "5" },
+      });
+    }
     if (err instanceof HTTPException && err.status < 500) {
       // Hono's own client errors, e.g. the validator's "Malformed JSON in request body".
       const problem: ProblemCode = /json/i.test(err.message) ? "invalid_json" : codeForStatus(err.status);

@@ -285,6 +285,20 @@ export function describeHttpApi(h: Harness) {
       expect(summary.learnerCount).toBe(world.store.rows.acme!.length);
     });
 
+    it("a database that cannot answer an org list is a 503 with Retry-After, not a 500", async () => {
+      const original = world.store.orgSummary.bind(world.store);
+      world.store.orgSummary = async () => {
+        throw Object.assign(new Error("connection refused"), { name: "StoreError", code: "unavailable" });
+      };
+      try {
+        const res = await api.fetch("/api/v1/orgs/acme/summary", await auth("adminA"));
+        await expectProblem(res, 503);
+        expect(res.headers.get("retry-after")).toBe("5");
+      } finally {
+        world.store.orgSummary = original;
+      }
+    });
+
     it("GET /me says who the token is", async () => {
       const res = await api.fetch("/api/v1/me", await auth("trainerA1"));
       expect(await res.json()).toMatchObject({ userId: "tr-a1", orgId: "acme", roles: ["trainer"], embed: null });
