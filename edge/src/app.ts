@@ -104,6 +104,14 @@ export function createApp(deps: AppDeps) {
         headers: { "Retry-After": String(retryAfter) },
       });
     }
+    if (err.name === "UpstreamError") {
+      // A platform service failed outside a fallback chain: a service problem, not the client's.
+      deps.logger.log("warn", { msg: "upstream failed", requestId: c.var.requestId, error: err.message });
+      return problemResponse(c, "upstream_unavailable", {
+        detail: "a service this answer needs cannot answer right now",
+        headers: { "Retry-After": "5" },
+      });
+    }
     if (code === "unavailable") {
       // The database (StoreError) could not answer: the client may retry, it did nothing wrong.
       deps.logger.log("warn", { msg: "database unavailable", requestId: c.var.requestId, error: err.message });
