@@ -9,7 +9,7 @@ import { freePort, startProgram, waitFor } from "../lib/proc.ts";
 import { table } from "../lib/report.ts";
 import { castFrom, getAnswer, velocityPath } from "../lib/scenario.ts";
 import { BENCH_SECRETS, startBff, startSimulator } from "../lib/stack.ts";
-import { fmt, ratio } from "../lib/stats.ts";
+import { fmt, median, ratio } from "../lib/stats.ts";
 import type { BenchContext, Benchmark } from "../lib/types.ts";
 import { CONNECTIONS, interleave, summaryRows } from "./cached-read.ts";
 
@@ -88,6 +88,19 @@ export const workers: Benchmark = {
         const warm = await getAnswer(`${base}${path}`, cast.adminAuth);
         answers[name] = { body: warm.body, dataSource: warm.dataSource };
       }
+      // One request at a time: the per-request floor of each runtime, without queueing.
+      const sequential: Record<string, Record<string, number>> = {};
+      for (const [name, base] of [
+        ["node", bff.url],
+        ["workerd", worker.url],
+      ] as const) {
+        sequential[name] = {};
+        for (const p of ["/health", path]) {
+          const times: number[] = [];
+          for (let i = 0; i < 20; i++) times.push((await getAnswer(`${base}${p}`, cast.adminAuth)).ms);
+          sequential[name][p] = median(times);
+        }
+      }
       const figures = await interleave(
         ctx,
         [
@@ -128,8 +141,15 @@ export const workers: Benchmark = {
         ),
         "",
         `workerd ÷ Node: **${fmt(rel, 2)}**.`,
+        "",
+        "One request at a time (20 each, median ms, client-side with fetch), the per-request floor without queueing:",
+        "",
+        table(
+          ["Runtime", "GET /health", `GET ${path}`],
+          Object.entries(sequential).map(([name, t]) => [name, fmt(t["/health"]!, 2), fmt(t[path]!, 2)]),
+        ),
       ].join("\n");
-      return { goals, markdown, raw: { rows, answers } };
+      return { goals, markdown, raw: { rows, answers, sequential } };
     } finally {
       await Promise.all([worker.program.stop(), bff.stop(), simulator.program.stop()]);
     }
