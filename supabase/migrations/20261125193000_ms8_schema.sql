@@ -43,8 +43,10 @@ create table public.analytics_snapshots (
   calculated_at timestamptz not null,
   expires_at timestamptz not null check (expires_at >= calculated_at),
   -- The org at-risk list sorts and filters on these; generated so they can never disagree with payload.
-  risk_score numeric generated always as (
-    case when kind = 'dropoff_risk' then (payload ->> 'riskScore')::numeric end
+  -- double precision, not numeric: its comparisons are leakproof, so under RLS the keyset bound is
+  -- still an index condition (a non-leakproof one must wait for the policy's filter).
+  risk_score double precision generated always as (
+    case when kind = 'dropoff_risk' then (payload ->> 'riskScore')::double precision end
   ) stored,
   risk_level text generated always as (
     case when kind = 'dropoff_risk' then payload ->> 'riskLevel' end
@@ -133,12 +135,15 @@ create table public.learner_streaks (
   current_run_end date,
   longest_streak integer not null check (longest_streak >= 0),
   active_days integer not null check (active_days >= 0),
+  -- The ledger's sum for this learner at history_version, so org lists and summaries need not
+  -- sum the ledger (gamification_state still reads the ledger itself).
+  points integer not null default 0 check (points >= 0),
   -- Number of the learner's events the figures were computed from: an older computation never
   -- overwrites a newer one (see record_learner_progress).
   history_version bigint not null check (history_version >= 0),
   updated_at timestamptz not null default now()
 );
-create index learner_streaks_org_learner_idx on public.learner_streaks (org_id, learner_id);
+create index learner_streaks_org_learner_idx on public.learner_streaks (org_id, learner_id) include (points);
 
 create table public.badges_awarded (
   learner_id text not null references public.directory_users (id),
@@ -199,7 +204,9 @@ grant insert, update on public.learner_streaks, public.badges_awarded to service
 
 -- ---------------------------------------------------------------------------------------------
 -- Policies: reads only; writes have no policy for authenticated, so they are denied twice over
--- (no grant, no policy). service_role bypasses RLS.
+-- (no grant, no policy). service_role bypasses RLS. The staff check is one boolean per statement
+-- (an InitPlan): the planner then estimates "staff or own row" as half the organization instead
+-- of almost nothing, and keeps the ordered index scans of the org lists under RLS.
 -- ---------------------------------------------------------------------------------------------
 create policy "members read their own organization" on public.organizations
   for select to authenticated
@@ -209,7 +216,7 @@ create policy "learners read themselves, staff read their organization" on publi
   for select to authenticated
   using (
     org_id = (select auth.jwt() ->> 'org')
-    and (id = (select auth.jwt() ->> 'sub') or (select auth.jwt() -> 'roles') ?| array['trainer', 'org_admin'])
+    and ((select coalesce((auth.jwt() -> 'roles') ?| array['trainer', 'org_admin'], false)) or id = (select auth.jwt() ->> 'sub'))
   );
 
 do $$
@@ -224,7 +231,8 @@ begin
         for select to authenticated
         using (
           org_id = (select auth.jwt() ->> 'org')
-          and (learner_id = (select auth.jwt() ->> 'sub') or (select auth.jwt() -> 'roles') ?| array['trainer', 'org_admin'])
+          and ((select coalesce((auth.jwt() -> 'roles') ?| array['trainer', 'org_admin'], false))
+               or learner_id = (select auth.jwt() ->> 'sub'))
         )
     $p$, t);
   end loop;

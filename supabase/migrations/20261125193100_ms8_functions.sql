@@ -132,14 +132,18 @@ begin
   end if;
 
   insert into public.learner_streaks as s
-    (learner_id, org_id, time_zone, current_run_days, current_run_end, longest_streak, active_days, history_version, updated_at)
+    (learner_id, org_id, time_zone, current_run_days, current_run_end, longest_streak, active_days, points,
+     history_version, updated_at)
   values (p_learner_id, v_org_id, p_progress ->> 'timeZone', (p_progress ->> 'currentRunDays')::integer,
           (p_progress ->> 'currentRunEnd')::date, (p_progress ->> 'longestStreak')::integer,
-          (p_progress ->> 'activeDays')::integer, p_history_version, now())
+          (p_progress ->> 'activeDays')::integer,
+          (select coalesce(sum(l.points), 0) from public.points_ledger l where l.learner_id = p_learner_id),
+          p_history_version, now())
   on conflict (learner_id) do update
     set org_id = excluded.org_id, time_zone = excluded.time_zone, current_run_days = excluded.current_run_days,
         current_run_end = excluded.current_run_end, longest_streak = excluded.longest_streak,
-        active_days = excluded.active_days, history_version = excluded.history_version, updated_at = excluded.updated_at
+        active_days = excluded.active_days, points = excluded.points, history_version = excluded.history_version,
+        updated_at = excluded.updated_at
     where s.history_version <= excluded.history_version;
 
   with awarded as (
@@ -241,13 +245,14 @@ as $$
       'learnerId', u.id,
       'displayName', u.display_name,
       'timeZone', u.time_zone,
-      'points', (select coalesce(sum(l.points), 0) from public.points_ledger l where l.learner_id = u.id),
+      'points', coalesce(p.points, 0),
       'riskScore', s.risk_score,
       'riskLevel', s.risk_level,
       'riskCalculatedAt', s.calculated_at
     ) as row
     from public.directory_users u
     left join public.analytics_snapshots s on s.learner_id = u.id and s.kind = 'dropoff_risk'
+    left join public.learner_streaks p on p.learner_id = u.id
     where u.org_id = p_org_id
       and 'learner' = any (u.roles)
       and (p_after_id is null or (u.display_name, u.id) > (p_after_name, p_after_id))
@@ -256,31 +261,38 @@ as $$
   ) r
 $$;
 
-create function public.list_at_risk(p_org_id text, p_levels text[], p_after_score numeric, p_after_id text, p_limit integer)
+create function public.list_at_risk(p_org_id text, p_levels text[], p_after_score double precision, p_after_id text, p_limit integer)
 returns jsonb
 language sql stable security invoker
 set search_path = ''
 as $$
-  select coalesce(jsonb_agg(r.row order by r.risk_score desc, r.learner_id), '[]'::jsonb)
-  from (
-    select s.risk_score, s.learner_id, jsonb_build_object(
-      'learnerId', s.learner_id,
-      'displayName', u.display_name,
-      'riskScore', s.risk_score,
-      'riskLevel', s.risk_level,
-      'topFactor', s.payload -> 'factors' -> 0 ->> 'name',
-      'calculatedAt', s.calculated_at,
-      'expiresAt', s.expires_at
-    ) as row
+  -- The page is cut from the ordered risk index first (materialized, so the planner cannot start
+  -- from the directory instead); names are looked up for those rows only.
+  with page as materialized (
+    select s.learner_id, s.risk_score, s.risk_level, s.payload -> 'factors' -> 0 ->> 'name' as top_factor,
+           s.calculated_at, s.expires_at
     from public.analytics_snapshots s
-    join public.directory_users u on u.id = s.learner_id
     where s.org_id = p_org_id
       and s.kind = 'dropoff_risk'
       and s.risk_level = any (p_levels)
-      and (p_after_id is null or s.risk_score < p_after_score or (s.risk_score = p_after_score and s.learner_id > p_after_id))
+      -- Keyset: an index range from the cursor's score down, then the ties after its learner id.
+      -- The bound is a sub-select (a plain parameter to the planner), so under RLS it stays leakproof
+      -- and remains an index condition.
+      and s.risk_score <= (select coalesce(p_after_score, 'Infinity'::double precision))
+      and (p_after_id is null or s.risk_score < p_after_score or s.learner_id > p_after_id)
     order by s.risk_score desc, s.learner_id
     limit least(greatest(coalesce(p_limit, 50), 1), 500)
-  ) r
+  )
+  select coalesce(jsonb_agg(jsonb_build_object(
+      'learnerId', p.learner_id,
+      'displayName', coalesce((select u.display_name from public.directory_users u where u.id = p.learner_id), p.learner_id),
+      'riskScore', p.risk_score,
+      'riskLevel', p.risk_level,
+      'topFactor', p.top_factor,
+      'calculatedAt', p.calculated_at,
+      'expiresAt', p.expires_at
+    ) order by p.risk_score desc, p.learner_id), '[]'::jsonb)
+  from page p
 $$;
 
 create function public.org_summary(p_org_id text, p_now timestamptz) returns jsonb
@@ -303,7 +315,7 @@ as $$
       select count(*) from public.activity_events e
       where e.org_id = p_org_id and e.occurred_at > p_now - interval '7 days' and e.occurred_at <= p_now
     ),
-    'totalPoints', (select coalesce(sum(l.points), 0) from public.points_ledger l where l.org_id = p_org_id),
+    'totalPoints', (select coalesce(sum(p.points), 0) from public.learner_streaks p where p.org_id = p_org_id),
     'badgesAwarded', (select count(*) from public.badges_awarded b where b.org_id = p_org_id)
   )
   from (
@@ -312,7 +324,7 @@ as $$
            count(*) filter (where s.risk_level = 'medium') as medium,
            count(*) filter (where s.risk_level = 'high') as high,
            count(*) filter (where s.risk_level = 'critical') as critical,
-           round(avg(s.risk_score), 4) as average,
+           round(avg(s.risk_score)::numeric, 4) as average,
            min(s.calculated_at) as oldest
     from public.analytics_snapshots s
     where s.org_id = p_org_id and s.kind = 'dropoff_risk'
@@ -418,14 +430,14 @@ revoke all on function
   public.upsert_directory_users(jsonb), public.ingest_event(jsonb, jsonb, text), public.learner_history(text),
   public.record_learner_progress(text, bigint, jsonb), public.gamification_state(text), public.write_snapshot(jsonb),
   public.read_snapshot(text, text), public.list_learners(text, text, text, integer),
-  public.list_at_risk(text, text[], numeric, text, integer), public.org_summary(text, timestamptz),
+  public.list_at_risk(text, text[], double precision, text, integer), public.org_summary(text, timestamptz),
   public.write_ai_result(jsonb), public.read_ai_result(text, text, text), public.record_ai_usage(jsonb),
   public.ai_usage_by_day(text, date, date), public.store_health()
 from public, anon, authenticated, service_role;
 
 grant execute on function
   public.gamification_state(text), public.read_snapshot(text, text), public.list_learners(text, text, text, integer),
-  public.list_at_risk(text, text[], numeric, text, integer), public.org_summary(text, timestamptz),
+  public.list_at_risk(text, text[], double precision, text, integer), public.org_summary(text, timestamptz),
   public.read_ai_result(text, text, text), public.ai_usage_by_day(text, date, date)
 to authenticated, service_role;
 

@@ -4,6 +4,7 @@
  * for a store over a fresh, migrated database.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { refreshLearnerProgress } from "../events/ingest.ts";
 import { progressFrom } from "../gamification/progress.ts";
 import { awardsFor, type LearningEvent, RULES_VERSION } from "../gamification/rules.ts";
 import { aiStoreFrom } from "./ai-store.ts";
@@ -79,6 +80,16 @@ export function storeContractSuite(adapter: string, create: () => Promise<StoreF
       });
       expect(await store.ingestEvent(e, awardsFor(e), RULES_VERSION)).toMatchObject({ status: "duplicate", points: 0 });
       expect((await store.gamificationState("lrn-a-1"))?.points).toBe(75);
+      // Org lists read the points recorded with the learner's progress (ingestion refreshes it).
+      expect((await store.listLearners("org-a", { limit: 1 })).items[0]).toMatchObject({
+        learnerId: "lrn-a-1",
+        points: 0,
+      });
+      await refreshLearnerProgress(store, "lrn-a-1");
+      expect((await store.listLearners("org-a", { limit: 1 })).items[0]).toMatchObject({
+        learnerId: "lrn-a-1",
+        points: 75,
+      });
     });
 
     it("refuses an unknown learner and a learner outside the stated organization", async () => {
@@ -166,7 +177,7 @@ export function storeContractSuite(adapter: string, create: () => Promise<StoreF
         activeLearners7d: 2,
         events7d: 2,
         totalPoints: 85,
-        badgesAwarded: 1,
+        badgesAwarded: 2, // perfect_score (lrn-a-1), first_steps (lrn-a-2)
       });
     });
 

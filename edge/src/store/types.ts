@@ -31,7 +31,7 @@ export const STORE_FUNCTIONS = {
   list_at_risk: {
     p_org_id: "text",
     p_levels: "text[]",
-    p_after_score: "numeric",
+    p_after_score: "double precision",
     p_after_id: "text",
     p_limit: "integer",
   },
@@ -42,7 +42,15 @@ export const STORE_FUNCTIONS = {
   ai_usage_by_day: { p_org_id: "text", p_from: "date", p_to: "date" },
   store_health: {},
 } as const satisfies Record<string, Record<string, SqlArgType>>;
-export type SqlArgType = "jsonb" | "text" | "integer" | "bigint" | "numeric" | "timestamptz" | "date" | "text[]";
+export type SqlArgType =
+  | "jsonb"
+  | "text"
+  | "integer"
+  | "bigint"
+  | "double precision"
+  | "timestamptz"
+  | "date"
+  | "text[]";
 export type StoreFunction = keyof typeof STORE_FUNCTIONS;
 
 /** A Directory user as MS8 mirrors it. */
@@ -71,6 +79,7 @@ export interface LearnerListing {
   learnerId: string;
   displayName: string;
   timeZone: string;
+  /** Points as of the learner's last progress refresh (ingestion refreshes right after writing). */
   points: number;
   riskScore: number | null;
   riskLevel: RiskLevel | null;
