@@ -1,5 +1,8 @@
 -- Test helpers kept for the whole run (pg_prove runs files in name order; the later files use
 -- these): switching the caller the way PostgREST does, and one fixture of two organizations.
+-- On a Supabase stack (`supabase test db`) pgTAP is installed here; scripts/pgtap.mjs already did.
+create extension if not exists pgtap with schema extensions;
+
 begin;
 select plan(1);
 
