@@ -5,8 +5,9 @@
  * one transaction under the token's role and claims (`role` and `request.jwt.claims` as
  * transaction-local settings), so row-level security and grants decide what the caller gets.
  * Function signatures come from pg_catalog (PostgREST's schema cache); errors come back in
- * PostgREST's shape and HTTP statuses. Only the RPC part of PostgREST is served: MS8's adapters
- * use nothing else.
+ * PostgREST's shape and HTTP statuses. Served: RPC (all MS8's adapter uses) and plain table reads,
+ * `GET /rest/v1/<table>?select=a,b&col=eq.v&order=col.desc&limit=n` (eq, neq, gt, gte, lt, lte),
+ * which show row-level security at work for any client.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -14,6 +15,7 @@ import { verify } from "hono/jwt";
 import postgres from "postgres";
 
 const ROLES = new Set(["anon", "authenticated", "service_role"]);
+const OPERATORS: Record<string, string> = { eq: "=", neq: "<>", gt: ">", gte: ">=", lt: "<", lte: "<=" };
 
 interface FunctionSignature {
   names: string[];
@@ -99,10 +101,94 @@ export async function startPostgrestStandin(opts: {
     }
   }
 
+  let tableCache: Map<string, Set<string>> | null = null;
+  async function tables() {
+    if (tableCache) return tableCache;
+    const rows = await sql<{ table: string; column: string }[]>`
+      select c.relname as table, a.attname as column
+      from pg_class c join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+      where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'v')`;
+    const cache = new Map<string, Set<string>>();
+    for (const r of rows) cache.set(r.table, (cache.get(r.table) ?? new Set()).add(r.column));
+    tableCache = cache;
+    return cache;
+  }
+
+  /** A table read as SQL: identifiers checked against pg_catalog, values passed as parameters. */
+  async function tableRead(
+    table: string,
+    query: URLSearchParams,
+  ): Promise<{ text: string; params: string[] } | string> {
+    const columns = (await tables()).get(table);
+    if (!columns) return `relation "public.${table}" does not exist`;
+    const ident = (name: string) => (columns.has(name) ? `"${name}"` : null);
+    const select = (query.get("select") ?? "*").split(",").map((c) => c.trim());
+    const selected = select.includes("*") ? ["*"] : select.map(ident);
+    if (selected.includes(null)) return `a selected column is not in ${table}`;
+    const where: string[] = [];
+    const params: string[] = [];
+    for (const [key, value] of query) {
+      if (["select", "order", "limit"].includes(key)) continue;
+      const match = /^([a-z]+)\.(.*)$/s.exec(value);
+      const column = ident(key);
+      const operator = match ? OPERATORS[match[1]!] : undefined;
+      if (!column || !operator) return `cannot filter ${key}=${value}`;
+      params.push(match![2]!);
+      where.push(`${column}::text ${operator} $${params.length}`);
+    }
+    let order = "";
+    const orderBy = query.get("order");
+    if (orderBy) {
+      const [column = "", direction = "asc"] = orderBy.split(".");
+      if (!ident(column) || !["asc", "desc"].includes(direction)) return `cannot order by ${orderBy}`;
+      order = ` order by ${ident(column)} ${direction}`;
+    }
+    const limit = Number(query.get("limit") ?? Number.NaN);
+    const text =
+      `select coalesce(jsonb_agg(to_jsonb(r)), '[]'::jsonb) as result from (select ${selected.join(", ")} ` +
+      `from public."${table}"${where.length ? ` where ${where.join(" and ")}` : ""}${order}` +
+      `${Number.isInteger(limit) && limit >= 0 ? ` limit ${limit}` : ""}) r`;
+    return { text, params };
+  }
+
+  /** One transaction under the caller's role and claims, as PostgREST runs every request. */
+  async function asCaller(
+    res: ServerResponse,
+    caller: { role: string; claims: Record<string, unknown> },
+    text: string,
+    params: (string | null)[],
+  ) {
+    try {
+      const result = await sql.begin(async (tx) => {
+        await tx.unsafe("select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)", [
+          caller.role,
+          JSON.stringify(caller.claims),
+        ]);
+        const [row] = await tx.unsafe(text, params);
+        return row?.result ?? null;
+      });
+      send(res, 200, result);
+    } catch (error) {
+      const e = error as { code?: string; message: string; detail?: string; hint?: string };
+      const code = e.code ?? "XX000";
+      send(res, statusFor(code, caller.role !== "anon"), {
+        code,
+        message: e.message,
+        details: e.detail ?? null,
+        hint: e.hint ?? null,
+      });
+    }
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse) {
-    const match = /^\/rest\/v1\/rpc\/([a-z_][a-z0-9_]*)$/.exec(new URL(req.url ?? "/", "http://x").pathname);
-    if (!match || req.method !== "POST") {
-      return send(res, 404, { code: "PGRST000", message: "this stand-in serves POST /rest/v1/rpc/<function> only" });
+    const url = new URL(req.url ?? "/", "http://x");
+    const rpc = /^\/rest\/v1\/rpc\/([a-z_][a-z0-9_]*)$/.exec(url.pathname);
+    const table = rpc ? null : /^\/rest\/v1\/([a-z_][a-z0-9_]*)$/.exec(url.pathname);
+    if (!(rpc && req.method === "POST") && !(table && req.method === "GET")) {
+      return send(res, 404, {
+        code: "PGRST000",
+        message: "this stand-in serves POST /rest/v1/rpc/<function> and GET /rest/v1/<table>",
+      });
     }
     const claims = await claimsOf(req);
     if ("error" in claims)
@@ -111,7 +197,14 @@ export async function startPostgrestStandin(opts: {
     if (!ROLES.has(role))
       return send(res, 401, { code: "PGRST301", message: `role ${role} is not allowed`, details: null, hint: null });
 
-    const fn = match[1]!;
+    if (table) {
+      const read = await tableRead(table[1]!, url.searchParams);
+      if (typeof read === "string")
+        return send(res, 400, { code: "PGRST100", message: read, details: null, hint: null });
+      return asCaller(res, { role, claims }, read.text, read.params);
+    }
+
+    const fn = rpc![1]!;
     let args: Record<string, unknown>;
     try {
       const text = await readBody(req);
@@ -132,29 +225,12 @@ export async function startPostgrestStandin(opts: {
     calls.set(fn, (calls.get(fn) ?? 0) + 1);
     const parts = signature.names.map((name, i) => ({ name, ...argument(signature.types[i]!, args[name], i + 1) }));
     const text = `select public.${fn}(${parts.map((p) => `${p.name} => ${p.sql}`).join(", ")}) as result`;
-    try {
-      const result = await sql.begin(async (tx) => {
-        await tx.unsafe("select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)", [
-          role,
-          JSON.stringify(claims),
-        ]);
-        const [row] = await tx.unsafe(
-          text,
-          parts.map((p) => p.param),
-        );
-        return row?.result ?? null;
-      });
-      send(res, 200, result);
-    } catch (error) {
-      const e = error as { code?: string; message: string; detail?: string; hint?: string };
-      const code = e.code ?? "XX000";
-      send(res, statusFor(code, role !== "anon"), {
-        code,
-        message: e.message,
-        details: e.detail ?? null,
-        hint: e.hint ?? null,
-      });
-    }
+    return asCaller(
+      res,
+      { role, claims },
+      text,
+      parts.map((p) => p.param),
+    );
   }
 
   const server = createServer((req, res) => {

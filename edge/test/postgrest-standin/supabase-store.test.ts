@@ -3,6 +3,7 @@
  * over real HTTP to the PostgREST stand-in, which runs each call against the real Postgres under
  * the caller's role and claims.
  */
+import { createClient } from "@supabase/supabase-js";
 import { sign } from "hono/jwt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { storeContractSuite } from "../../src/store/contract-suite.ts";
@@ -80,6 +81,29 @@ describe("the PostgREST stand-in enforces what PostgREST enforces", () => {
     const ok = await rpc("store_health", {}, await key({ role: "service_role" }));
     expect(ok.status).toBe(200);
     expect(await ok.json()).toMatchObject({ ok: true });
+  });
+
+  it("serves table reads under row-level security, as supabase-js from() sends them", async () => {
+    const service = createSupabaseStore({ url: standin.url, serviceRoleKey: await key({ role: "service_role" }) });
+    await service.upsertDirectoryUsers([
+      { userId: "lrn-1", orgId: "org-a", displayName: "Ada", roles: ["learner"], timeZone: "UTC" },
+      { userId: "lrn-2", orgId: "org-a", displayName: "Ben", roles: ["learner"], timeZone: "UTC" },
+      { userId: "lrn-9", orgId: "org-b", displayName: "Gus", roles: ["learner"], timeZone: "UTC" },
+    ]);
+    const as = async (claims: Record<string, unknown>) =>
+      createClient(standin.url, await key({ role: "anon" }), {
+        auth: { persistSession: false },
+        accessToken: async () => key(claims),
+      });
+    const ada = await as({ role: "authenticated", sub: "lrn-1", org: "org-a", roles: ["learner"] });
+    const own = await ada.from("directory_users").select("id,display_name").order("id");
+    expect(own).toMatchObject({ error: null, data: [{ id: "lrn-1", display_name: "Ada" }] });
+    const trainer = await as({ role: "authenticated", sub: "trn-1", org: "org-a", roles: ["trainer"] });
+    const org = await trainer.from("directory_users").select("id").order("id", { ascending: false });
+    expect(org.data).toEqual([{ id: "lrn-2" }, { id: "lrn-1" }]);
+    expect((await trainer.from("directory_users").select("id").eq("org_id", "org-b")).data).toEqual([]);
+    const anon = createClient(standin.url, await key({ role: "anon" }), { auth: { persistSession: false } });
+    expect((await anon.from("directory_users").select("id")).error).toMatchObject({ code: "42501" });
   });
 
   it("answers 404 PGRST202 for an unknown function or wrong argument names", async () => {
