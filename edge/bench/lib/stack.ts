@@ -126,7 +126,7 @@ export async function startBff(
   let memoryFile: string | undefined;
   if (options.memoryProbe) {
     memoryFile = join(scratch, "memory.jsonl");
-    nodeArgs.push("--import", join(ctx.edgeDir, "bench", "lib", "memory-probe.ts"));
+    nodeArgs.push("--expose-gc", "--import", join(ctx.edgeDir, "bench", "lib", "memory-probe.ts"));
   }
   if (options.inspector) nodeArgs.push("--inspect=127.0.0.1:0");
   let database: Database | undefined;
