@@ -133,7 +133,7 @@ export const soak: Benchmark = {
       const periodic = samples.filter((s) => !s.afterGc);
       const first = periodic.filter((s) => s.t < tStart + 10_000);
       const last = periodic.filter((s) => s.t > tEnd - 11_000);
-      const m = (list: MemorySample[], key: "rss" | "heapUsed") => median(list.map((s) => s[key]));
+      const m = (list: MemorySample[], key: "rss" | "heapUsed" | "heapTotal") => median(list.map((s) => s[key]));
       const rssGrowth = m(last, "rss") / m(first, "rss") - 1;
       const heapGrowth = retainedLast / retainedFirst - 1;
       const errors = result.errors + result.timeouts + result.non2xx;
