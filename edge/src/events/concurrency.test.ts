@@ -65,4 +65,20 @@ describe("concurrent ingestion on the PostgreSQL server", () => {
     expect(serial.badges.length).toBeGreaterThan(24); // the history earns badges worth comparing
     expect(concurrent).toEqual(serial);
   }, 120_000);
+
+  it("gives the same state when every event arrives late, newest first", async () => {
+    const [inOrder, late] = await Promise.all([freshDatabase(), freshDatabase()]);
+    try {
+      const ordered = [...events].sort((a, b) => a.occurredAt.localeCompare(b.occurredAt));
+      for (let i = 0; i < ordered.length; i += 100) await ingestEvents(ordered.slice(i, i + 100), deps(inOrder));
+      // Newest first, one event per batch: every streak and badge is rebuilt backwards in time.
+      const reversed = [...ordered].reverse().slice(0, 200);
+      const rest = [...ordered].reverse().slice(200);
+      for (const e of reversed) await ingestEvents([e], deps(late));
+      for (let i = 0; i < rest.length; i += 100) await ingestEvents(rest.slice(i, i + 100), deps(late));
+      expect(await ledgerState(late.client)).toEqual(await ledgerState(inOrder.client));
+    } finally {
+      await Promise.all([inOrder.drop(), late.drop()]);
+    }
+  }, 120_000);
 });
