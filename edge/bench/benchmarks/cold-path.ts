@@ -8,6 +8,7 @@ import { table } from "../lib/report.ts";
 import { castFrom, getAnswer, velocityPath } from "../lib/scenario.ts";
 import { startBff, startSimulator } from "../lib/stack.ts";
 import { fmt, median, percentile } from "../lib/stats.ts";
+import { startTraceProxies, type TracedCall } from "../lib/trace-proxy.ts";
 import type { Benchmark } from "../lib/types.ts";
 
 /** Per-service latency for the cold path, spread over 40-200 ms like a real platform's mix. */
@@ -22,6 +23,9 @@ export const UPSTREAM_LATENCY_MS: Record<string, number> = {
   devlab: 90,
   rag: 180,
 };
+
+/** The proxies name services by their variable (LEARNER_AI_MS_URL -> learner_ai); the simulator by key. */
+const SERVICE_KEYS: Record<string, string> = { learner_ai: "learnerAi" };
 
 type Calls = Record<string, Record<string, number>>;
 const calledServices = (calls: Calls) => Object.keys(calls).filter((s) => Object.keys(calls[s] ?? {}).length > 0);
@@ -63,32 +67,36 @@ export const coldPath: Benchmark = {
         status: answer.status,
       });
     }
-    // Where the time goes: with one service at 0 ms and the rest unchanged, a service on the
-    // critical path shortens the answer by its latency; one called in parallel with a slower one
-    // changes nothing. Three cold learners per service, median.
-    const services = [...new Set(samples.flatMap((s) => s.services))];
-    const criticalPath: { service: string; latencyMs: number; answerMs: number; savedMs: number }[] = [];
-    const baseline = median(samples.map((s) => s.ms));
-    let spare = count;
-    for (const service of services) {
-      await simulator.setLatency({ ...UPSTREAM_LATENCY_MS, [service]: 0 });
-      const times: number[] = [];
-      for (let k = 0; k < 3 && spare < cast.learnerIds.length - 1; k++, spare++) {
-        times.push((await getAnswer(`${bff.url}${velocityPath(cast.learnerIds[spare]!)}`, cast.adminAuth)).ms);
+    // Where the time goes: a second BFF whose upstream calls pass through recording proxies, so
+    // a few cold answers can be laid out as timelines of their calls (the proxies add a little
+    // latency of their own, which is why the figures above come from the direct BFF).
+    const proxies = await startTraceProxies(simulator.env);
+    const traced = await startBff(ctx, { name: "bff-traced", upstreamEnv: proxies.env });
+    const timelines: { learnerId: string; answerMs: number; calls: TracedCall[] }[] = [];
+    try {
+      await getAnswer(`${traced.url}${velocityPath(cast.learnerIds.at(-2)!)}`, cast.adminAuth);
+      for (const learnerId of cast.learnerIds.slice(count, count + 3)) {
+        proxies.calls.length = 0;
+        const t0 = performance.now();
+        const answer = await getAnswer(`${traced.url}${velocityPath(learnerId)}`, cast.adminAuth);
+        timelines.push({
+          learnerId,
+          answerMs: answer.ms,
+          calls: proxies.calls
+            .map((c) => ({ ...c, startMs: c.startMs - t0, endMs: c.endMs - t0 }))
+            .sort((a, b) => a.startMs - b.startMs),
+        });
       }
-      const answerMs = median(times);
-      criticalPath.push({
-        service,
-        latencyMs: UPSTREAM_LATENCY_MS[service] ?? 0,
-        answerMs,
-        savedMs: baseline - answerMs,
-      });
+    } finally {
+      await traced.stop();
+      await proxies.stop();
     }
     await Promise.all([bff.stop(), simulator.program.stop()]);
 
     const ok = samples.filter((s) => s.status === 200 && s.dataSource === "realtime");
     const overheads = ok.map((s) => s.overheadMs);
     const med = median(overheads);
+    const services = [...new Set(samples.flatMap((s) => s.services))];
     const goals = [
       {
         label: "cold answer − slowest upstream, median",
@@ -141,14 +149,30 @@ export const coldPath: Benchmark = {
           : ""
       }.`,
       "",
-      "Critical path: the same cold request with one service's latency set to 0 ms (the others unchanged), three cold learners each, median. A service whose removal saves about its own latency is waited for on its own, before or after the others; with every call in parallel only the slowest one would matter.",
+      "Timeline of one cold answer (the middle one of three by answer time), from a second BFF whose upstream calls pass through recording proxies on loopback: when each call started and ended, in ms after the request was sent. Calls that start only after another has ended are waited for one after another.",
       "",
-      table(
-        ["Service at 0 ms", "its latency (ms)", "cold answer (ms)", "saved vs all on (ms)"],
-        criticalPath.map((c) => [c.service, c.latencyMs, fmt(c.answerMs, 1), fmt(c.savedMs, 1)]),
-      ),
+      ...(() => {
+        const sorted = [...timelines].sort((a, b) => a.answerMs - b.answerMs);
+        const mid = sorted[Math.floor(sorted.length / 2)];
+        if (!mid) return ["(no timeline recorded)"];
+        const lastEnd = Math.max(0, ...mid.calls.map((c) => c.endMs));
+        return [
+          table(
+            ["Service", "Call", "started (ms)", "ended (ms)", "simulated latency (ms)"],
+            mid.calls.map((c) => [
+              c.service,
+              `\`${c.endpoint}\``,
+              fmt(c.startMs, 1),
+              fmt(c.endMs, 1),
+              UPSTREAM_LATENCY_MS[SERVICE_KEYS[c.service] ?? c.service] ?? "",
+            ]),
+          ),
+          "",
+          `Answer received at ${fmt(mid.answerMs, 1)} ms; the first upstream call started at ${fmt(mid.calls[0]?.startMs ?? Number.NaN, 1)} ms, the last ended at ${fmt(lastEnd, 1)} ms, leaving ${fmt(mid.answerMs - lastEnd, 1)} ms after the last upstream answer (computing, storing, answering).`,
+        ];
+      })(),
     ].join("\n");
-    return { goals, markdown, raw: { latencies: UPSTREAM_LATENCY_MS, samples, criticalPath } };
+    return { goals, markdown, raw: { latencies: UPSTREAM_LATENCY_MS, samples, timelines } };
   },
 };
 
