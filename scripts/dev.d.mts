@@ -7,7 +7,10 @@ export interface StackOptions {
   extraCorsOrigins?: string[];
   /** Added to the BFF's environment (after the embedded defaults). */
   edgeEnv?: Record<string, string>;
+  /** Replay the simulator's history into the ledger, in the background (default true). */
   seed?: boolean;
+  /** Open every learner once so the organization lists are complete (default true). */
+  warm?: boolean;
   dataDir?: string;
   logDir?: string;
   say?: (line: string) => void;
@@ -37,6 +40,8 @@ export interface Stack {
     organizations: { orgId: string; name: string; learnerIds: string[] }[];
   } | null;
   notes: string[];
+  /** Resolves when the background ledger replay is done (ok false when none ran or it failed). */
+  ledgerSeeded: Promise<{ ok: boolean; seconds: number; summary?: string }>;
   logDir: string;
   stop(): Promise<void>;
 }

@@ -137,6 +137,33 @@ function simulatorAnnouncement(output) {
   return admin && Object.keys(env).length === 9 ? { admin, env } : null;
 }
 
+/** Each organization's learners through GET /dropoff-risk as its org admin, a few at a time. */
+async function warmOrganizations(edgeUrl, personas) {
+  await Promise.all(
+    personas.organizations.map(async (org) => {
+      const admin = personas.personas.find((p) => p.orgId === org.orgId && p.roles.includes("org_admin"));
+      if (!admin) return;
+      const login = await fetch(`${edgeUrl}/api/v1/auth/login`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ email: admin.email, password: admin.password }),
+      });
+      if (!login.ok) throw new Error(`signing in as ${admin.email}: HTTP ${login.status}`);
+      const { token } = await login.json();
+      const queue = [...org.learnerIds];
+      const worker = async () => {
+        for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+          const answer = await fetch(`${edgeUrl}/api/v1/learners/${encodeURIComponent(id)}/dropoff-risk`, {
+            headers: { authorization: `Bearer ${token}` },
+          });
+          await answer.body?.cancel();
+        }
+      };
+      await Promise.all([worker(), worker()]);
+    }),
+  );
+}
+
 /**
  * Start the whole demo stack. Ports of 0 pick free ones; the named ones are preferred and fall back
  * to free ones when taken. Returns the URLs, the demo personas and `stop()`.
@@ -215,6 +242,8 @@ export async function startStack(options = {}) {
         // The README's main command keeps the BFF's own default (.data/pglite); tests use a temp dir.
         ...(ownsDataDir ? { PGLITE_DATA_DIR: join(dataDir, "pglite") } : {}),
         MOCK_FALLBACK: "true",
+        // On loopback every visitor of the demo is the same IP; the per-user limit still applies.
+        RATE_LIMIT_IP_PER_MIN: "0",
         LOG_LEVEL: "warn",
         ...upstreamEnv,
         ...options.edgeEnv,
@@ -227,8 +256,9 @@ export async function startStack(options = {}) {
 
     // 3. The demo ledger, through the same POST /api/v1/events path the platform uses (the
     //    simulator's replay of its history; stable event ids make a second run count nothing twice).
-    //    It runs while the dashboard starts, and is awaited before the stack is reported ready.
-    let seeding = Promise.resolve();
+    //    Tens of thousands of events take a while, so it runs in the background: `ledgerSeeded`
+    //    resolves when it is done, and the demo is usable before that.
+    let ledgerSeeded = Promise.resolve({ ok: false, seconds: 0 });
     if (options.seed !== false && simulator && existsSync(at("edge/simulator/replay-history.ts"))) {
       say("seeding the demo ledger through POST /api/v1/events…");
       const seed = startProgram({
@@ -239,9 +269,12 @@ export async function startStack(options = {}) {
         logDir,
       });
       oneShots.push(seed);
-      seeding = seed.exited.then(({ code }) => {
-        if (code !== 0) notes.push(`Seeding the demo ledger failed (log: ${seed.logPath}):\n${seed.tail(5)}`);
-      });
+      const seedStarted = Date.now();
+      ledgerSeeded = seed.exited.then(({ code }) => ({
+        ok: code === 0,
+        seconds: Math.round((Date.now() - seedStarted) / 1000),
+        summary: code === 0 ? seed.tail(1) : `failed (log: ${seed.logPath}):\n${seed.tail(5)}`,
+      }));
     } else if (options.seed !== false && simulator) {
       notes.push("No history replay (edge/simulator/replay-history.ts) yet: points, streaks and badges start empty.");
     }
@@ -253,10 +286,19 @@ export async function startStack(options = {}) {
       if (answer?.ok) personas = await answer.json();
       else notes.push("The simulator did not list its demo personas; sign in with an email and password.");
     }
+    // 5. The organization lists read Postgres only: open every learner once through the API, as
+    //    their org admin, so the at-risk list and the summary know the whole organization.
+    if (personas && options.warm !== false) {
+      say("computing every learner's analytics once, so the organization lists are complete…");
+      await warmOrganizations(edgeUrl, personas).catch((error) =>
+        notes.push(`Computing the organizations' analytics failed: ${error.message}`),
+      );
+    }
+
     const personasFile = join(dataDir, "personas.json");
     writeFileSync(personasFile, JSON.stringify(personas ?? { personas: [] }));
 
-    // 5. The dashboard: Vite serving demo-host, which loads the built widget bundle like any host.
+    // 6. The dashboard: Vite serving demo-host, which loads the built widget bundle like any host.
     const widgetsBundle = at("widgets/dist/ms8-widgets.js");
     if (!existsSync(widgetsBundle)) {
       const built = spawnSync("pnpm", ["--dir", at("widgets"), "run", "--silent", "build"], { encoding: "utf8" });
@@ -287,7 +329,6 @@ export async function startStack(options = {}) {
     });
     programs.push(dashboard);
     await waitUntil(dashboard, () => httpOk(dashboardUrl), 60_000, "page served");
-    await seeding;
 
     return {
       urls: {
@@ -301,6 +342,7 @@ export async function startStack(options = {}) {
       secrets: LOCAL_SECRETS,
       personas,
       notes,
+      ledgerSeeded,
       logDir,
       programs,
       stop,
@@ -343,6 +385,11 @@ async function main() {
   }
   for (const note of notes) console.log(`\nnote: ${note}`);
   console.log(`\nLogs: ${stack.logDir}\nPress Ctrl-C to stop.`);
+  console.log("\nms8: the demo ledger (points, streaks, badges) is being filled in the background…");
+  stack.ledgerSeeded.then(({ ok, seconds, summary }) => {
+    if (ok) console.log(`ms8: demo ledger filled in ${seconds} s: ${summary}`);
+    else if (summary) console.log(`ms8: filling the demo ledger ${summary}`);
+  });
 
   let stopping = false;
   const shutdown = async () => {

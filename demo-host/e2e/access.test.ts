@@ -73,6 +73,7 @@ test("the trainer's at-risk list pages through the whole organization without re
     if (await next.isDisabled()) break;
     await next.click();
   }
+  expect(seen.length).toBeGreaterThan(50); // really several pages of the cursor
   expect(new Set(seen).size).toBe(seen.length); // no repeats
   expect(seen.length).toBe(everyone); // no gaps: every learner the summary counts
   // And they are the organization's learners.

@@ -3,6 +3,7 @@
  * ports, once for every e2e file, plus a plain static server standing in for a third party's
  * page on its own origin. Files read the URLs with `inject("stack")`.
  */
+import { createHmac } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -39,23 +40,62 @@ function serveFolder(dir: string): Promise<Server> {
   return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
 }
 
+/**
+ * The demo ledger for the persona learners only, through the same path as the full replay (the
+ * simulator's history posted to POST /api/v1/events with a service token): the full history takes
+ * minutes to ingest, and the tests read these learners' points.
+ */
+async function replayLedgerOf(stack: Stack, learnerIds: Set<string>) {
+  const admin = stack.urls.simulatorAdmin!;
+  const events: { learnerId: string }[] = [];
+  for (let cursor: string | null = "0"; cursor !== null; ) {
+    const page = (await fetch(`${admin}/__admin/history/events?limit=500&cursor=${cursor}`).then((r) => r.json())) as {
+      events: { learnerId: string }[];
+      nextCursor: string | null;
+    };
+    events.push(...page.events.filter((e) => learnerIds.has(e.learnerId)));
+    cursor = page.nextCursor;
+  }
+  const b64url = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
+  const now = Math.floor(Date.now() / 1000);
+  const head = `${b64url({ alg: "HS256", typ: "JWT" })}.${b64url({ service: "e2e-seed", scope: "events:write", iat: now, exp: now + 300 })}`;
+  const token = `${head}.${createHmac("sha256", stack.secrets.SERVICE_SECRET).update(head).digest("base64url")}`;
+  for (let i = 0; i < events.length; i += 500) {
+    const answer = await fetch(`${stack.urls.edge}/api/v1/events`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ events: events.slice(i, i + 500) }),
+    });
+    const result = (await answer.json()) as { accepted?: number; rejected?: number };
+    if (!answer.ok || result.rejected) throw new Error(`seeding the persona ledger: ${JSON.stringify(result)}`);
+  }
+}
+
 export default async function setup(project: TestProject) {
   const dir = mkdtempSync(join(tmpdir(), "ms8-third-party-"));
   const thirdPartyServer = await serveFolder(dir);
   const origin = `http://127.0.0.1:${(thirdPartyServer.address() as AddressInfo).port}`;
   const stack = await startStack({
     extraCorsOrigins: [origin],
+    seed: false,
     edgeEnv: {
       // Short cache and snapshot lifetimes, so the outage test's "hours later" takes seconds.
       CACHE_TTL_SECONDS: "2",
       SNAPSHOT_TTL_SECONDS: "2",
-      // Every request of the suite comes from 127.0.0.1; the per-user limit still applies.
-      RATE_LIMIT_IP_PER_MIN: "0",
     },
   });
   if (!stack.personas) {
     await stack.stop();
     throw new Error(`the stack started without demo personas:\n${stack.notes.join("\n")}`);
+  }
+  try {
+    await replayLedgerOf(
+      stack,
+      new Set(stack.personas.personas.filter((p) => p.role === "learner").map((p) => p.userId)),
+    );
+  } catch (error) {
+    await stack.stop();
+    throw error;
   }
   project.provide("stack", {
     urls: stack.urls,

@@ -58,6 +58,11 @@ export async function apiSession(who: DemoPersona) {
   const { token } = (await login.json()) as { token: string };
   return {
     token,
+    async status(path: string): Promise<number> {
+      const r = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } });
+      await r.body?.cancel();
+      return r.status;
+    },
     async get<T>(path: string): Promise<T> {
       const r = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } });
       if (!r.ok) throw new Error(`GET ${path}: HTTP ${r.status} ${await r.text()}`);
@@ -75,50 +80,83 @@ export async function widgetState(widget: Locator, timeout = 30_000): Promise<st
   return (await settled.first().getAttribute("data-state")) ?? "";
 }
 
-/** A number as the widget shows it in English ("1,234.5", "42%", "7 days"). */
-export function numberIn(text: string | null): number {
-  const match = /-?[\d,]+(\.\d+)?/.exec(text ?? "");
-  if (!match) throw new Error(`no number in "${text}"`);
-  const value = Number(match[0].replaceAll(",", ""));
-  return text?.includes("%") ? value / 100 : value;
-}
-
 export const widgets = (page: Page) => ({
   velocity: page.locator("ms8-velocity"),
   risk: page.locator("ms8-dropoff-risk"),
   badges: page.locator("ms8-badges"),
 });
 
-/** The figures each widget shows, read from its (open) shadow DOM. */
+/** English, as the widgets format for `lang="en"`: one decimal for paces, whole percent and points. */
+export const asShown = {
+  pace: (n: number) => new Intl.NumberFormat("en", { maximumFractionDigits: 1 }).format(n),
+  percent: (n: number) => new Intl.NumberFormat("en", { style: "percent", maximumFractionDigits: 0 }).format(n),
+  count: (n: number) => new Intl.NumberFormat("en", { maximumFractionDigits: 0 }).format(n),
+};
+
+/**
+ * What each widget shows: its state, and for "data" its figures as text, read from its (open)
+ * shadow DOM once it has settled.
+ */
 export async function readWidgets(page: Page) {
   const w = widgets(page);
-  const text = (l: Locator) => l.first().textContent();
+  const text = async (l: Locator) => (await l.first().textContent())?.trim() ?? "";
+  const [velocity, risk, badges] = [
+    await widgetState(w.velocity),
+    await widgetState(w.risk),
+    await widgetState(w.badges),
+  ];
   return {
-    currentPace: numberIn(await text(w.velocity.locator('[part~="current-pace"] .metric-value'))),
-    targetPace: numberIn(await text(w.velocity.locator('[part~="target-pace"] .metric-value'))),
-    status: await w.velocity.locator('[part="status"]').getAttribute("data-status"),
-    riskScore: numberIn(await text(w.risk.locator(".gauge-value"))),
-    riskLevel: await w.risk.locator('[part="level"]').getAttribute("data-level"),
-    points: numberIn(await text(w.badges.locator('[part="points"] .figure-value'))),
+    velocity:
+      velocity === "data"
+        ? {
+            currentPace: await text(w.velocity.locator('[part~="current-pace"] .metric-value')),
+            targetPace: await text(w.velocity.locator('[part~="target-pace"] .metric-value')),
+            status: await w.velocity.locator('[part="status"]').getAttribute("data-status"),
+          }
+        : velocity,
+    risk:
+      risk === "data"
+        ? {
+            riskScore: await text(w.risk.locator(".gauge-value")),
+            riskLevel: await w.risk.locator('[part="level"]').getAttribute("data-level"),
+          }
+        : risk,
+    badges: badges === "data" ? { points: await text(w.badges.locator('[part="points"] .figure-value')) } : badges,
   };
 }
 
-/** The same figures from the API, rounded as the widgets display them (Intl, English). */
+/**
+ * The same from the API: the state each widget must be in for these answers (the widgets' own
+ * "empty" rules), and the figures formatted as a reader sees them.
+ */
 export async function apiFigures(session: Awaited<ReturnType<typeof apiSession>>, learnerId: string) {
   type Env<T> = { data: T };
   const id = encodeURIComponent(learnerId);
   const [v, r, g] = await Promise.all([
-    session.get<Env<{ currentPace: number; targetPace: number; status: string }>>(`/api/v1/learners/${id}/velocity`),
-    session.get<Env<{ riskScore: number; riskLevel: string }>>(`/api/v1/learners/${id}/dropoff-risk`),
-    session.get<Env<{ points: number }>>(`/api/v1/learners/${id}/gamification`),
+    session.get<Env<{ currentPace: number; targetPace: number; status: string; unitsTotal: number }>>(
+      `/api/v1/learners/${id}/velocity`,
+    ),
+    session.get<Env<{ riskScore: number; riskLevel: string; factors: unknown[] }>>(
+      `/api/v1/learners/${id}/dropoff-risk`,
+    ),
+    session.get<Env<{ points: number; longestStreak: number; badges: { earnedAt: string | null }[] }>>(
+      `/api/v1/learners/${id}/gamification`,
+    ),
   ]);
-  const oneDecimal = (n: number) => Math.round(n * 10) / 10;
+  const noLedger = g.data.points === 0 && g.data.longestStreak === 0 && g.data.badges.every((b) => !b.earnedAt);
   return {
-    currentPace: oneDecimal(v.data.currentPace),
-    targetPace: oneDecimal(v.data.targetPace),
-    status: v.data.status,
-    riskScore: Math.round(r.data.riskScore * 100) / 100,
-    riskLevel: r.data.riskLevel,
-    points: g.data.points,
+    velocity:
+      v.data.unitsTotal === 0
+        ? "empty"
+        : {
+            currentPace: asShown.pace(v.data.currentPace),
+            targetPace: asShown.pace(v.data.targetPace),
+            status: v.data.status,
+          },
+    risk:
+      r.data.factors.length === 0
+        ? "empty"
+        : { riskScore: asShown.percent(r.data.riskScore), riskLevel: r.data.riskLevel },
+    badges: noLedger ? "empty" : { points: asShown.count(g.data.points) },
   };
 }

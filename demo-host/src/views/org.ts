@@ -17,8 +17,8 @@ const view = {
   summary: idle as Load<OrgSummary>,
   aiUsage: idle as Load<{ data: AiUsageReport }>,
   atRisk: {
-    /** The API's default: high and critical. "low" lists every learner with a risk score. */
-    minLevel: "high",
+    /** Medium and up by default (the API's own default is high); "low" lists every learner. */
+    minLevel: "medium",
     limit: 10,
     /** cursors[i] fetched page i; the first page has no cursor. */
     cursors: [null] as (string | null)[],
@@ -85,7 +85,7 @@ export function resetOrgView() {
   view.aiUsage = idle;
   view.atRisk.rows = idle;
   view.atRisk.sort = null;
-  view.atRisk.minLevel = "high";
+  view.atRisk.minLevel = "medium";
 }
 
 function summaryCard(app: App) {
