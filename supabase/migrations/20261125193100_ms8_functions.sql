@@ -88,6 +88,34 @@ begin
 end
 $$;
 
+-- Many events in one call, each still all or nothing (a subtransaction per event): one round trip
+-- per chunk instead of per event. Events go in event-id order, so concurrent chunks that share ids
+-- take their locks in the same order (no deadlock). An unknown learner or a wrong organization
+-- rejects that event only.
+create function public.ingest_events(p_items jsonb, p_rules_version text) returns jsonb
+language plpgsql security invoker
+set search_path = ''
+as $$
+declare
+  v_item jsonb;
+  v_result jsonb;
+  v_results jsonb := '[]'::jsonb;
+begin
+  for v_item in
+    select i.value from jsonb_array_elements(p_items) as i(value) order by (i.value -> 'event' ->> 'eventId')::uuid
+  loop
+    begin
+      v_result := public.ingest_event(v_item -> 'event', v_item -> 'awards', p_rules_version);
+    exception when sqlstate 'MS801' or sqlstate 'MS802' then
+      v_result := jsonb_build_object('eventId', v_item -> 'event' ->> 'eventId', 'status', 'rejected',
+                                     'code', sqlstate, 'message', sqlerrm);
+    end;
+    v_results := v_results || jsonb_build_array(v_result);
+  end loop;
+  return v_results;
+end
+$$;
+
 -- A learner's whole activity history with a version (its event count), read in one snapshot.
 create function public.learner_history(p_learner_id text) returns jsonb
 language sql stable security invoker
@@ -427,8 +455,9 @@ $$;
 -- for the service role only. Nothing for anon.
 -- ---------------------------------------------------------------------------------------------
 revoke all on function
-  public.upsert_directory_users(jsonb), public.ingest_event(jsonb, jsonb, text), public.learner_history(text),
-  public.record_learner_progress(text, bigint, jsonb), public.gamification_state(text), public.write_snapshot(jsonb),
+  public.upsert_directory_users(jsonb), public.ingest_event(jsonb, jsonb, text), public.ingest_events(jsonb, text),
+  public.learner_history(text), public.record_learner_progress(text, bigint, jsonb), public.gamification_state(text),
+  public.write_snapshot(jsonb),
   public.read_snapshot(text, text), public.list_learners(text, text, text, integer),
   public.list_at_risk(text, text[], double precision, text, integer), public.org_summary(text, timestamptz),
   public.write_ai_result(jsonb), public.read_ai_result(text, text, text), public.record_ai_usage(jsonb),
@@ -442,7 +471,8 @@ grant execute on function
 to authenticated, service_role;
 
 grant execute on function
-  public.upsert_directory_users(jsonb), public.ingest_event(jsonb, jsonb, text), public.learner_history(text),
+  public.upsert_directory_users(jsonb), public.ingest_event(jsonb, jsonb, text), public.ingest_events(jsonb, text),
+  public.learner_history(text),
   public.record_learner_progress(text, bigint, jsonb), public.write_snapshot(jsonb), public.write_ai_result(jsonb),
   public.record_ai_usage(jsonb), public.store_health()
 to service_role;

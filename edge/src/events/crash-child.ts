@@ -1,6 +1,6 @@
 /**
  * Child process of crash.test.ts: ingests the batch in $BATCH_FILE into $DATABASE_URL, reporting
- * "written <n>" on stdout after each stored event, until the parent kills it with SIGKILL.
+ * "written <n>" on stdout after each stored chunk, until the parent kills it with SIGKILL.
  */
 import { readFileSync } from "node:fs";
 import { createSqlStore, postgresClient } from "../store/sql.ts";
@@ -15,19 +15,22 @@ const store = createSqlStore(postgresClient(process.env.DATABASE_URL!, { max: 4 
 let written = 0;
 const deps: IngestionDeps = {
   store: {
-    ...store,
     upsertDirectoryUsers: (users) => store.upsertDirectoryUsers(users),
     learnerHistory: (id) => store.learnerHistory(id),
     recordLearnerProgress: (id, v, p) => store.recordLearnerProgress(id, v, p),
-    async ingestEvent(event, awards, version) {
-      const outcome = await store.ingestEvent(event, awards, version);
-      process.stdout.write(`written ${++written}\n`);
-      return outcome;
+    ingestEvent: (event, awards, version) => store.ingestEvent(event, awards, version),
+    async ingestEvents(items, version) {
+      const outcomes = await store.ingestEvents(items, version);
+      written += items.length;
+      process.stdout.write(`written ${written}\n`);
+      return outcomes;
     },
   },
   lookupLearner: async (id) => known.get(id) ?? null,
   clock: { now: () => new Date("2026-06-01T00:00:00Z") },
-  concurrency: 4,
+  // Small chunks, two in flight: the kill lands between and inside many transactions.
+  chunkSize: 10,
+  concurrency: 2,
 };
 await ingestEvents(events, deps);
 process.stdout.write("done\n");

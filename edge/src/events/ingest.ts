@@ -7,7 +7,7 @@
 import type { Clock } from "../deps.ts";
 import { progressFrom } from "../gamification/progress.ts";
 import { awardsFor, EVENT_TYPES, type EventType, type LearningEvent, RULES_VERSION } from "../gamification/rules.ts";
-import { type AnalyticsStore, StoreError } from "../store/types.ts";
+import { type AnalyticsStore, type IngestOutcome, type IngestRefusal, StoreError } from "../store/types.ts";
 import { EVENT_DATA, EventInput, FUTURE_SKEW_MS, type IngestSummary, type Rejection } from "./schema.ts";
 
 /** What the Directory says about a learner; null when it does not know them. */
@@ -19,14 +19,18 @@ export interface KnownLearner {
 }
 
 export interface IngestionDeps {
-  store: Pick<AnalyticsStore, "upsertDirectoryUsers" | "ingestEvent" | "learnerHistory" | "recordLearnerProgress">;
+  /** `ingestEvents` (chunks in one round trip) when the store has it, else one `ingestEvent` per event. */
+  store: Pick<AnalyticsStore, "upsertDirectoryUsers" | "ingestEvent" | "learnerHistory" | "recordLearnerProgress"> &
+    Partial<Pick<AnalyticsStore, "ingestEvents">>;
   /** The Directory lookup (e.g. `insights.profile`). Throwing fails the request, so the sender retries. */
   lookupLearner(learnerId: string): Promise<KnownLearner | null>;
   /** Told which learners' ledgers changed, e.g. to drop their cached gamification answers. */
   onLearnersChanged?(learnerIds: string[]): Promise<void> | void;
   clock?: Clock;
-  /** Events written at once (each its own transaction). */
+  /** Writes in flight at once (chunks, or single events). */
   concurrency?: number;
+  /** Events per `ingestEvents` call; each event is still its own all-or-nothing unit. */
+  chunkSize?: number;
 }
 
 const isEventType = (type: string): type is EventType => (EVENT_TYPES as readonly string[]).includes(type);
@@ -166,25 +170,54 @@ export async function ingestEvents(batch: unknown[], deps: IngestionDeps): Promi
   let accepted = 0;
   const touched = new Set<string>();
   const changed = new Set<string>();
-  await eachLimited(writable, deps.concurrency ?? 4, async ({ index, event }) => {
-    try {
-      const outcome = await deps.store.ingestEvent(event, awardsFor(event), RULES_VERSION);
-      touched.add(event.learnerId);
-      if (outcome.status === "accepted") {
-        accepted += 1;
-        changed.add(event.learnerId);
-      } else {
-        duplicates += 1;
-      }
-    } catch (error) {
+  const record = (index: number, event: SourcedEvent, outcome: IngestOutcome | IngestRefusal) => {
+    if (outcome.status === "rejected") {
       // The mirror moved between lookup and write (another batch re-synced the learner).
-      if (error instanceof StoreError && (error.code === "wrong_org" || error.code === "unknown_learner")) {
-        rejections.push({ index, eventId: event.eventId, reason: error.code, detail: error.message });
-        return;
-      }
-      throw error;
+      rejections.push({ index, eventId: event.eventId, reason: outcome.code, detail: outcome.message });
+      return;
     }
-  });
+    touched.add(event.learnerId);
+    if (outcome.status === "accepted") {
+      accepted += 1;
+      changed.add(event.learnerId);
+    } else {
+      duplicates += 1;
+    }
+  };
+
+  const { store } = deps;
+  if (store.ingestEvents) {
+    const ingestChunk = store.ingestEvents.bind(store);
+    const size = deps.chunkSize ?? 50;
+    const chunks = Array.from({ length: Math.ceil(writable.length / size) }, (_, i) =>
+      writable.slice(i * size, (i + 1) * size),
+    );
+    await eachLimited(chunks, deps.concurrency ?? 2, async (chunk) => {
+      const outcomes = await ingestChunk(
+        chunk.map(({ event }) => ({ event, awards: awardsFor(event) })),
+        RULES_VERSION,
+      );
+      const byId = new Map(outcomes.map((o) => [o.eventId.toLowerCase(), o]));
+      for (const { index, event } of chunk) record(index, event, byId.get(event.eventId.toLowerCase())!);
+    });
+  } else {
+    await eachLimited(writable, deps.concurrency ?? 4, async ({ index, event }) => {
+      try {
+        record(index, event, await store.ingestEvent(event, awardsFor(event), RULES_VERSION));
+      } catch (error) {
+        if (error instanceof StoreError && (error.code === "wrong_org" || error.code === "unknown_learner")) {
+          record(index, event, {
+            eventId: event.eventId,
+            status: "rejected",
+            code: error.code,
+            message: error.message,
+          });
+          return;
+        }
+        throw error;
+      }
+    });
+  }
 
   // Duplicates too: a batch retried after a crash must still finish the progress it interrupted.
   await eachLimited([...touched], deps.concurrency ?? 4, (learnerId) => refreshLearnerProgress(deps.store, learnerId));

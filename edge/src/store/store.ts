@@ -198,6 +198,21 @@ export function createStore(call: StoreCall, close: () => Promise<void>): Analyt
       return { eventId: r.eventId as string, status: r.status as "accepted" | "duplicate", points: Number(r.points) };
     },
 
+    async ingestEvents(items, rulesVersion) {
+      if (items.length === 0) return [];
+      const rows = (await rpc("ingest_events", { p_items: items, p_rules_version: rulesVersion })) as Row[];
+      return rows.map((r) =>
+        r.status === "rejected"
+          ? {
+              eventId: r.eventId as string,
+              status: "rejected" as const,
+              code: r.code === "MS802" ? ("wrong_org" as const) : ("unknown_learner" as const),
+              message: r.message as string,
+            }
+          : { eventId: r.eventId as string, status: r.status as "accepted" | "duplicate", points: Number(r.points) },
+      );
+    },
+
     async learnerHistory(learnerId) {
       const h = (await rpc("learner_history", { p_learner_id: learnerId })) as LearnerHistory | null;
       return h ? { ...h, version: Number(h.version) } : null;

@@ -22,6 +22,7 @@ export type StoreCall = (fn: StoreFunction, args: Record<string, unknown>, actor
 export const STORE_FUNCTIONS = {
   upsert_directory_users: { p_users: "jsonb" },
   ingest_event: { p_event: "jsonb", p_awards: "jsonb", p_rules_version: "text" },
+  ingest_events: { p_items: "jsonb", p_rules_version: "text" },
   learner_history: { p_learner_id: "text" },
   record_learner_progress: { p_learner_id: "text", p_history_version: "bigint", p_progress: "jsonb" },
   gamification_state: { p_learner_id: "text" },
@@ -153,6 +154,14 @@ export interface IngestOutcome {
   points: number;
 }
 
+/** An event of a chunk the database refused (its learner unknown or in another organization). */
+export interface IngestRefusal {
+  eventId: string;
+  status: "rejected";
+  code: "unknown_learner" | "wrong_org";
+  message: string;
+}
+
 /** What every caller may read; rows are filtered by RLS when the actor is a user. */
 export interface AnalyticsReader {
   gamificationState(learnerId: string): Promise<GamificationState | null>;
@@ -177,6 +186,11 @@ export interface AnalyticsStore extends AnalyticsReader {
     awards: Award[],
     rulesVersion: string,
   ): Promise<IngestOutcome>;
+  /** Many events in one round trip, each all or nothing; answers in event-id order. */
+  ingestEvents(
+    items: { event: LearningEvent & { source?: "api" | "xapi" }; awards: Award[] }[],
+    rulesVersion: string,
+  ): Promise<(IngestOutcome | IngestRefusal)[]>;
   learnerHistory(learnerId: string): Promise<LearnerHistory | null>;
   recordLearnerProgress(
     learnerId: string,

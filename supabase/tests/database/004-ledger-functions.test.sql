@@ -1,7 +1,7 @@
 -- The write functions: idempotent ingestion, awards keyed by (event, rule), stale progress refused,
 -- earliest badge wins, fresher snapshots win, keyset pagination.
 begin;
-select plan(22);
+select plan(24);
 select tests.create_fixture();
 select tests.as_service();
 
@@ -29,6 +29,17 @@ select throws_ok(
   '23514', null, 'a negative award is refused');
 select is((select count(*)::int from public.activity_events where event_id = '10000000-0000-4000-8000-000000000003'), 0,
           'a refused award leaves no event behind (all or nothing)');
+
+-- Many at once: each event on its own, a refused one does not undo the others.
+select is(
+  (select jsonb_agg(r ->> 'status' order by r ->> 'eventId') from jsonb_array_elements(public.ingest_events(
+    '[{"event":{"eventId":"10000000-0000-4000-8000-000000000005","learnerId":"l2","orgId":"acme","type":"login","occurredAt":"2026-01-06T09:00Z"},"awards":[]},
+      {"event":{"eventId":"10000000-0000-4000-8000-000000000001","learnerId":"l1","orgId":"acme","type":"assessment_passed","occurredAt":"2026-01-06T09:00Z"},"awards":[]},
+      {"event":{"eventId":"10000000-0000-4000-8000-000000000004","learnerId":"l1","orgId":"globex","type":"login","occurredAt":"2026-01-06T09:00Z"},"awards":[]}]',
+    'test')) r),
+  '["duplicate", "rejected", "accepted"]'::jsonb, 'a chunk answers accepted, duplicate and rejected per event');
+select is((select count(*)::int from public.activity_events where event_id = '10000000-0000-4000-8000-000000000005'), 1,
+          'the good event of a chunk with a refused one is stored');
 
 -- History and progress.
 select is((public.learner_history('l1') ->> 'version')::int, 2, 'history version counts the learner''s events');
