@@ -97,8 +97,22 @@ export const coldPath: Benchmark = {
     const overheads = ok.map((s) => s.overheadMs);
     const med = median(overheads);
     const services = [...new Set(samples.flatMap((s) => s.services))];
+    // The reason, read from the middle timeline: calls that started only after another answered.
+    const mid = [...timelines].sort((a, b) => a.answerMs - b.answerMs)[Math.floor(timelines.length / 2)];
+    let reason = "";
+    if (mid?.calls.length) {
+      const waited = mid.calls.filter((c) => mid.calls.some((o) => o !== c && o.endMs <= c.startMs));
+      const lastEnd = Math.max(...mid.calls.map((c) => c.endMs));
+      const gate = mid.calls
+        .filter((o) => waited.some((c) => o.endMs <= c.startMs) && !waited.includes(o))
+        .sort((a, b) => b.endMs - a.endMs)[0];
+      reason = waited.length
+        ? `${waited.map((c) => c.service).join(", ")} started only after ${gate ? `${gate.service} (\`${gate.endpoint.split("?")[0]}\`) answered at ${fmt(gate.endMs, 0)} ms` : "other calls answered"}, so two latencies add up; ${fmt(mid.answerMs - lastEnd, 1)} ms between the last upstream answer and the response`
+        : `every call started together; ${fmt(mid.answerMs - lastEnd, 1)} ms between the last upstream answer and the response`;
+    }
     const goals = [
       {
+        reason,
         label: "cold answer − slowest upstream, median",
         target: "< 15 ms",
         figure: `${fmt(med, 1)} ms`,

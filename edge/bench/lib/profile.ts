@@ -43,6 +43,9 @@ export function hotSpots(profile: CpuProfile, root: string, top = 15) {
   };
   // Inclusive (total) time of the application's own functions: where native work is paid for.
   const totalByOwnFunction = new Map<string, number>();
+  // Native self time (crypto, socket writes, ...) charged to the JavaScript that called it.
+  const nativeByCaller = new Map<string, number>();
+  const PSEUDO = new Set(["(idle)", "(program)", "(garbage collector)", "(root)"]);
   const selfByFunction = new Map<string, number>();
   const selfByFile = new Map<string, number>();
   let total = 0;
@@ -55,6 +58,15 @@ export function hotSpots(profile: CpuProfile, root: string, top = 15) {
     const file = shortUrl(url, root);
     const fn = `${functionName || "(anonymous)"} ${file}${url ? `:${lineNumber + 1}` : ""}`;
     selfByFunction.set(fn, (selfByFunction.get(fn) ?? 0) + dt);
+    if (!url && !PSEUDO.has(functionName)) {
+      const chain: string[] = [];
+      for (let at = parentOf.get(id); at !== undefined && chain.length < 3; at = parentOf.get(at)) {
+        const frame = byId.get(at);
+        if (frame?.callFrame.url) chain.push(label(frame));
+      }
+      const key = [functionName || "(native)", ...chain].join(" ← ");
+      nativeByCaller.set(key, (nativeByCaller.get(key) ?? 0) + dt);
+    }
     const seen = new Set<string>();
     for (let at: number | undefined = id; at !== undefined; at = parentOf.get(at)) {
       const frame = byId.get(at);
@@ -83,6 +95,7 @@ export function hotSpots(profile: CpuProfile, root: string, top = 15) {
     functions: rank(selfByFunction),
     files: rank(selfByFile),
     ownInclusive: rank(totalByOwnFunction),
+    nativeByCaller: rank(nativeByCaller).slice(0, 8),
   };
 }
 

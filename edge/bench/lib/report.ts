@@ -22,7 +22,10 @@ export function renderReport(options: {
   lines.push(
     `Command: \`${options.command}\`${options.quick ? " (quick mode: shorter rounds, for debugging only)" : ""}`,
   );
-  if (options.totalSec !== null) lines.push(`Wall time of the run: ${options.totalSec.toFixed(0)} s.`);
+  if (options.totalSec !== null)
+    lines.push(
+      `Wall time of the whole run: ${options.totalSec.toFixed(0)} s (${options.totalSec <= 600 ? "within" : "**over**"} the 10 minutes allowed).`,
+    );
   lines.push("");
   lines.push("## Machine and versions");
   lines.push("");
@@ -32,12 +35,12 @@ export function renderReport(options: {
   lines.push("");
   lines.push("## Goals");
   lines.push("");
-  lines.push("| Benchmark | Measure | Goal | Figure | Verdict |");
-  lines.push("| --- | --- | --- | --- | --- |");
+  lines.push("| Benchmark | Measure | Goal | Figure | Verdict | Why, when missed (details in the section) |");
+  lines.push("| --- | --- | --- | --- | --- | --- |");
   for (const { name, title } of order) {
     const result = results.get(name);
     if (!result) {
-      lines.push(`| ${title} | | | not run | not measured |`);
+      lines.push(`| ${title} | | | not run | not measured | |`);
       continue;
     }
     if (result.status !== "ok" && result.goals.length === 0) {
@@ -47,7 +50,9 @@ export function renderReport(options: {
       continue;
     }
     for (const goal of result.goals)
-      lines.push(`| ${title} | ${goal.label} | ${goal.target} | ${goal.figure} | ${verdict(goal.met)} |`);
+      lines.push(
+        `| ${title} | ${goal.label} | ${goal.target} | ${goal.figure} | ${verdict(goal.met)} | ${goal.met === false ? (goal.reason ?? "").replaceAll("|", "\\|") : ""} |`,
+      );
   }
   lines.push("");
   for (const { name, title } of order) {

@@ -9,6 +9,8 @@ export interface Goal {
   figure: string;
   /** null when the figure is information only. */
   met: boolean | null;
+  /** For a missed goal: the reason found in this run (profile, timeline, plan), in one sentence. */
+  reason?: string;
 }
 
 export interface BenchResult {
