@@ -50,18 +50,20 @@ export function riskSignals(snapshot: LearnerSnapshot): RiskSignals {
 
   // Graded work whose deadline has passed (exams excluded: they close a course, they do not pace it).
   const due = snapshot.assessments.filter((a) => a.kind !== "exam" && a.dueAt !== null && Date.parse(a.dueAt) <= asOf);
-  const missed = due.filter((a) => a.submittedAt === null && !a.banked);
+  // A submission stamped after asOf was not known then: it counts as not (yet) submitted.
+  const submitted = (a: (typeof due)[number]) => a.submittedAt !== null && Date.parse(a.submittedAt) <= asOf;
+  const missed = due.filter((a) => !submitted(a) && !a.banked);
   const dueWeight = due.reduce((s, a) => s + a.weight, 0);
   const missedWeight = missed.reduce((s, a) => s + a.weight, 0);
   // Weighted by grade weight; when the due work carries no weight (formative quizzes), by count.
   const missedWork = due.length === 0 ? null : dueWeight > 0 ? missedWeight / dueWeight : missed.length / due.length;
 
-  const scored = snapshot.assessments.filter((a) => a.submittedAt !== null && !a.banked && a.score !== null);
+  const scored = snapshot.assessments.filter((a) => submitted(a) && !a.banked && a.score !== null);
   const meanScore = scored.length === 0 ? null : scored.reduce((s, a) => s + a.score!, 0) / scored.length;
   const scoreShortfall = meanScore === null ? null : (COMFORTABLE_SCORE - meanScore) / 10;
 
   // Handed in, but after the due date (compared as local calendar days: the same evening is on time).
-  const dueSubmitted = due.filter((a) => a.submittedAt !== null && !a.banked);
+  const dueSubmitted = due.filter((a) => submitted(a) && !a.banked);
   const late = dueSubmitted.filter((a) => localDateOf(a.submittedAt!, tz) > localDateOf(a.dueAt!, tz));
   const lateWork = dueSubmitted.length === 0 ? null : late.length / dueSubmitted.length;
 

@@ -71,6 +71,18 @@ describe("riskSignals", () => {
     expect(s.values.scoreShortfall).toBe(2);
     // 60 credits -> log(60 / 60)
     expect(s.values.studyLoad).toBe(0);
+    // course day 29 -> week 29 / 7
+    expect(s.values.courseWeek).toBeCloseTo(29 / 7, 12);
+  });
+
+  it("ignores a submission stamped after asOf", () => {
+    const a2 = { ...struggling.assessments[1]!, submittedAt: "2026-04-01T09:00:00+01:00", score: 95 };
+    const s = riskSignals({
+      ...struggling,
+      assessments: [struggling.assessments[0]!, a2, ...struggling.assessments.slice(2)],
+    });
+    expect(s.values.missedWork).toBe(0.75);
+    expect(s.values.scoreShortfall).toBe(2);
   });
 });
 
