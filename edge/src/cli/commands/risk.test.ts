@@ -85,3 +85,25 @@ describe("ms8 risk", () => {
     expect(stdout.trim().split("\n")).toHaveLength(snapshots.length);
   });
 });
+
+describe("ms8 risk-eval", () => {
+  it("reports the figures per day as JSON, scoring with the committed model", async () => {
+    const { code, stdout } = await runMs8(["risk-eval", dir, "--days", "28", "--json"]);
+    expect(code).toBe(0);
+    const [day28] = JSON.parse(stdout);
+    expect(day28).toMatchObject({ day: 28, mode: "committed", count: 3, withdrawals: 1 });
+    const risks = ouladCases(readOuladTables(dir), 28).map((c) => ({
+      risk: scoreDropoffRisk(c.snapshot).riskScore,
+      withdrew: c.withdrawsAfterDay,
+    }));
+    const expectedBrier = risks.reduce((s, r) => s + (r.risk - (r.withdrew ? 1 : 0)) ** 2, 0) / 3;
+    expect(day28.brier).toBeCloseTo(expectedBrier, 12);
+    expect(day28.baseRateBrier).toBeCloseTo((1 / 3) * (2 / 3), 12);
+  });
+
+  it("refuses days that are not whole numbers", async () => {
+    const { code, stderr } = await runMs8(["risk-eval", dir, "--days", "28,abc"]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/--days/);
+  });
+});
