@@ -363,6 +363,8 @@ async function main() {
       edgePort: Number(process.env.PORT ?? 8787),
       dashboardPort: Number(process.env.MS8_DASHBOARD_PORT ?? 5173),
       dataDir: at(".data", "dev"),
+      // Short lifetimes so the operator panel's outage shows stale data within a minute, not hours.
+      edgeEnv: { CACHE_TTL_SECONDS: "20", SNAPSHOT_TTL_SECONDS: "60" },
       say,
     });
   } catch (error) {

@@ -5,7 +5,7 @@
  * shows real data from the running BFF.
  */
 import { createHmac } from "node:crypto";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
@@ -95,11 +95,16 @@ test("a plain HTML page with one script tag and <ms8-velocity> shows real data f
     body: JSON.stringify({ learnerId: learner.userId }),
   }).then((r) => r.json() as Promise<{ token: string }>);
   const { origin, dir } = stack().thirdParty;
+  // The bundle as the BFF serves it (versioned path, immutable), with its Subresource Integrity hash.
+  const release = JSON.parse(readFileSync(new URL("../../widgets/dist/release.json", import.meta.url), "utf8")) as {
+    path: string;
+    files: Record<string, { integrity: string }>;
+  };
   writeFileSync(
     join(dir, "plain.html"),
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>A plain page</title></head><body>
 <h1>Someone else's page</h1>
-<script src="${stack().urls.dashboard}/ms8/ms8-widgets.js"></script>
+<script src="${stack().urls.edge}${release.path}ms8-widgets.js" integrity="${release.files["ms8-widgets.js"]?.integrity}" crossorigin="anonymous"></script>
 <ms8-velocity learner-id="${learner.userId}" api-base="${stack().urls.edge}" token="${embed.token}"></ms8-velocity>
 </body></html>`,
   );

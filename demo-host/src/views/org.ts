@@ -116,11 +116,29 @@ function summaryCard(app: App) {
       </ul>`;
   } else if (s.state === "failed") body = html`<p class="error" role="alert">${t("failed", { detail: s.detail })}</p>`;
   else body = html`<div class="skeleton" aria-hidden="true"><span></span><span></span></div>`;
-  return html`<section class="card" aria-labelledby="summary-title">
-    <header class="card-head"><h2 id="summary-title">${t("summary")}</h2></header>
+  const computed = s.state === "ready" && s.value.calculatedAt ? new Date(s.value.calculatedAt) : null;
+  // Trainers have no AI usage card beside it: the summary takes the whole row.
+  return html`<section class=${view.aiUsage.state === "idle" ? "card span-2" : "card"} aria-labelledby="summary-title">
+    <header class="card-head">
+      <h2 id="summary-title">${t("summary")}</h2>
+      ${
+        computed
+          ? html`<span class="muted small">
+              ${new Intl.DateTimeFormat(app.lang, { dateStyle: "medium", timeStyle: "short" }).format(computed)}
+            </span>`
+          : nothing
+      }
+    </header>
     ${body}
   </section>`;
 }
+
+/** The model's factor names (scoreShortfall, missedWork) as words. */
+const factorName = (name: string) =>
+  name
+    .replace(/([a-z])([A-Z])/g, "$1 $2")
+    .replace(/^./, (c) => c.toUpperCase())
+    .replace(/ ([A-Z])/g, (_, c: string) => ` ${c.toLowerCase()}`);
 
 function sortedRows(rows: AtRiskRow[]) {
   const sort = view.atRisk.sort;
@@ -142,7 +160,7 @@ function header(app: App, column: SortColumn, label: string) {
   const sort = view.atRisk.sort;
   const active = sort?.column === column;
   const ariaSort = active ? (sort.descending ? "descending" : "ascending") : "none";
-  return html`<th scope="col" aria-sort=${ariaSort}>
+  return html`<th scope="col" aria-sort=${ariaSort} class=${column === "riskScore" ? "num" : ""}>
     <button
       type="button"
       class="sort"
@@ -229,7 +247,7 @@ function atRiskCard(app: App) {
               </th>
               <td><span class="level level-${r.riskLevel}"><span class="dot" aria-hidden="true"></span>${t(`level_${r.riskLevel}`)}</span></td>
               <td class="num">${percent.format(r.riskScore)}</td>
-              <td>${r.topFactor ?? "—"}</td>
+              <td>${r.topFactor ? factorName(r.topFactor) : "—"}</td>
             </tr>`,
           )}
           ${
