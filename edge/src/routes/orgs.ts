@@ -12,9 +12,10 @@ import { readErrors } from "./learners.ts";
 const OrgParams = z.object({
   orgId: OrgId.openapi({ param: { name: "orgId", in: "path" }, example: "acme" }),
 });
+// Cursors carry the last row's sort key (a display name among them), so allow room for long names.
 const Cursor = z
   .string()
-  .regex(/^[A-Za-z0-9_=-]{1,256}$/, "an opaque cursor from a previous page's nextCursor")
+  .regex(/^[A-Za-z0-9_=-]{1,1024}$/, "an opaque cursor from a previous page's nextCursor")
   .optional()
   .openapi({ param: { name: "cursor", in: "query" } });
 const Limit = z.coerce
