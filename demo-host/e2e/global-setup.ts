@@ -81,6 +81,7 @@ export default async function setup(project: TestProject) {
     edgeEnv: {
       // Short cache and snapshot lifetimes, so the outage test's "hours later" takes seconds.
       CACHE_TTL_SECONDS: "2",
+      CACHE_STALE_SECONDS: "1",
       SNAPSHOT_TTL_SECONDS: "2",
     },
   });
