@@ -38,7 +38,7 @@ describe("a batch interrupted by SIGKILL", () => {
     writeFileSync(file, JSON.stringify({ events: batch, directory: [...directory.values()] }));
 
     const child = spawn(process.execPath, [new URL("./crash-child.ts", import.meta.url).pathname], {
-      env: { ...process.env, BATCH_FILE: file, DATABASE_URL: crashed.url },
+      env: { ...process.env, BATCH_FILE: file, DATABASE_URL: `${crashed.url}?application_name=ms8-crash-child` },
       stdio: ["ignore", "pipe", "inherit"],
     });
     const exited = new Promise<NodeJS.Signals | null>((resolve) =>
@@ -58,6 +58,15 @@ describe("a batch interrupted by SIGKILL", () => {
       });
     });
     expect(await exited).toBe("SIGKILL");
+    // The server finishes (or rolls back) what the dead client had in flight once it notices the
+    // closed sockets; read the aftermath only when none of the child's sessions is left.
+    for (let i = 0; i < 100; i += 1) {
+      const [row] = await crashed.client.transaction((q) =>
+        q("select count(*)::int as n from pg_stat_activity where application_name = 'ms8-crash-child'", []),
+      );
+      if (row?.n === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
 
     const stored = await crashed.client.transaction((q) =>
       q("select event_id::text as id, type, data from public.activity_events", []),
