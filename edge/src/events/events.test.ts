@@ -16,6 +16,7 @@ const directory = new Map<string, KnownLearner>([
   ["lrn-1", { learnerId: "lrn-1", orgId: "org-a", displayName: "Ada", timeZone: "Europe/Berlin" }],
   ["lrn-2", { learnerId: "lrn-2", orgId: "org-a", displayName: "Ben", timeZone: "America/New_York" }],
   ["lrn-9", { learnerId: "lrn-9", orgId: "org-b", displayName: "Gus", timeZone: "Asia/Tokyo" }],
+  ["lrn-5", { learnerId: "lrn-5", orgId: "org-b", displayName: "Zed", timeZone: "Mars/Olympus_Mons" }],
 ]);
 
 const event = (over: Record<string, unknown> = {}) => ({
@@ -167,6 +168,18 @@ describe("POST /api/v1/events", () => {
     const res = await post({ events });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ accepted: 500, rejected: 0 });
+  });
+
+  it("counts a learner whose Directory time zone is not a real zone in UTC days", async () => {
+    const res = await post({
+      events: [event({ learnerId: "lrn-5", orgId: "org-b", occurredAt: "2026-01-05T23:30:00Z" })],
+    });
+    expect(await res.json()).toMatchObject({ accepted: 1 });
+    expect(await store.gamificationState("lrn-5")).toMatchObject({
+      timeZone: "UTC",
+      points: 10,
+      streak: { currentRunDays: 1, currentRunEnd: "2026-01-05" },
+    });
   });
 
   it("requires a service token with the events:write scope", async () => {

@@ -35,6 +35,17 @@ export interface IngestionDeps {
 
 const isEventType = (type: string): type is EventType => (EVENT_TYPES as readonly string[]).includes(type);
 
+/** A zone Intl knows, else UTC: a bad zone from the Directory must not stop a learner's progress. */
+export function usableTimeZone(timeZone: string | undefined): string {
+  if (!timeZone) return "UTC";
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone });
+    return timeZone;
+  } catch {
+    return "UTC";
+  }
+}
+
 const fieldErrors = (issues: { path: PropertyKey[]; message: string }[], prefix: string[] = []) =>
   issues.map((i) => ({ path: [...prefix, ...i.path.map(String)].join("."), message: i.message }));
 
@@ -101,7 +112,7 @@ export async function refreshLearnerProgress(store: IngestionDeps["store"], lear
     const result = await store.recordLearnerProgress(
       learnerId,
       history.version,
-      progressFrom(history.events, history.timeZone),
+      progressFrom(history.events, usableTimeZone(history.timeZone)),
     );
     if (result.status === "recorded") return;
   }
@@ -163,7 +174,7 @@ export async function ingestEvents(batch: unknown[], deps: IngestionDeps): Promi
       orgId: l.orgId,
       displayName: l.displayName ?? l.learnerId,
       roles: ["learner"],
-      timeZone: l.timeZone,
+      timeZone: usableTimeZone(l.timeZone),
     })),
   );
 
