@@ -5,7 +5,7 @@
  * and out-of-order events end in the same state as in-order ones.
  */
 import type { Clock } from "../deps.ts";
-import { progressFrom } from "../gamification/progress.ts";
+import { progressFrom, usableTimeZone } from "../gamification/progress.ts";
 import { awardsFor, EVENT_TYPES, type EventType, type LearningEvent, RULES_VERSION } from "../gamification/rules.ts";
 import { type AnalyticsStore, type IngestOutcome, type IngestRefusal, StoreError } from "../store/types.ts";
 import { EVENT_DATA, EventInput, FUTURE_SKEW_MS, type IngestSummary, type Rejection } from "./schema.ts";
@@ -34,17 +34,6 @@ export interface IngestionDeps {
 }
 
 const isEventType = (type: string): type is EventType => (EVENT_TYPES as readonly string[]).includes(type);
-
-/** A zone Intl knows, else UTC: a bad zone from the Directory must not stop a learner's progress. */
-export function usableTimeZone(timeZone: string | undefined): string {
-  if (!timeZone) return "UTC";
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone });
-    return timeZone;
-  } catch {
-    return "UTC";
-  }
-}
 
 const fieldErrors = (issues: { path: PropertyKey[]; message: string }[], prefix: string[] = []) =>
   issues.map((i) => ({ path: [...prefix, ...i.path.map(String)].join("."), message: i.message }));

@@ -96,6 +96,17 @@ export const BADGES: readonly BadgeDefinition[] = [
 
 export const BACK_ON_TRACK_GAP_DAYS = 14;
 
+/** A zone Intl knows, else UTC: a bad zone from the Directory must not stop a learner's progress. */
+export function usableTimeZone(timeZone: string | undefined): string {
+  if (!timeZone) return "UTC";
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone });
+    return timeZone;
+  } catch {
+    return "UTC";
+  }
+}
+
 export interface EarnedBadge {
   badgeId: string;
   earnedAt: string;

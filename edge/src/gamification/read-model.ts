@@ -4,7 +4,7 @@
  */
 import { localDateOf } from "../analytics/calendar.ts";
 import type { Gamification } from "../contract.ts";
-import { BADGES, currentStreak } from "./progress.ts";
+import { BADGES, currentStreak, usableTimeZone } from "./progress.ts";
 import { levelFor } from "./rules.ts";
 
 /** What `gamification_state` returns for a learner (see supabase/migrations). */
@@ -24,7 +24,7 @@ export interface GamificationState {
 
 export function gamificationView(state: GamificationState, now: Date): Gamification {
   const earned = new Map(state.badges.map((b) => [b.badgeId, new Date(b.earnedAt).toISOString()]));
-  const today = localDateOf(now, state.timeZone);
+  const today = localDateOf(now, usableTimeZone(state.timeZone));
   return {
     learnerId: state.learnerId,
     points: state.points,
