@@ -67,6 +67,39 @@ describe("the generated world", () => {
   });
 });
 
+describe("assessments in the history", () => {
+  const learnersOf = (pattern: string) =>
+    [...sim.world.users.values()].filter((u) => u.pattern === pattern).map((u) => sim.world.learners.get(u.id)!);
+  const dueBefore = (a: { dueAt: Date }, t: number) => a.dueAt.getTime() <= t;
+
+  it("are paced by their due dates: steady learners hand in on time, slipping ones often late", () => {
+    const now = NOW.getTime();
+    const steady = learnersOf("steady").flatMap((r) => r.attempts.filter((a) => dueBefore(a, now)));
+    expect(steady.length).toBeGreaterThan(50);
+    expect(steady.every((a) => a.submittedAt !== null && a.submittedAt <= a.dueAt)).toBe(true);
+    const slipping = learnersOf("slipping").flatMap((r) => r.attempts.filter((a) => a.submittedAt !== null));
+    const late = slipping.filter((a) => a.submittedAt! > a.dueAt).length;
+    expect(late / slipping.length).toBeGreaterThan(0.3);
+  });
+
+  it("leave the work due in a gone-quiet learner's silent weeks missing", () => {
+    const threeWeeksAgo = NOW.getTime() - 21 * 86_400_000;
+    const quiet = learnersOf("gone_quiet");
+    // nothing handed in during the last three weeks
+    expect(
+      quiet.flatMap((r) => r.attempts).some((a) => a.submittedAt && a.submittedAt.getTime() >= threeWeeksAgo),
+    ).toBe(false);
+    // and most of them have work that fell due since, not handed in
+    const missing = quiet.filter((r) =>
+      r.attempts.some(
+        (a) =>
+          a.submittedAt === null && dueBefore(a, NOW.getTime()) && a.dueAt.getTime() > threeWeeksAgo - 9 * 86_400_000,
+      ),
+    );
+    expect(missing.length / quiet.length).toBeGreaterThan(0.6);
+  });
+});
+
 describe("the services over HTTP", () => {
   it("refuses calls without a valid service token", async () => {
     expect((await fetch(`${sim.urls.directory}/api/v1/users/lrn-aurora-001`)).status).toBe(401);

@@ -518,23 +518,29 @@ function simulateLearner(rand: Random, learner: User, enrolledIn: Course[], now:
       }
     }
 
-    // Assessments: submitted a little after the unit that unlocks them; slipping learners
-    // submit later and score lower as they fade.
-    const completedAt = new Map(record.completions.map((c) => [c.unitId, c.at]));
+    // Assessments are paced by their due dates, as a course's deadlines pace real learners: an
+    // active learner hands in a day or few before the deadline; a slipping one drifts past it and
+    // scores lower as they fade; a learner who has gone quiet hands in nothing during the quiet
+    // weeks, so the work due then is missed (which is how the drop-off model, validated on real
+    // learners, sees them). Exams sit at the end of the course, past the history.
+    const quietFrom = now.getTime() - quietDays * DAY_MS;
     for (const definition of course.assessments) {
       const dueDate = addDays(startDate, Math.round(durationDays * definition.dueFraction));
       const dueAt = zonedInstant(dueDate, 23 * 60 + 59, zone);
-      const unlockedAt = completedAt.get(course.units[definition.afterUnit - 1]!.id);
+      const offsetDays =
+        pattern === "slipping"
+          ? between(rand, -2, 2 + 10 * definition.dueFraction)
+          : pattern === "accelerating"
+            ? -between(rand, 0.5, 2 + 4 * definition.dueFraction)
+            : -between(rand, 0.2, 4);
+      const at = new Date(dueAt.getTime() + offsetDays * DAY_MS);
+      const quiet = pattern === "gone_quiet" && at.getTime() >= quietFrom;
       let submittedAt: Date | null = null;
       let score: number | null = null;
-      if (unlockedAt) {
-        const delayHours = pattern === "slipping" ? between(rand, 12, 240) : between(rand, 1, 48);
-        const at = new Date(unlockedAt.getTime() + delayHours * 3_600_000);
-        if (at < now) {
-          submittedAt = at;
-          const fade = pattern === "slipping" ? 15 * definition.dueFraction : 0;
-          score = Math.max(0, Math.min(100, Math.round(ability * 72 + between(rand, -12, 14) - fade)));
-        }
+      if (!quiet && at < now && at > enrolledAt) {
+        submittedAt = at;
+        const fade = pattern === "slipping" ? 15 * definition.dueFraction : 0;
+        score = Math.max(0, Math.min(100, Math.round(ability * 72 + between(rand, -12, 14) - fade)));
       }
       record.attempts.push({ courseId: course.id, assessmentId: definition.id, dueAt, submittedAt, score });
     }

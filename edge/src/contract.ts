@@ -53,7 +53,10 @@ export const RiskLevel = z.enum(["low", "medium", "high", "critical"]);
 export type RiskLevel = z.infer<typeof RiskLevel>;
 
 export const RiskFactor = z.object({
+  /** Stable machine id of the factor (e.g. "missedWork"); show `label` to people. */
   name: z.string(),
+  /** Short human-readable name of the factor ("Missed work"); optional: added by analytics. */
+  label: z.string().optional(),
   /**
    * Share of the score this factor produced; the weights of one answer sum to 1. They are shares of
    * the model terms that raise the risk (or, when none does, of those that lower it): docs/risk-model.md.

@@ -101,7 +101,12 @@ describe("scoreDropoffRisk", () => {
       ["lateWork", 0.115, "raises"],
     ]);
     expect(r.factors.reduce((s, f) => s + f.weight, 0)).toBeCloseTo(1, 10);
-    expect(r.factors[0]!.reason).toBe("Missed 1 of 3 assessments due so far (75 % of the grade weight due).");
+    // name is the stable id; label and reason are for people
+    expect(r.factors.map((f) => f.label)).toEqual(["Missed work", "Scores", "Late hand-ins"]);
+    expect(r.factors[0]!.reason).toBe(
+      "Has not handed in 1 of the 3 assessments due so far (75 % of the grade weight due).",
+    );
+    expect(r.factors[1]!.reason).toBe("Averages 50 out of 100 over 2 marked assessments, below the usual 70.");
     expect(r.recommendedActions.learner[0]).toMatch(/overdue assessment/);
     expect(r.recommendedActions.trainer[0]).toMatch(/1 missed assessment/);
     expect(r.missingSignals).toEqual([]);
@@ -133,7 +138,8 @@ describe("scoreDropoffRisk", () => {
       ["lateWork", 0.136, "lowers"],
       ["courseWeek", 0.049, "lowers"],
     ]);
-    expect(r.factors[3]!.reason).toBe("Week 5 of the course: past the weeks when most learners who leave do so.");
+    expect(r.factors[3]!.label).toBe("Time in the course");
+    expect(r.factors[3]!.reason).toBe("In week 5 of the course: past the weeks when most learners who leave do so.");
     expect(r.recommendedActions.learner).toEqual(["Keep your current rhythm: you are on course."]);
   });
 
@@ -151,7 +157,7 @@ describe("scoreDropoffRisk", () => {
     expect(r.riskScore).toBe(Math.round(1000 / (1 + Math.exp(-logOdds))) / 1000);
     expect(r.factors.map((f) => [f.name, f.weight])).toEqual([["courseWeek", 1]]);
     expect(r.missingSignals).toHaveLength(4);
-    expect(r.missingSignals[0]).toMatch(/no assessment has been due yet/);
+    expect(r.missingSignals[0]).toBe("Missed work: no assessment has been due yet.");
     expect(r.recommendedActions.learner.join(" ")).toMatch(/first lesson/);
   });
 

@@ -33,7 +33,10 @@ export interface DropoffModel {
 }
 
 export interface RiskFactorResult {
+  /** Stable machine id of the model term (for code, analytics and translations). */
   name: RiskFeatureName;
+  /** Short human-readable name of the factor, for people ("Missed work"). */
+  label: string;
   /** Share of the answer's total push (up, or down when nothing pushes up); weights sum to 1. */
   weight: number;
   reason: string;
@@ -84,6 +87,15 @@ function typical(name: RiskFeatureName, model: DropoffModel): number {
   return ref;
 }
 
+/** What a person reads for each factor; `name` stays the stable id. */
+export const FACTOR_LABELS: Record<RiskFeatureName, string> = {
+  missedWork: "Missed work",
+  lateWork: "Late hand-ins",
+  scoreShortfall: "Scores",
+  studyLoad: "Study load",
+  courseWeek: "Time in the course",
+};
+
 function reasonFor(name: RiskFeatureName, s: RiskSignals, effect: "raises" | "lowers", model: DropoffModel): string {
   const f = s.facts;
   switch (name) {
@@ -91,34 +103,34 @@ function reasonFor(name: RiskFeatureName, s: RiskSignals, effect: "raises" | "lo
       const share =
         f.dueWeight > 0 ? ` (${Math.round((100 * f.missedWeight) / f.dueWeight)} % of the grade weight due)` : "";
       return f.assessmentsMissed > 0
-        ? `Missed ${f.assessmentsMissed} of ${plural(f.assessmentsDue, "assessment")} due so far${share}.`
-        : `Submitted all ${plural(f.assessmentsDue, "assessment")} due so far.`;
+        ? `Has not handed in ${f.assessmentsMissed} of the ${plural(f.assessmentsDue, "assessment")} due so far${share}.`
+        : `Handed in all ${plural(f.assessmentsDue, "assessment")} due so far.`;
     }
     case "lateWork":
       return f.assessmentsLate > 0
         ? `Handed in ${f.assessmentsLate} of ${plural(f.assessmentsSubmittedWhenDue, "submitted assessment")} after the due date.`
         : `Handed in all ${plural(f.assessmentsSubmittedWhenDue, "submitted assessment")} on time.`;
     case "scoreShortfall":
-      return `Average score ${Math.round(f.meanScore!)} over ${plural(f.scoredCount, "marked assessment")}, ${
+      return `Averages ${Math.round(f.meanScore!)} out of 100 over ${plural(f.scoredCount, "marked assessment")}, ${
         effect === "raises" ? "below" : "above"
-      } the typical learner's ${Math.round(typical(name, model))}.`;
+      } the usual ${Math.round(typical(name, model))}.`;
     case "courseWeek": {
       const week = Math.floor((f.courseDay ?? 0) / 7) + 1;
       return effect === "raises"
-        ? `Week ${week} of the course: most learners who leave do so in the first weeks.`
-        : `Week ${week} of the course: past the weeks when most learners who leave do so.`;
+        ? `In week ${week} of the course: most learners who leave do so in the first weeks.`
+        : `In week ${week} of the course: past the weeks when most learners who leave do so.`;
     }
     case "studyLoad":
-      return `Studying ${f.studiedCredits} credits at once, ${effect === "raises" ? "more" : "less"} than the typical learner's ${Math.round(typical(name, model))}.`;
+      return `Taking ${f.studiedCredits} credits of study at once, ${effect === "raises" ? "more" : "less"} than the usual ${Math.round(typical(name, model))}.`;
   }
 }
 
 const missingReason: Record<RiskFeatureName, string> = {
-  missedWork: "missed work: no assessment has been due yet",
-  scoreShortfall: "scores: no marked assessment yet",
-  lateWork: "timeliness: nothing has been handed in against a due date yet",
-  studyLoad: "study load: the learner's total credits are not known",
-  courseWeek: "course week: not enrolled in any course",
+  missedWork: "Missed work: no assessment has been due yet.",
+  scoreShortfall: "Scores: nothing has been marked yet.",
+  lateWork: "Late hand-ins: nothing has been handed in against a due date yet.",
+  studyLoad: "Study load: how many credits the learner is taking in all is not known.",
+  courseWeek: "Time in the course: the learner is not enrolled in any course.",
 };
 
 const actions: Record<RiskFeatureName, { learner: (s: RiskSignals) => string; trainer: (s: RiskSignals) => string }> = {
@@ -171,6 +183,7 @@ export function scoreDropoffRisk(snapshot: LearnerSnapshot, model: DropoffModel 
   const weights = shares(named.map((n) => Math.abs(terms[n])));
   const factors = named.map((name, i) => ({
     name,
+    label: FACTOR_LABELS[name],
     weight: weights[i]!,
     reason: reasonFor(name, signals, effect, model),
     effect,
