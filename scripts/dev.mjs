@@ -254,13 +254,29 @@ export async function startStack(options = {}) {
     // The issue's promise: GET /health answers within 60 s of start.
     await waitUntil(edge, () => httpOk(`${edgeUrl}/health`), 60_000, "answer on GET /health");
 
-    // 3. The demo ledger, through the same POST /api/v1/events path the platform uses (the
+    // 3. The demo personas: the running simulator's own list (what `pnpm ms8 personas --json` prints).
+    let personas = null;
+    if (simulator) {
+      const answer = await fetch(`${simulator.admin}/__admin/personas`).catch(() => null);
+      if (answer?.ok) personas = await answer.json();
+      else notes.push("The simulator did not list its demo personas; sign in with an email and password.");
+    }
+    // 4. The organization lists read Postgres only: open every learner once through the API, as
+    //    their org admin, so the at-risk list and the summary know the whole organization.
+    if (personas && options.warm !== false) {
+      say("computing every learner's analytics once, so the organization lists are complete…");
+      await warmOrganizations(edgeUrl, personas).catch((error) =>
+        notes.push(`Computing the organizations' analytics failed: ${error.message}`),
+      );
+    }
+
+    // 5. The demo ledger, through the same POST /api/v1/events path the platform uses (the
     //    simulator's replay of its history; stable event ids make a second run count nothing twice).
-    //    Tens of thousands of events take a while, so it runs in the background: `ledgerSeeded`
-    //    resolves when it is done, and the demo is usable before that.
+    //    Tens of thousands of events take a while, so it runs in the background (after the
+    //    warm-up above, not competing with it): `ledgerSeeded` resolves when it is done.
     let ledgerSeeded = Promise.resolve({ ok: false, seconds: 0 });
     if (options.seed !== false && simulator && existsSync(at("edge/simulator/replay-history.ts"))) {
-      say("seeding the demo ledger through POST /api/v1/events…");
+      say("filling the demo ledger through POST /api/v1/events (in the background)…");
       const seed = startProgram({
         name: "seed",
         args: [at("edge/simulator/replay-history.ts")],
@@ -277,22 +293,6 @@ export async function startStack(options = {}) {
       }));
     } else if (options.seed !== false && simulator) {
       notes.push("No history replay (edge/simulator/replay-history.ts) yet: points, streaks and badges start empty.");
-    }
-
-    // 4. The demo personas: the running simulator's own list (what `pnpm ms8 personas --json` prints).
-    let personas = null;
-    if (simulator) {
-      const answer = await fetch(`${simulator.admin}/__admin/personas`).catch(() => null);
-      if (answer?.ok) personas = await answer.json();
-      else notes.push("The simulator did not list its demo personas; sign in with an email and password.");
-    }
-    // 5. The organization lists read Postgres only: open every learner once through the API, as
-    //    their org admin, so the at-risk list and the summary know the whole organization.
-    if (personas && options.warm !== false) {
-      say("computing every learner's analytics once, so the organization lists are complete…");
-      await warmOrganizations(edgeUrl, personas).catch((error) =>
-        notes.push(`Computing the organizations' analytics failed: ${error.message}`),
-      );
     }
 
     const personasFile = join(dataDir, "personas.json");
@@ -364,7 +364,7 @@ async function main() {
       dashboardPort: Number(process.env.MS8_DASHBOARD_PORT ?? 5173),
       dataDir: at(".data", "dev"),
       // Short lifetimes so the operator panel's outage shows stale data within a minute, not hours.
-      edgeEnv: { CACHE_TTL_SECONDS: "20", SNAPSHOT_TTL_SECONDS: "60" },
+      edgeEnv: { CACHE_TTL_SECONDS: "20", CACHE_STALE_SECONDS: "10", SNAPSHOT_TTL_SECONDS: "60" },
       say,
     });
   } catch (error) {
@@ -387,7 +387,7 @@ async function main() {
   }
   for (const note of notes) console.log(`\nnote: ${note}`);
   console.log(`\nLogs: ${stack.logDir}\nPress Ctrl-C to stop.`);
-  console.log("\nms8: the demo ledger (points, streaks, badges) is being filled in the background…");
+  console.log("\nms8: the demo ledger (points, streaks, badges) is still being filled; badges appear as it goes.");
   stack.ledgerSeeded.then(({ ok, seconds, summary }) => {
     if (ok) console.log(`ms8: demo ledger filled in ${seconds} s: ${summary}`);
     else if (summary) console.log(`ms8: filling the demo ledger ${summary}`);

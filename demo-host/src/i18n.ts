@@ -89,6 +89,8 @@ const en = {
     "Everything a host page needs: one script tag, the elements, and a token function. This is the exact setup this dashboard uses right now.",
   copy: "Copy",
   copied: "Copied",
+  embedThisPage:
+    "This dashboard signs in itself, so its getToken() asks POST /api/v1/auth/embed-token from the page with its session. A host with its own server should mint the token there, as below, so the page never holds the session.",
   embedPlain: "Plain HTML page",
   embedToken: "Token handling on your server",
   embedReact: "React",
@@ -198,6 +200,8 @@ const de: Messages = {
     "Alles, was eine Seite braucht: ein Script-Tag, die Elemente und eine Token-Funktion. Genau so nutzt dieses Dashboard die Widgets.",
   copy: "Kopieren",
   copied: "Kopiert",
+  embedThisPage:
+    "Dieses Dashboard meldet sich selbst an; sein getToken() ruft POST /api/v1/auth/embed-token mit seiner Sitzung direkt aus der Seite auf. Eine Seite mit eigenem Server sollte das Token dort ausstellen (siehe unten), damit die Seite nie die Sitzung hält.",
   embedPlain: "Einfache HTML-Seite",
   embedToken: "Token-Ausgabe auf Ihrem Server",
   operatorTitle: "Betriebspanel",
@@ -306,6 +310,8 @@ const ar: Messages = {
     "كل ما تحتاجه الصفحة المضيفة: وسم سكربت واحد، والعناصر، ودالة للرمز. هذا هو الإعداد الذي تستخدمه هذه اللوحة الآن.",
   copy: "نسخ",
   copied: "تم النسخ",
+  embedThisPage:
+    "تسجّل هذه اللوحة الدخول بنفسها، لذا تطلب getToken()‎ الرمز من POST /api/v1/auth/embed-token مباشرة بجلستها. أما الصفحة التي لها خادم خاص فعليها إصدار الرمز على الخادم كما في الأسفل، كي لا تحمل الصفحة الجلسة أبداً.",
   embedPlain: "صفحة HTML بسيطة",
   embedToken: "إصدار الرموز على خادمك",
   operatorTitle: "لوحة التشغيل",

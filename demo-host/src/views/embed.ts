@@ -113,6 +113,7 @@ export function embedView(app: App, learnerId: string) {
       <h1>${app.t("embedTitle")}</h1>
       <p class="lead">${app.t("embedLead")}</p>
     </div>
+    <p class="notice">${app.t("embedThisPage")}</p>
     ${block(app, "snippet-html", app.t("embedPlain"), s.plain)}
     <div class="two-col">
       ${block(app, "snippet-server", app.t("embedToken"), s.server)} ${block(app, "snippet-react", app.t("embedReact"), s.react)}
