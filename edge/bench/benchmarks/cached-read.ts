@@ -216,7 +216,7 @@ export const cachedRead: Benchmark = {
             spots.ownInclusive.map((s) => [`\`${s.name}\``, `${fmt(s.ms)} ms`, `${fmt(s.share * 100, 1)} %`]),
           ),
           "",
-          "Native code by the JavaScript that called it (self time of C++ work such as hashing or socket writes, with its three nearest callers):",
+          "Native code by the JavaScript that called it (self time of C++ work such as hashing or socket writes; its nearest caller, then the nearest two callers outside Node's internals):",
           "",
           table(
             ["Native work ← callers", "Self time", "Share"],

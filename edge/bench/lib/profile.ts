@@ -59,10 +59,17 @@ export function hotSpots(profile: CpuProfile, root: string, top = 15) {
     const fn = `${functionName || "(anonymous)"} ${file}${url ? `:${lineNumber + 1}` : ""}`;
     selfByFunction.set(fn, (selfByFunction.get(fn) ?? 0) + dt);
     if (!url && !PSEUDO.has(functionName)) {
+      // The nearest JavaScript caller, then the nearest two outside Node's own internals (the
+      // library or application code that asked for the work).
       const chain: string[] = [];
-      for (let at = parentOf.get(id); at !== undefined && chain.length < 3; at = parentOf.get(at)) {
+      let outside = 0;
+      for (let at = parentOf.get(id); at !== undefined && outside < 2; at = parentOf.get(at)) {
         const frame = byId.get(at);
-        if (frame?.callFrame.url) chain.push(label(frame));
+        const frameUrl = frame?.callFrame.url ?? "";
+        if (!frameUrl) continue;
+        const internal = frameUrl.startsWith("node:");
+        if (chain.length === 0 || !internal) chain.push(label(frame!));
+        if (!internal) outside++;
       }
       const key = [functionName || "(native)", ...chain].join(" ← ");
       nativeByCaller.set(key, (nativeByCaller.get(key) ?? 0) + dt);
