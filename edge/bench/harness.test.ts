@@ -100,9 +100,10 @@ describe("comparison servers", () => {
   const admin = token({ sub: "usr-admin", org: "org-a", roles: ["org_admin"] });
 
   beforeAll(async () => {
-    [servers.bare, servers.express] = await Promise.all([
+    [servers.bare, servers.express, servers["hono-minimal"]] = await Promise.all([
       startComparison(ctx, "bare", fixtureFile),
       startComparison(ctx, "express", fixtureFile),
+      startComparison(ctx, "hono-minimal", fixtureFile),
     ]);
   }, 30_000);
   afterAll(stopAll);
@@ -111,6 +112,7 @@ describe("comparison servers", () => {
     for (const [name, headers] of [
       ["bare", {}],
       ["express", { authorization: admin }],
+      ["hono-minimal", { authorization: admin }],
     ] as const) {
       const response = await fetch(`${servers[name]!.url}${path}`, { headers });
       expect(response.status, name).toBe(200);
@@ -119,28 +121,31 @@ describe("comparison servers", () => {
     }
   });
 
-  it("make Express do the BFF's checks: token, role, organization, learner", async () => {
-    const status = async (authorization: string | undefined, url = path) =>
-      (await fetch(`${servers.express!.url}${url}`, { headers: authorization ? { authorization } : {} })).status;
-    expect(await status(undefined)).toBe(401);
-    expect(
-      await status(
-        token({ sub: "usr-admin", org: "org-a", roles: ["org_admin"] }, "a-different-secret-of-enough-length!"),
-      ),
-    ).toBe(401);
-    const none = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString("base64url")}.${Buffer.from(
-      JSON.stringify({ sub: "x", org: "org-a", roles: ["org_admin"], exp: 2e9 }),
-    ).toString("base64url")}.`;
-    expect(await status(`Bearer ${none}`)).toBe(401);
-    const expired = signHs256(
-      { sub: "usr-admin", org: "org-a", roles: ["org_admin"], exp: 1 },
-      BENCH_SECRETS.JWT_SECRET,
-    );
-    expect(await status(`Bearer ${expired}`)).toBe(401);
-    expect(await status(token({ sub: "usr-admin", org: "org-a", roles: ["wizard"] }))).toBe(401);
-    expect(await status(token({ sub: "usr-admin", org: "org-b", roles: ["org_admin"] }))).toBe(404);
-    expect(await status(token({ sub: "lrn-bob", org: "org-a", roles: ["learner"] }))).toBe(403);
-    expect(await status(token({ sub: learnerId, org: "org-a", roles: ["learner"] }))).toBe(200);
-    expect(await status(admin, "/api/v1/learners/bad%20id/velocity")).toBe(400);
-  });
+  it.each(["express", "hono-minimal"])(
+    "make %s do the BFF's checks: token, role, organization, learner",
+    async (name) => {
+      const status = async (authorization: string | undefined, url = path) =>
+        (await fetch(`${servers[name]!.url}${url}`, { headers: authorization ? { authorization } : {} })).status;
+      expect(await status(undefined)).toBe(401);
+      expect(
+        await status(
+          token({ sub: "usr-admin", org: "org-a", roles: ["org_admin"] }, "a-different-secret-of-enough-length!"),
+        ),
+      ).toBe(401);
+      const none = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString("base64url")}.${Buffer.from(
+        JSON.stringify({ sub: "x", org: "org-a", roles: ["org_admin"], exp: 2e9 }),
+      ).toString("base64url")}.`;
+      expect(await status(`Bearer ${none}`)).toBe(401);
+      const expired = signHs256(
+        { sub: "usr-admin", org: "org-a", roles: ["org_admin"], exp: 1 },
+        BENCH_SECRETS.JWT_SECRET,
+      );
+      expect(await status(`Bearer ${expired}`)).toBe(401);
+      expect(await status(token({ sub: "usr-admin", org: "org-a", roles: ["wizard"] }))).toBe(401);
+      expect(await status(token({ sub: "usr-admin", org: "org-b", roles: ["org_admin"] }))).toBe(404);
+      expect(await status(token({ sub: "lrn-bob", org: "org-a", roles: ["learner"] }))).toBe(403);
+      expect(await status(token({ sub: learnerId, org: "org-a", roles: ["learner"] }))).toBe(200);
+      expect(await status(admin, "/api/v1/learners/bad%20id/velocity")).toBe(400);
+    },
+  );
 });
