@@ -48,7 +48,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * A child program whose output goes to a log file, so a healthy start is quiet and a failed one
- * can show what went wrong. `ready` resolves once `probe()` succeeds or rejects with the log tail.
+ * can show what went wrong; `tail()` is what a failed start prints.
  */
 function startProgram({ name, args, env, cwd = root, logDir }) {
   const logPath = join(logDir, `${name}.log`);
@@ -364,7 +364,12 @@ async function main() {
       dashboardPort: Number(process.env.MS8_DASHBOARD_PORT ?? 5173),
       dataDir: at(".data", "dev"),
       // Short lifetimes so the operator panel's outage shows stale data within a minute, not hours.
-      edgeEnv: { CACHE_TTL_SECONDS: "20", CACHE_STALE_SECONDS: "10", SNAPSHOT_TTL_SECONDS: "60" },
+      edgeEnv: {
+        CACHE_TTL_SECONDS: "20",
+        CACHE_STALE_SECONDS: "10",
+        SNAPSHOT_TTL_SECONDS: "60",
+        UPSTREAM_CACHE_SECONDS: "10",
+      },
       say,
     });
   } catch (error) {

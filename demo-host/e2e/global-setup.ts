@@ -83,6 +83,7 @@ export default async function setup(project: TestProject) {
       CACHE_TTL_SECONDS: "2",
       CACHE_STALE_SECONDS: "1",
       SNAPSHOT_TTL_SECONDS: "2",
+      UPSTREAM_CACHE_SECONDS: "1",
     },
   });
   if (!stack.personas) {
