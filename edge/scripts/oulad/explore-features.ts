@@ -103,13 +103,20 @@ interface Row {
   y: boolean;
   module: string;
   day: number;
+  learnerId: string;
 }
 
 const dir = process.argv[2] ?? defaultOuladDir;
 const tables = readOuladTables(dir);
 const days = [...new Set([...TRAINING_DAYS])];
 const rows: Row[] = days.flatMap((day) =>
-  ouladCases(tables, day).map((c) => ({ x: candidates(c.snapshot), y: c.withdrawsAfterDay, module: c.module, day })),
+  ouladCases(tables, day).map((c) => ({
+    x: candidates(c.snapshot),
+    y: c.withdrawsAfterDay,
+    module: c.module,
+    day,
+    learnerId: c.snapshot.learnerId,
+  })),
 );
 const modules = [...new Set(rows.map((r) => r.module))].sort();
 
@@ -149,8 +156,9 @@ const sets: Record<string, string[]> = JSON.parse(process.env.SETS ?? "null") ??
 if (process.env.EXPORT_CSV) {
   // every candidate for every snapshot, for a model-free ceiling check outside this script
   const names = Object.keys(rows[0]!.x);
-  const lines = [["module", "day", "withdrew", ...names].join(",")];
-  for (const r of rows) lines.push([r.module, r.day, r.y ? 1 : 0, ...names.map((n) => r.x[n] ?? "")].join(","));
+  const lines = [["module", "day", "withdrew", "learner", ...names].join(",")];
+  for (const r of rows)
+    lines.push([r.module, r.day, r.y ? 1 : 0, r.learnerId, ...names.map((n) => r.x[n] ?? "")].join(","));
   writeFileSync(process.env.EXPORT_CSV, `${lines.join("\n")}\n`);
 }
 if (process.env.COEFFICIENTS) {
