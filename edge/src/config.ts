@@ -17,6 +17,13 @@ const perMinute = (fallback: number) =>
     .min(0, "must be 0 (off) or more")
     .default(fallback);
 
+const seconds = (fallback: number) =>
+  z.coerce
+    .number({ error: "must be a whole number of seconds" })
+    .int("must be a whole number of seconds")
+    .min(0, "must be 0 or more")
+    .default(fallback);
+
 const booleanFlag = z
   .enum(["true", "false", "1", "0"], { error: "must be true or false" })
   .transform((v) => v === "true" || v === "1");
@@ -91,6 +98,14 @@ const EnvSchema = z.object({
   RATE_LIMIT_USER_PER_MIN: perMinute(300),
   RATE_LIMIT_IP_PER_MIN: perMinute(600),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  /** How long an analytics answer is served from the response cache as is. */
+  CACHE_TTL_SECONDS: seconds(300),
+  /** After that, how long it may still be served while a background refresh runs. */
+  CACHE_STALE_SECONDS: seconds(600),
+  /** How long a Postgres snapshot counts as current (4 h); past it, only as the stale fallback. */
+  SNAPSHOT_TTL_SECONDS: seconds(4 * 3600),
+  /** How long raw upstream answers (Directory user, enrollments) are shared between requests. */
+  UPSTREAM_CACHE_SECONDS: seconds(60),
 });
 
 export interface Config {
@@ -120,6 +135,10 @@ export interface Config {
   rateLimitUserPerMin: number;
   rateLimitIpPerMin: number;
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
+  /** Response cache lifetimes of analytics answers (stale-while-revalidate). */
+  cacheTtl: { freshSeconds: number; staleSeconds: number };
+  snapshotTtlSeconds: number;
+  upstreamCacheSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -180,5 +199,8 @@ export function parseConfig(env: Record<string, unknown>): Config {
     rateLimitUserPerMin: e.RATE_LIMIT_USER_PER_MIN,
     rateLimitIpPerMin: e.RATE_LIMIT_IP_PER_MIN,
     logLevel: e.LOG_LEVEL,
+    cacheTtl: { freshSeconds: e.CACHE_TTL_SECONDS, staleSeconds: e.CACHE_STALE_SECONDS },
+    snapshotTtlSeconds: e.SNAPSHOT_TTL_SECONDS,
+    upstreamCacheSeconds: e.UPSTREAM_CACHE_SECONDS,
   };
 }

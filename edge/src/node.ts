@@ -71,6 +71,8 @@ export async function buildNodeDeps(config: Config): Promise<AppDeps & { close()
     clock,
     mockFallback: config.mockFallback,
     logger,
+    ttl: config.cacheTtl,
+    snapshotTtlSeconds: config.snapshotTtlSeconds,
   });
   const advisor = createAiAdvisor({
     ...config.ai,

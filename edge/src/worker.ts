@@ -101,6 +101,8 @@ export function buildWorkerDeps(env: WorkerBindings, config: Config): AppDeps {
     clock,
     mockFallback: config.mockFallback,
     logger,
+    ttl: config.cacheTtl,
+    snapshotTtlSeconds: config.snapshotTtlSeconds,
   });
   const advisor = createAiAdvisor({
     ...config.ai,

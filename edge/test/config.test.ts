@@ -50,6 +50,9 @@ describe("parseConfig", () => {
       rateLimitUserPerMin: 300,
       rateLimitIpPerMin: 600,
       logLevel: "info",
+      cacheTtl: { freshSeconds: 300, staleSeconds: 600 },
+      snapshotTtlSeconds: 14_400,
+      upstreamCacheSeconds: 60,
       upstreamUrls: SIMULATOR_DEFAULT_URLS,
       host: "127.0.0.1",
     });
@@ -76,6 +79,8 @@ describe("parseConfig", () => {
     [{ LOG_LEVEL: "loud" }, "LOG_LEVEL"],
     [{ NODE_ENV: "staging" }, "NODE_ENV"],
     [{ HOST: "every interface" }, "HOST"],
+    [{ CACHE_TTL_SECONDS: "five" }, "CACHE_TTL_SECONDS"],
+    [{ SNAPSHOT_TTL_SECONDS: "-1" }, "SNAPSHOT_TTL_SECONDS"],
     [{ GEMINI_BASE_URL: "not a url" }, "GEMINI_BASE_URL"],
     [{ NODE_ENV: "production", SERVICE_SECRET: TEST_SERVICE_SECRET }, "JWT_SECRET"],
     [{ NODE_ENV: "production", JWT_SECRET: TEST_JWT_SECRET }, "SERVICE_SECRET"],
