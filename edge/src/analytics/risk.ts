@@ -1,5 +1,5 @@
 /**
- * Drop-off risk: a calibrated logistic model over four signals the product has (risk-features.ts),
+ * Drop-off risk: a calibrated logistic model over five signals the product has (risk-features.ts),
  * trained and validated on real learners (OULAD 2013, docs/risk-model.md). The coefficients live in
  * dropoff-model.ts, written by the training script; the API and `ms8 risk` both read them here.
  *
