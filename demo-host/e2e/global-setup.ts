@@ -3,7 +3,6 @@
  * ports, once for every e2e file, plus a plain static server standing in for a third party's
  * page on its own origin. Files read the URLs with `inject("stack")`.
  */
-import { createHmac } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -11,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join, normalize } from "node:path";
 import type { TestProject } from "vitest/node";
 import { type Stack, startStack } from "../../scripts/dev.mjs";
+import { signHs256 } from "./jwt.ts";
 
 export interface E2eContext {
   urls: Stack["urls"];
@@ -56,10 +56,11 @@ async function replayLedgerOf(stack: Stack, learnerIds: Set<string>) {
     events.push(...page.events.filter((e) => learnerIds.has(e.learnerId)));
     cursor = page.nextCursor;
   }
-  const b64url = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
   const now = Math.floor(Date.now() / 1000);
-  const head = `${b64url({ alg: "HS256", typ: "JWT" })}.${b64url({ service: "e2e-seed", scope: "events:write", iat: now, exp: now + 300 })}`;
-  const token = `${head}.${createHmac("sha256", stack.secrets.SERVICE_SECRET).update(head).digest("base64url")}`;
+  const token = signHs256(
+    { service: "e2e-seed", scope: "events:write", iat: now, exp: now + 300 },
+    stack.secrets.SERVICE_SECRET,
+  );
   for (let i = 0; i < events.length; i += 500) {
     const answer = await fetch(`${stack.urls.edge}/api/v1/events`, {
       method: "POST",

@@ -4,11 +4,11 @@
  * error. And the issue-2 promise: a plain third-party page with one script tag and one element
  * shows real data from the running BFF.
  */
-import { createHmac } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
+import { signHs256 } from "./jwt.ts";
 import {
   apiFigures,
   apiSession,
@@ -30,16 +30,6 @@ beforeAll(async () => {
 });
 afterAll(() => browser?.close());
 
-const b64url = (value: object | Buffer) =>
-  (Buffer.isBuffer(value) ? value : Buffer.from(JSON.stringify(value))).toString("base64url");
-
-/** An HS256 token signed with the local JWT secret, as `pnpm ms8 token` mints them. */
-function signToken(claims: Record<string, unknown>) {
-  const head = `${b64url({ alg: "HS256", typ: "JWT" })}.${b64url(claims)}`;
-  const signature = createHmac("sha256", stack().secrets.JWT_SECRET).update(head).digest();
-  return `${head}.${b64url(signature)}`;
-}
-
 test("an embed token that expires during the session is replaced without a visible error", async () => {
   const learner = persona("learner", 0);
   const { page, problems, close } = await openPage(browser);
@@ -50,17 +40,20 @@ test("an embed token that expires during the session is replaced without a visib
   // The tab holds an embed token that the BFF has already seen expire, while the page's clock still
   // believes in it (clock skew, a laptop waking from sleep): exactly the case only a 401 reveals.
   const now = Math.floor(Date.now() / 1000);
-  const expired = signToken({
-    sub: learner.userId,
-    org: learner.orgId,
-    roles: learner.roles,
-    embed: {
-      learnerId: learner.userId,
-      widgets: ["velocity", "dropoff-risk", "forecast", "recommendations", "gamification"],
+  const expired = signHs256(
+    {
+      sub: learner.userId,
+      org: learner.orgId,
+      roles: learner.roles,
+      embed: {
+        learnerId: learner.userId,
+        widgets: ["velocity", "dropoff-risk", "forecast", "recommendations", "gamification"],
+      },
+      iat: now - 120,
+      exp: now - 1,
     },
-    iat: now - 120,
-    exp: now - 1,
-  });
+    stack().secrets.JWT_SECRET,
+  );
   await page.evaluate(
     ([token, learnerId]) =>
       sessionStorage.setItem(
