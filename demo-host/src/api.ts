@@ -80,7 +80,6 @@ export function createApi(apiBase: string, sessionToken: () => string | null) {
         method: "POST",
         body: JSON.stringify(learnerId ? { learnerId } : {}),
       }),
-    me: () => call<User>("/api/v1/me"),
     forecast: (learnerId: string) => call<Enveloped<Forecast>>(`/api/v1/learners/${id(learnerId)}/forecast`),
     recommendations: (learnerId: string) =>
       call<Enveloped<{ learnerId: string; items: Recommendation[] }>>(

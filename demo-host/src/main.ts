@@ -105,7 +105,17 @@ async function start() {
     localStorage.setItem(SETTINGS_KEY, JSON.stringify({ theme: app.theme, lang: app.lang }));
   }
 
+  // A session ends after 15 minutes: go back to sign-in then, rather than leave widgets without tokens.
+  let sessionTimer: ReturnType<typeof setTimeout> | undefined;
+  function watchSessionEnd() {
+    clearTimeout(sessionTimer);
+    const session = app.session;
+    if (session)
+      sessionTimer = setTimeout(() => app.signOut(app.t("sessionEnded")), Date.parse(session.expiresAt) - Date.now());
+  }
+
   function route() {
+    watchSessionEnd();
     const wanted = parseRoute(location.hash);
     const session = app.session;
     if (!session || Date.parse(session.expiresAt) <= Date.now()) {

@@ -61,7 +61,6 @@ export function createEmbedTokens(api: Api) {
     else sessionStorage.removeItem(EMBED_KEY);
   };
   let minting: Promise<string> | null = null;
-  let minted = 0;
 
   const fresh = () => {
     if (!current || current.learnerId !== scope) return false;
@@ -81,7 +80,6 @@ export function createEmbedTokens(api: Api) {
       if (!(error instanceof ApiProblem) || (error.status !== 403 && error.status !== 404)) throw error;
       answer = await api.embedToken(undefined);
     }
-    minted += 1;
     hold({ learnerId, token: answer.token, expiresAt: Date.parse(answer.expiresAt), issuedAt: Date.now() });
     return answer.token;
   }
@@ -109,7 +107,6 @@ export function createEmbedTokens(api: Api) {
     refused(token: string) {
       if (current?.token === token) hold(null);
     },
-    stats: () => ({ minted, expiresAt: current ? new Date(current.expiresAt).toISOString() : null }),
     clear() {
       hold(null);
       scope = undefined;
