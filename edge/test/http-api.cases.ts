@@ -257,6 +257,21 @@ export function describeHttpApi(h: Harness) {
       expect(stale.status).toBe(200);
     });
 
+    it("a cross-origin revalidation keeps its CORS headers on the 304 (else the browser blocks it)", async () => {
+      const origin = { Origin: "https://dashboard.acme.test" };
+      const first = await api.fetch(
+        "/api/v1/learners/lrn-a1/gamification",
+        await auth("learnerA1", { headers: origin }),
+      );
+      expect(first.headers.get("access-control-allow-origin")).toBe(origin.Origin);
+      const again = await api.fetch(
+        "/api/v1/learners/lrn-a1/gamification",
+        await auth("learnerA1", { headers: { ...origin, "If-None-Match": first.headers.get("etag")! } }),
+      );
+      expect(again.status).toBe(304);
+      expect(again.headers.get("access-control-allow-origin")).toBe(origin.Origin);
+    });
+
     it("org lists page with a keyset cursor until the end", async () => {
       const seen: string[] = [];
       let cursor: string | null = null;
