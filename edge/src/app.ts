@@ -198,6 +198,7 @@ function corsFromAllowList(origins: string[]) {
       "RateLimit-Remaining",
       "RateLimit-Reset",
       "RateLimit-Policy",
+      "WWW-Authenticate",
     ],
     maxAge: 600,
   });
