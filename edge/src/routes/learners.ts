@@ -17,7 +17,7 @@ import {
 } from "../contract.ts";
 import { authorizeLearner } from "../http/access.ts";
 import { createRouter } from "../http/context.ts";
-import { envelopeOf, insightOptions } from "../http/insight.ts";
+import { insightOptions, insightResponse } from "../http/insight.ts";
 
 export const LearnerParams = z.object({
   learnerId: LearnerId.openapi({ param: { name: "learnerId", in: "path" }, example: "lrn-acme-0001" }),
@@ -66,20 +66,20 @@ export const learnerRoutes = createRouter()
   .openapi(velocityRoute, async (c) => {
     const { learnerId } = c.req.valid("param");
     await authorizeLearner(c, learnerId, "velocity");
-    return c.json(envelopeOf(await c.var.deps.insights.velocity(learnerId, insightOptions(c))), 200);
+    return insightResponse(c, await c.var.deps.insights.velocity(learnerId, insightOptions(c)));
   })
   .openapi(riskRoute, async (c) => {
     const { learnerId } = c.req.valid("param");
     await authorizeLearner(c, learnerId, "dropoff-risk");
-    return c.json(envelopeOf(await c.var.deps.insights.dropoffRisk(learnerId, insightOptions(c))), 200);
+    return insightResponse(c, await c.var.deps.insights.dropoffRisk(learnerId, insightOptions(c)));
   })
   .openapi(forecastRoute, async (c) => {
     const { learnerId } = c.req.valid("param");
     await authorizeLearner(c, learnerId, "forecast");
-    return c.json(envelopeOf(await c.var.deps.insights.forecast(learnerId, insightOptions(c))), 200);
+    return insightResponse(c, await c.var.deps.insights.forecast(learnerId, insightOptions(c)));
   })
   .openapi(gamificationRoute, async (c) => {
     const { learnerId } = c.req.valid("param");
     await authorizeLearner(c, learnerId, "gamification");
-    return c.json(envelopeOf(await c.var.deps.insights.gamification(learnerId, insightOptions(c))), 200);
+    return insightResponse(c, await c.var.deps.insights.gamification(learnerId, insightOptions(c)));
   });
