@@ -228,7 +228,15 @@ export async function startStack(options = {}) {
     // 2. The BFF on Node with embedded defaults (PGlite under a data dir, local AI fallback).
     say("starting the BFF on Node…");
     const upstreamEnv = simulator?.env ?? {};
-    const corsOrigins = [dashboardUrl, `http://localhost:${dashboardPort}`, ...(options.extraCorsOrigins ?? [])];
+    // The dashboard's own origins plus any the user allows (`CORS_ORIGINS=http://127.0.0.1:9100 npm start`),
+    // so a plain page of one's own can embed the widgets against the same BFF.
+    const userOrigins = (process.env.CORS_ORIGINS ?? "")
+      .split(",")
+      .map((origin) => origin.trim())
+      .filter(Boolean);
+    const corsOrigins = [
+      ...new Set([dashboardUrl, `http://localhost:${dashboardPort}`, ...userOrigins, ...(options.extraCorsOrigins ?? [])]),
+    ];
     const edge = startProgram({
       name: "edge",
       args: [at("edge/src/node.ts")],
@@ -383,6 +391,7 @@ async function main() {
   console.log(`  BFF health       ${urls.health}`);
   console.log(`  API reference    ${urls.docs}`);
   if (urls.simulatorAdmin) console.log(`  Simulator admin  ${urls.simulatorAdmin}`);
+  if (process.env.CORS_ORIGINS) console.log(`  Also allowed by CORS: ${process.env.CORS_ORIGINS}`);
   const list = personas?.personas ?? (Array.isArray(personas) ? personas : []);
   if (list.length) {
     console.log("\nDemo personas (also listed on the sign-in page):");

@@ -48,8 +48,16 @@ test("the embed panel shows this page's exact setup and copies it", async () => 
   await page.goto(`${stack().urls.dashboard}/#/embed`);
   const snippet = page.locator("#snippet-html");
   await snippet.waitFor();
+  // The snippet embeds from the BFF's versioned path with the release's SRI hash, as a host should.
+  const release = (await (await fetch(`${stack().urls.edge}/widgets/release.json`)).json()) as {
+    path: string;
+    files: Record<string, { integrity: string }>;
+  };
+  const tag = `<script src="${stack().urls.edge}${release.path}ms8-widgets.js"`;
+  await expect.poll(async () => (await snippet.textContent()) ?? "").toContain(tag);
   const text = (await snippet.textContent()) ?? "";
-  expect(text).toContain(`<script src="${stack().urls.dashboard}/ms8/ms8-widgets.js"></script>`);
+  expect(text).toContain(`integrity="${release.files["ms8-widgets.js"]?.integrity}" crossorigin="anonymous"`);
+  expect(text).toContain("CORS_ORIGINS");
   expect(text).toContain(`<ms8-velocity learner-id="${learner.userId}" theme="light"></ms8-velocity>`);
   expect(text).toContain(`apiBase: "${stack().urls.edge}"`);
   await page.click('button[data-copy="snippet-html"]');

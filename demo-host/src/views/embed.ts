@@ -7,8 +7,45 @@ import type { App } from "../app.ts";
 
 let copiedId = "";
 
+/** The BFF's own release of the bundle: a versioned, immutable path and its SRI hash. */
+interface Release {
+  version: string;
+  path: string;
+  files: Record<string, { integrity?: string }>;
+}
+let release: { base: string; value: Release | null } | undefined;
+
+function loadRelease(app: App) {
+  if (release?.base === app.api.base) return;
+  const base = app.api.base;
+  release = { base, value: null };
+  fetch(`${base.replace(/\/+$/, "")}/widgets/release.json`)
+    .then((answer) => (answer.ok ? (answer.json() as Promise<Release>) : null))
+    .then((value) => {
+      if (release?.base === base && value) {
+        release.value = value;
+        app.update();
+      }
+    })
+    .catch(() => {
+      // No release on this BFF (widgets not built): the snippet keeps the path pattern.
+    });
+}
+
+/** The `<script>` tag a host should use: the BFF's versioned path, with integrity when known. */
+function bundleTag(app: App) {
+  const base = app.api.base.replace(/\/+$/, "");
+  const known = release?.base === app.api.base ? release.value : null;
+  const src = `${base}${known?.path ?? "/widgets/v<version>/"}ms8-widgets.js`;
+  const integrity = known?.files["ms8-widgets.js"]?.integrity;
+  return integrity
+    ? `<script src="${src}"\n        integrity="${integrity}" crossorigin="anonymous"></script>`
+    : `<script src="${src}" crossorigin="anonymous"></script>`;
+}
+
 function bundleUrl(app: App) {
-  return new URL(app.config.widgetsSrc, location.href).href;
+  const known = release?.base === app.api.base ? release.value : null;
+  return `${app.api.base.replace(/\/+$/, "")}${known?.path ?? "/widgets/v<version>/"}ms8-widgets.js`;
 }
 
 export function embedSnippets(app: App, learnerId: string) {
@@ -19,8 +56,11 @@ export function embedSnippets(app: App, learnerId: string) {
   ]
     .filter(Boolean)
     .join(" ");
-  const plain = `<!-- 1. The bundle: one classic script, defines <ms8-velocity>, <ms8-dropoff-risk>, <ms8-badges> -->
-<script src="${bundleUrl(app)}"></script>
+  const plain = `<!-- 1. The bundle from the BFF's versioned, immutable path (hash: GET /widgets/release.json):
+     one classic script, defines <ms8-velocity>, <ms8-dropoff-risk>, <ms8-badges>.
+     The BFF answers only origins in its CORS_ORIGINS: add your page's origin there
+     (locally: CORS_ORIGINS=http://127.0.0.1:9100 npm start). -->
+${bundleTag(app)}
 
 <!-- 2. The widgets, anywhere in the page -->
 <ms8-velocity ${attrs}></ms8-velocity>
@@ -107,6 +147,7 @@ function block(app: App, id: string, title: string, text: string) {
 }
 
 export function embedView(app: App, learnerId: string) {
+  loadRelease(app);
   const s = embedSnippets(app, learnerId);
   return html`
     <div class="page-head">
