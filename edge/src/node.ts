@@ -13,6 +13,7 @@ import { type Config, ConfigError, parseConfig } from "./config.ts";
 import { type AppDeps, systemClock } from "./deps.ts";
 import { createJsonLogger } from "./http/logger.ts";
 import { createMemoryRateLimiter } from "./http/rate-limit.ts";
+import { stdoutLines } from "./http/stdout-sink.ts";
 import { createLearnerInsights } from "./insights/index.ts";
 import { resolveSecrets } from "./local-secrets.ts";
 import { recommendationContextFromUpstreams } from "./routes/ai.ts";
@@ -51,7 +52,7 @@ function clientIp(c: Context): string | undefined {
  */
 export async function buildNodeDeps(config: Config): Promise<AppDeps & { close(): Promise<void> }> {
   const secrets = resolveSecrets(config);
-  const logger = createJsonLogger(config.logLevel);
+  const logger = createJsonLogger(config.logLevel, stdoutLines());
   const clock = systemClock;
   if (secrets.local) logger.log("info", { msg: "using local secrets from .data/local-secrets.json" });
   if (config.simulatedUpstreams.length > 0) {
