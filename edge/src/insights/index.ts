@@ -11,5 +11,6 @@ export {
   type InsightStore,
   type LearnerInsightsDeps,
   LearnerNotFoundError,
+  type WarmingLearnerInsights,
 } from "./learner-insights.ts";
 export { type OrgRefreshSummary, refreshOrgSnapshots } from "./org-refresh.ts";

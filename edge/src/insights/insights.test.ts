@@ -179,6 +179,45 @@ describe("a cold-cache burst", () => {
   });
 });
 
+describe("a cold learner route (authorize with profile(), then read analytics)", () => {
+  const gatherCalls = (learnerId: string) => [
+    `content GET /api/v1/users/${learnerId}/progress`,
+    `assessment GET /api/v1/users/${learnerId}/attempts`,
+    `devlab GET /api/v1/users/${learnerId}/sessions`,
+    `auth GET /api/v1/users/${learnerId}/logins`,
+    `rag GET /api/v1/users/${learnerId}/questions`,
+  ];
+
+  it("starts the snapshot's learner-keyed calls beside authorization, and the gather reuses them", async () => {
+    const { insights, opts } = build();
+    await sim.setFault("course", { latencyMs: 150 }); // authorization waits for the enrollments
+    await insights.profile("lrn-aurora-007");
+    // The calls went out while the profile still waited for Course Builder, not after it.
+    for (const call of gatherCalls("lrn-aurora-007")) expect(callsTo()[call], call).toBe(1);
+    expect((await insights.velocity("lrn-aurora-007", opts)).dataSource).toBe("realtime");
+    const calls = callsTo();
+    for (const call of gatherCalls("lrn-aurora-007")) expect(calls[call], call).toBe(1);
+    expect(calls["course GET /api/v1/enrollments?userId=lrn-aurora-007"]).toBe(1);
+  });
+
+  it("does not start them for a caller that reads no analytics (event ingestion)", async () => {
+    const { insights } = build();
+    expect(await insights.profile("lrn-aurora-008", { warmSnapshot: false })).not.toBeNull();
+    for (const call of gatherCalls("lrn-aurora-008")) expect(callsTo()[call], call).toBeUndefined();
+  });
+
+  it("does not start them when a current Postgres snapshot will answer", async () => {
+    const first = build();
+    await first.insights.velocity("lrn-aurora-009", first.opts);
+    await first.settle();
+    sim.resetStats();
+    const { insights, opts } = build(); // another BFF instance: its cache is cold, Postgres is not
+    await insights.profile("lrn-aurora-009");
+    expect((await insights.velocity("lrn-aurora-009", opts)).dataSource).toBe("cached");
+    for (const call of gatherCalls("lrn-aurora-009")) expect(callsTo()[call], call).toBeUndefined();
+  });
+});
+
 describe("refreshing an organization", () => {
   it("computes and stores every learner's snapshots, so the org lists know them", async () => {
     const { insights, upstreams } = build();

@@ -30,7 +30,12 @@ import type { Upstreams } from "../upstream/clients.ts";
 import { UpstreamError } from "../upstream/errors.ts";
 import type { DirectoryUser, Enrollments } from "../upstream/schemas.ts";
 import { defaultAnalytics, type InsightAnalytics } from "./analytics.ts";
-import { gatherLearnerSnapshot, isValidTimeZone } from "./learner-snapshot.ts";
+import {
+  fetchSnapshotSources,
+  gatherLearnerSnapshot,
+  isValidTimeZone,
+  type SnapshotSources,
+} from "./learner-snapshot.ts";
 import { mockSnapshot } from "./mock.ts";
 
 /** The snapshot kinds as the analytics_snapshots table names them. */
@@ -83,12 +88,18 @@ const cacheKey = (kind: InsightKind, learnerId: string) => `insight:v1:${kind}:$
 const profileKey = (learnerId: string) => `profile:v1:${learnerId}`;
 const userKey = (learnerId: string) => `upstream:v1:directory-user:${learnerId}`;
 const enrollmentsKey = (learnerId: string) => `upstream:v1:enrollments:${learnerId}`;
+const sourcesKey = (learnerId: string) => `upstream:v1:snapshot-sources:${learnerId}`;
 /** Raw upstream answers shared by profile() and the snapshot gather within one page load. */
 const RAW_TTL: CacheTtl = { freshSeconds: 60, staleSeconds: 0 };
 /** A profile may authorize from a day-old copy when the Directory is down. */
 const PROFILE_TTL: CacheTtl = { freshSeconds: 300, staleSeconds: 86_400 };
 
-export function createLearnerInsights(deps: LearnerInsightsDeps): LearnerInsights {
+/** LearnerInsights whose profile() may be told not to start the snapshot's calls (see profile below). */
+export interface WarmingLearnerInsights extends LearnerInsights {
+  profile(learnerId: string, opts?: { requestId?: string; warmSnapshot?: boolean }): Promise<LearnerProfile | null>;
+}
+
+export function createLearnerInsights(deps: LearnerInsightsDeps): WarmingLearnerInsights {
   const { upstreams, store, clock, logger } = deps;
   const analytics = deps.analytics ?? defaultAnalytics;
   const ttl = deps.ttl ?? DEFAULT_TTL;
@@ -104,12 +115,12 @@ export function createLearnerInsights(deps: LearnerInsightsDeps): LearnerInsight
   };
 
   /** A raw upstream answer through the cache and single-flight (Directory user, enrollments). */
-  async function shared<T>(key: string, load: () => Promise<T>): Promise<T> {
+  async function shared<T>(key: string, load: () => Promise<T>, keep: (value: T) => boolean = () => true): Promise<T> {
     const hit = await cache.get<T>(key);
     if (hit && hit.freshUntil > clock.now().getTime()) return hit.value;
     return flights.run(key, async () => {
       const value = await load();
-      await cache.set(key, value, RAW_TTL);
+      if (keep(value)) await cache.set(key, value, RAW_TTL);
       return value;
     });
   }
@@ -119,6 +130,27 @@ export function createLearnerInsights(deps: LearnerInsightsDeps): LearnerInsight
     shared<Enrollments>(enrollmentsKey(learnerId), () =>
       upstreams.course.enrollments(learnerId, { signal, requestId }),
     );
+  /** Answers missing an optional source are shared by concurrent callers but not kept: the next gather asks again. */
+  const snapshotSourcesOf = (learnerId: string, signal: AbortSignal, requestId?: string) =>
+    shared<SnapshotSources>(
+      sourcesKey(learnerId),
+      () => fetchSnapshotSources(upstreams, learnerId, { signal, requestId }),
+      (sources) => sources.labs.ok && sources.logins.ok && sources.questions.ok,
+    );
+
+  /**
+   * A learner route authorizes with profile() and then reads analytics, so a cold profile starts
+   * the snapshot's learner-keyed calls at once instead of after the Directory and Course Builder
+   * have answered (the two latencies would add up). Skipped when the analytics are already cached
+   * or a current Postgres snapshot will answer. Nothing gathered here reaches a caller who was not
+   * authorized: it only sits in the raw cache the later gather reads.
+   */
+  async function warmSnapshotSources(learnerId: string, requestId?: string): Promise<void> {
+    if (await cache.get(cacheKey("velocity", learnerId))) return;
+    const stored = await store.readSnapshot(learnerId, "velocity").catch(() => null);
+    if (stored && stored.expiresAt.getTime() > clock.now().getTime()) return;
+    await snapshotSourcesOf(learnerId, AbortSignal.timeout(deadlineMs), requestId);
+  }
 
   async function loadProfile(learnerId: string, requestId?: string): Promise<LearnerProfile | null> {
     const signal = AbortSignal.timeout(deadlineMs);
@@ -144,11 +176,22 @@ export function createLearnerInsights(deps: LearnerInsightsDeps): LearnerInsight
     };
   }
 
-  async function profile(learnerId: string, opts?: { requestId?: string }): Promise<LearnerProfile | null> {
+  /**
+   * The learner as authorization needs them. `warmSnapshot: false` for callers that will not read
+   * analytics next (event ingestion checking learners), so they do not start the snapshot's calls.
+   */
+  async function profile(
+    learnerId: string,
+    opts?: { requestId?: string; warmSnapshot?: boolean },
+  ): Promise<LearnerProfile | null> {
     const hit = await cache.get<LearnerProfile | null>(profileKey(learnerId));
     if (hit && hit.freshUntil > clock.now().getTime()) return hit.value;
     try {
       const fresh = await flights.run(profileKey(learnerId), async () => {
+        if (opts?.warmSnapshot !== false) {
+          // A failure here shows again, and is handled, when the gather itself asks.
+          warmSnapshotSources(learnerId, opts?.requestId).catch(() => undefined);
+        }
         const loaded = await loadProfile(learnerId, opts?.requestId);
         await cache.set(profileKey(learnerId), loaded, PROFILE_TTL);
         return loaded;
@@ -168,10 +211,9 @@ export function createLearnerInsights(deps: LearnerInsightsDeps): LearnerInsight
       const signal = AbortSignal.timeout(deadlineMs);
       const gathered = await gatherLearnerSnapshot(upstreams, learnerId, {
         asOf: clock.now(),
-        signal,
-        requestId: opts?.requestId,
         user: () => directoryUser(learnerId, signal, opts?.requestId),
         enrollments: () => enrollmentsOf(learnerId, signal, opts?.requestId),
+        sources: () => snapshotSourcesOf(learnerId, signal, opts?.requestId),
       });
       if (!gathered) throw new LearnerNotFoundError(learnerId);
       if (gathered.missingSources.length) {

@@ -8,7 +8,51 @@
 import { type ActivityEvent, LearnerSnapshot } from "../analytics/snapshot.ts";
 import type { Upstreams } from "../upstream/clients.ts";
 import { UpstreamError } from "../upstream/errors.ts";
-import type { DirectoryUser, Enrollments } from "../upstream/schemas.ts";
+import type { Attempts, DirectoryUser, Enrollments, LabSessions, Progress } from "../upstream/schemas.ts";
+import type { CallOptions } from "../upstream/service-caller.ts";
+
+type Answer<K extends keyof Upstreams, M extends keyof Upstreams[K]> = Upstreams[K][M] extends (
+  ...args: never[]
+) => Promise<infer T>
+  ? T
+  : never;
+
+/** An optional source's answer, or why it is missing (a plain string, so it survives a KV round trip). */
+export type OptionalAnswer<T> = { ok: true; value: T } | { ok: false; failure: string };
+
+/**
+ * The learner's own answers from the services a snapshot needs beyond the Directory user and the
+ * enrollments. Every one is keyed by the learner alone, so all five start together, without
+ * waiting for the enrollments (docs/upstreams.md).
+ */
+export interface SnapshotSources {
+  progress: Progress | null;
+  attempts: Attempts | null;
+  labs: OptionalAnswer<LabSessions | null>;
+  logins: OptionalAnswer<Answer<"auth", "logins">>;
+  questions: OptionalAnswer<Answer<"rag", "questions">>;
+}
+
+/** Starts the five learner-keyed calls at once; a required one failing rejects the whole. */
+export async function fetchSnapshotSources(
+  upstreams: Pick<Upstreams, "content" | "assessment" | "devlab" | "auth" | "rag">,
+  learnerId: string,
+  call: CallOptions,
+): Promise<SnapshotSources> {
+  const optional = <T>(work: Promise<T>): Promise<OptionalAnswer<T>> =>
+    work.then(
+      (value) => ({ ok: true as const, value }),
+      (error: unknown) => ({ ok: false as const, failure: error instanceof Error ? error.message : String(error) }),
+    );
+  const [progress, attempts, labs, logins, questions] = await Promise.all([
+    upstreams.content.progress(learnerId, call),
+    upstreams.assessment.attempts(learnerId, call),
+    optional(upstreams.devlab.sessions(learnerId, call)),
+    optional(upstreams.auth.logins(learnerId, call)),
+    optional(upstreams.rag.questions(learnerId, call)),
+  ]);
+  return { progress, attempts, labs, logins, questions };
+}
 
 export interface GatherOptions {
   asOf: Date;
@@ -17,6 +61,11 @@ export interface GatherOptions {
   /** The Directory user and enrollments, when the caller already holds them (shared with profile()). */
   user: () => Promise<DirectoryUser | null>;
   enrollments: () => Promise<Enrollments>;
+  /**
+   * The learner-keyed answers, possibly already in flight since authorization began; by default
+   * fetchSnapshotSources, started together with the other two.
+   */
+  sources?: () => Promise<SnapshotSources>;
 }
 
 export interface GatheredSnapshot {
@@ -43,19 +92,12 @@ export async function gatherLearnerSnapshot(
   options: GatherOptions,
 ): Promise<GatheredSnapshot | null> {
   const call = { signal: options.signal, requestId: options.requestId };
-  const optional = <T>(work: Promise<T>) =>
-    work.then(
-      (value) => ({ ok: true as const, value }),
-      (error: unknown) => ({ ok: false as const, error }),
-    );
-  const [user, enrollments, progress, attempts, labs, logins, questions] = await Promise.all([
+  const sources = options.sources ?? (() => fetchSnapshotSources(upstreams, learnerId, call));
+  // Three independent fetches, all started at once; none waits for another's answer.
+  const [user, enrollments, { progress, attempts, labs, logins, questions }] = await Promise.all([
     options.user(),
     options.enrollments(),
-    upstreams.content.progress(learnerId, call),
-    upstreams.assessment.attempts(learnerId, call),
-    optional(upstreams.devlab.sessions(learnerId, call)),
-    optional(upstreams.auth.logins(learnerId, call)),
-    optional(upstreams.rag.questions(learnerId, call)),
+    sources(),
   ]);
   if (!user?.roles.includes("learner")) return null;
 
