@@ -29,6 +29,16 @@ export interface RiskSignals {
     assessmentsLate: number;
     assessmentsSubmittedWhenDue: number;
     studiedCredits: number | null;
+    /** The missed assessments, oldest due first: title (when the snapshot has one) and local due date. */
+    missedAssessments: { title: string | null; dueDate: string }[];
+    /** Units finished by asOf, over all enrollments. */
+    unitsCompleted: number;
+    /**
+     * Days the learner has been in a course: since the earliest enrollment's start, or its
+     * registration when that came later (a late joiner is new to a course that began long ago).
+     * Null without an enrollment.
+     */
+    daysEnrolled: number | null;
   };
 }
 
@@ -75,6 +85,20 @@ export function riskSignals(snapshot: LearnerSnapshot): RiskSignals {
   const studiedCredits = credits.length ? Math.max(...credits) : null;
   const studyLoad = studiedCredits === null ? null : Math.log(Math.max(studiedCredits, 10) / REFERENCE_CREDITS);
 
+  const missedAssessments = missed
+    .map((a) => ({ title: a.title ?? null, dueDate: localDateOf(a.dueAt!, tz) }))
+    .sort((a, b) => a.dueDate.localeCompare(b.dueDate));
+  const unitsCompleted = snapshot.enrollments
+    .flatMap((e) => e.unitsCompleted)
+    .filter((u) => Date.parse(u.completedAt) <= asOf).length;
+  const joined = snapshot.enrollments
+    .map((e) => {
+      const registered = e.enrolledAt ? localDateOf(e.enrolledAt, tz) : null;
+      return registered !== null && registered > e.startDate ? registered : e.startDate;
+    })
+    .sort();
+  const daysEnrolled = joined[0] === undefined ? null : daysBetween(joined[0], today);
+
   return {
     values: { missedWork, lateWork, scoreShortfall, studyLoad, courseWeek },
     facts: {
@@ -89,6 +113,9 @@ export function riskSignals(snapshot: LearnerSnapshot): RiskSignals {
       assessmentsLate: late.length,
       assessmentsSubmittedWhenDue: dueSubmitted.length,
       studiedCredits,
+      missedAssessments,
+      unitsCompleted,
+      daysEnrolled,
     },
   };
 }

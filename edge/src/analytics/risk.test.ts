@@ -107,8 +107,15 @@ describe("scoreDropoffRisk", () => {
       "Has not handed in 1 of the 3 assessments due so far (75 % of the grade weight due).",
     );
     expect(r.factors[1]!.reason).toBe("Averages 50 out of 100 over 2 marked assessments, below the usual 70.");
-    expect(r.recommendedActions.learner[0]).toMatch(/overdue assessment/);
-    expect(r.recommendedActions.trainer[0]).toMatch(/1 missed assessment/);
+    // critical: act today, on the two largest raising factors; a2 (no title) named by its local due date
+    expect(r.recommendedActions.learner).toEqual([
+      "Today: catch up on the assessment due 30 March, past its due date, or ask your trainer about an extension.",
+      "Today: revisit your weakest topics, going through the feedback on your marked work, and ask for help.",
+    ]);
+    expect(r.recommendedActions.trainer).toEqual([
+      "Today: reach out about the missed work (the assessment due 30 March) and agree a catch-up plan.",
+      "Today: offer help on the topics behind the low scores (average 50 out of 100).",
+    ]);
     expect(r.missingSignals).toEqual([]);
     expect(r.modelVersion).toBe("hand-1");
   });
@@ -143,6 +150,89 @@ describe("scoreDropoffRisk", () => {
     expect(r.recommendedActions.learner).toEqual(["Keep your current rhythm: you are on course."]);
   });
 
+  it("advises on missed work even when the level is low, and never says 'on course' then", () => {
+    // Gone quiet late in the course: week 15 pulls the score down to low, but missed work raises it.
+    const goneQuiet: LearnerSnapshot = {
+      ...struggling,
+      asOf: "2026-04-20T10:00:00+01:00",
+      enrollments: [{ ...struggling.enrollments[0]!, startDate: "2026-01-05", dueDate: "2026-05-31" }],
+      assessments: [
+        {
+          assessmentId: "q1",
+          courseId: "c1",
+          title: "Assignment 1",
+          dueAt: "2026-02-01T23:59:00Z",
+          submittedAt: "2026-01-30T12:00:00Z",
+          score: 70,
+          weight: 10,
+        },
+        {
+          assessmentId: "q2",
+          courseId: "c1",
+          title: "Assignment 2",
+          dueAt: "2026-03-22T23:59:00Z",
+          submittedAt: null,
+          score: null,
+          weight: 40,
+        },
+        {
+          assessmentId: "q3",
+          courseId: "c1",
+          dueAt: "2026-04-05T22:59:00Z",
+          submittedAt: null,
+          score: null,
+          weight: 50,
+        },
+      ],
+    };
+    delete goneQuiet.enrollments[0]!.studiedCredits;
+    const r = scoreDropoffRisk(goneQuiet);
+    // committed model: missedWork 90/100 = 0.9 -> 0.962481 (0.9 - 0.134774) = +0.736516
+    // lateWork 0 -> 0.517277 (0 - 0.186109) = -0.096270; scoreShortfall 0 -> 0.263043 (0 + 0.562655) = +0.148002
+    // courseWeek day 105 = week 15 -> -0.067227 (15 - 6.306701) = -0.584424; study load missing (0)
+    // log-odds = -1.798227 + 0.736516 - 0.096270 + 0.148002 - 0.584424 = -1.594403 -> 1 / (1 + e^1.594403) = 0.169
+    expect(r.riskScore).toBe(0.169);
+    expect(r.riskLevel).toBe("low");
+    // factors stay the model's own: raising 0.736516 and 0.148002 of 0.884518
+    expect(r.factors.map((f) => [f.name, f.weight])).toEqual([
+      ["missedWork", 0.833],
+      ["scoreShortfall", 0.167],
+    ]);
+    expect(r.recommendedActions.learner[0]).toBe(
+      "Next time you study: catch up on Assignment 2 and the assessment due 5 April, past their due dates, or ask your trainer about an extension.",
+    );
+    expect(r.recommendedActions.trainer[0]).toBe(
+      "At your next check-in: reach out about the missed work (Assignment 2 and the assessment due 5 April) and agree a catch-up plan.",
+    );
+    expect(r.recommendedActions.learner.join(" ")).not.toMatch(/on course/);
+    expect(r.recommendedActions.trainer.join(" ")).not.toMatch(/No action needed/);
+  });
+
+  it("names late work and study load with the level's urgency", () => {
+    const lateHandIns: LearnerSnapshot = {
+      ...struggling,
+      enrollments: [{ ...struggling.enrollments[0]!, studiedCredits: 120 }],
+      assessments: [
+        { ...struggling.assessments[0]!, score: 90 }, // handed in a day late, marked 90
+        { ...struggling.assessments[2]!, score: 90 }, // on time, marked 90
+      ],
+    };
+    const r = scoreDropoffRisk(lateHandIns, handModel);
+    // -1 + 2(0 - 0.1) + 1(0.5 - 0.2) + 0.5(-2) + 1 ln(120 / 60) - 0.5(0.1429)
+    //  = -1 - 0.2 + 0.3 - 1 + 0.6931 - 0.0714 = -1.2783 -> 0.218, medium
+    expect(r.riskScore).toBe(0.218);
+    expect(r.riskLevel).toBe("medium");
+    expect(r.factors.map((f) => f.name)).toEqual(["studyLoad", "lateWork"]);
+    expect(r.recommendedActions.learner).toEqual([
+      "This week: plan your week across all your courses; consider deferring one if the load is too much.",
+      "This week: plan your hand-ins, putting the next due dates in your calendar and starting each assessment a week ahead.",
+    ]);
+    expect(r.recommendedActions.trainer).toEqual([
+      "This week: talk about workload, as the learner carries 120 credits at once.",
+      "This week: ask what gets in the way of deadlines (1 of 2 hand-ins came in late).",
+    ]);
+  });
+
   it("scores a learner with no history at the typical learner's risk and says what is missing", () => {
     const fresh: LearnerSnapshot = {
       ...struggling,
@@ -156,9 +246,37 @@ describe("scoreDropoffRisk", () => {
     const logOdds = dropoffModel.intercept + week.coefficient * (29 / 7 - week.reference);
     expect(r.riskScore).toBe(Math.round(1000 / (1 + Math.exp(-logOdds))) / 1000);
     expect(r.factors.map((f) => [f.name, f.weight])).toEqual([["courseWeek", 1]]);
-    expect(r.missingSignals).toHaveLength(4);
-    expect(r.missingSignals[0]).toBe("Missed work: no assessment has been due yet.");
-    expect(r.recommendedActions.learner.join(" ")).toMatch(/first lesson/);
+    expect(r.missingSignals).toEqual([
+      "Missed work: nothing has been due yet, so the score counts it as typical.",
+      "Late hand-ins: nothing has been handed in against a due date yet, so the score counts them as typical.",
+      "Scores: nothing has been marked yet, so the score counts them as typical.",
+      "Study load: the learner's credits are not on record, so the score assumes a typical load.",
+    ]);
+    // 29 days in with no unit and no assessment: not "new", and the advice says so plainly
+    expect(r.recommendedActions.learner.at(-1)).toBe(
+      "No lesson or assessment is recorded for you after 4 weeks in the course: complete a first lesson this week, or tell your trainer what is in the way.",
+    );
+    expect(r.recommendedActions.trainer.at(-1)).toBe(
+      "No work recorded after 4 weeks in the course: contact the learner to check they can reach it and what is in the way.",
+    );
+    expect(JSON.stringify(r.recommendedActions)).not.toMatch(/no history yet|on course/);
+  });
+
+  it("welcomes a learner who really is new: course just started, or registered late", () => {
+    const base = { ...struggling, assessments: [] };
+    // course started 2 March, asOf 12 March: day 10 < 14
+    const justStarted = scoreDropoffRisk({ ...base, asOf: "2026-03-12T10:00:00Z" });
+    // course started 2 March, registered 25 March: 6 days in by 31 March
+    const lateJoiner = scoreDropoffRisk({
+      ...base,
+      enrollments: [{ ...struggling.enrollments[0]!, enrolledAt: "2026-03-25T09:00:00Z" }],
+    });
+    for (const r of [justStarted, lateJoiner]) {
+      expect(r.recommendedActions.trainer.at(-1)).toBe(
+        "Welcome the learner and check they can reach the first lesson: there is no history yet to judge.",
+      );
+      expect(r.recommendedActions.learner.at(-1)).toMatch(/first lesson and assessment/);
+    }
   });
 
   it("answers in the API contract's DropoffRisk shape with the committed model", () => {

@@ -125,39 +125,107 @@ function reasonFor(name: RiskFeatureName, s: RiskSignals, effect: "raises" | "lo
   }
 }
 
+// Each says what a missing signal means for the score (the model takes the typical value: no push).
 const missingReason: Record<RiskFeatureName, string> = {
-  missedWork: "Missed work: no assessment has been due yet.",
-  scoreShortfall: "Scores: nothing has been marked yet.",
-  lateWork: "Late hand-ins: nothing has been handed in against a due date yet.",
-  studyLoad: "Study load: how many credits the learner is taking in all is not known.",
-  courseWeek: "Time in the course: the learner is not enrolled in any course.",
+  missedWork: "Missed work: nothing has been due yet, so the score counts it as typical.",
+  scoreShortfall: "Scores: nothing has been marked yet, so the score counts them as typical.",
+  lateWork: "Late hand-ins: nothing has been handed in against a due date yet, so the score counts them as typical.",
+  studyLoad: "Study load: the learner's credits are not on record, so the score assumes a typical load.",
+  courseWeek: "Time in the course: the learner is not enrolled in any course, so the score assumes a typical week.",
 };
+
+/** How soon to act, by level: the factors say what to do, the level says how urgently. */
+const URGENCY: Record<RiskLevel, { learner: string; trainer: string }> = {
+  low: { learner: "Next time you study", trainer: "At your next check-in" },
+  medium: { learner: "This week", trainer: "This week" },
+  high: { learner: "In the next few days", trainer: "In the next few days" },
+  critical: { learner: "Today", trainer: "Today" },
+};
+
+/** A learner counts as new (nothing to judge yet) for their first two weeks in a course. */
+export const NEW_LEARNER_DAYS = 14;
+
+const MONTHS = "January February March April May June July August September October November December".split(" ");
+/** "2026-03-29" -> "29 March": how people write a due date. */
+const dayAndMonth = (date: string) => `${Number(date.slice(8, 10))} ${MONTHS[Number(date.slice(5, 7)) - 1]}`;
+
+function listOf(items: string[]): string {
+  return items.length <= 1 ? items.join("") : `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
+}
+
+/** The missed work by name ("Assignment 2 and the assessment due 29 March"); at most three named. */
+function missedWorkNamed(s: RiskSignals): string {
+  const missed = s.facts.missedAssessments;
+  const names = missed.map((a) => a.title ?? `the assessment due ${dayAndMonth(a.dueDate)}`);
+  if (names.length <= 3) return listOf(names);
+  return `the ${missed.length} missed assessments, starting with ${listOf(names.slice(0, 2))}`;
+}
 
 const actions: Record<RiskFeatureName, { learner: (s: RiskSignals) => string; trainer: (s: RiskSignals) => string }> = {
   missedWork: {
     learner: (s) =>
-      `Submit your ${plural(s.facts.assessmentsMissed, "overdue assessment")}, or ask your trainer about an extension.`,
-    trainer: (s) =>
-      `Contact the learner about the ${plural(s.facts.assessmentsMissed, "missed assessment")} and agree a catch-up plan.`,
+      `catch up on ${missedWorkNamed(s)}, past ${s.facts.assessmentsMissed === 1 ? "its due date" : "their due dates"}, or ask your trainer about an extension.`,
+    trainer: (s) => `reach out about the missed work (${missedWorkNamed(s)}) and agree a catch-up plan.`,
   },
   scoreShortfall: {
-    learner: () => "Go through the feedback on your marked work and ask for help on the weakest topic.",
-    trainer: () => "Offer a review session on the topics behind the low scores.",
+    learner: () => "revisit your weakest topics, going through the feedback on your marked work, and ask for help.",
+    trainer: (s) =>
+      `offer help on the topics behind the low scores (average ${Math.round(s.facts.meanScore!)} out of 100).`,
   },
   lateWork: {
-    learner: () => "Put your next due dates in your calendar and start each assessment a week ahead.",
+    learner: () =>
+      "plan your hand-ins, putting the next due dates in your calendar and starting each assessment a week ahead.",
     trainer: (s) =>
-      `Ask what gets in the way of deadlines: ${plural(s.facts.assessmentsLate, "assessment")} handed in late.`,
+      `ask what gets in the way of deadlines (${s.facts.assessmentsLate} of ${plural(s.facts.assessmentsSubmittedWhenDue, "hand-in")} came in late).`,
   },
   courseWeek: {
-    learner: () => "Fix two study slots a week in your calendar now: the first weeks set the rhythm.",
-    trainer: () => "Check in during these first weeks, when most withdrawals happen.",
+    learner: () => "fix two study slots a week in your calendar, as the first weeks set the rhythm.",
+    trainer: () => "check in during these first weeks, when most withdrawals happen.",
   },
   studyLoad: {
-    learner: () => "Plan your week across all your courses; consider deferring one if the load is too much.",
-    trainer: (s) => `Talk about workload: the learner carries ${s.facts.studiedCredits} credits at once.`,
+    learner: () => "plan your week across all your courses; consider deferring one if the load is too much.",
+    trainer: (s) => `talk about workload, as the learner carries ${s.facts.studiedCredits} credits at once.`,
   },
 };
+
+/**
+ * What the learner and the trainer should do: one action each for the two largest factors that
+ * raise the risk, whatever the level (the level only sets the urgency), plus a getting-started or
+ * no-work-yet pair when no assessment can be judged. "On course" only when nothing raises the risk.
+ */
+function recommendedActionsFor(
+  raising: RiskFeatureName[],
+  missing: RiskFeatureName[],
+  level: RiskLevel,
+  s: RiskSignals,
+): { learner: string[]; trainer: string[] } {
+  const learner: string[] = [];
+  const trainer: string[] = [];
+  const when = URGENCY[level];
+  for (const name of raising.slice(0, 2)) {
+    learner.push(`${when.learner}: ${actions[name].learner(s)}`);
+    trainer.push(`${when.trainer}: ${actions[name].trainer(s)}`);
+  }
+  const nothingToJudge = missing.includes("missedWork") && missing.includes("scoreShortfall");
+  const days = s.facts.daysEnrolled;
+  if (nothingToJudge && s.facts.unitsCompleted === 0) {
+    if (days === null || days < NEW_LEARNER_DAYS) {
+      learner.push("Complete your first lesson and assessment so your progress can be tracked.");
+      trainer.push("Welcome the learner and check they can reach the first lesson: there is no history yet to judge.");
+    } else {
+      const weeks = plural(Math.floor(days / 7), "week");
+      learner.push(
+        `No lesson or assessment is recorded for you after ${weeks} in the course: complete a first lesson this week, or tell your trainer what is in the way.`,
+      );
+      trainer.push(
+        `No work recorded after ${weeks} in the course: contact the learner to check they can reach it and what is in the way.`,
+      );
+    }
+  }
+  if (learner.length === 0) learner.push("Keep your current rhythm: you are on course.");
+  if (trainer.length === 0) trainer.push("No action needed now; review again after the next assessment.");
+  return { learner, trainer };
+}
 
 /** Shares that sum to exactly 1 after rounding to 3 places (the rounding error goes to the largest). */
 function shares(values: number[]): number[] {
@@ -190,27 +258,14 @@ export function scoreDropoffRisk(snapshot: LearnerSnapshot, model: DropoffModel 
   })) satisfies RiskFactorResult[];
 
   const missing = RISK_FEATURES.filter((n) => signals.values[n] === null);
-  const learner: string[] = [];
-  const trainer: string[] = [];
-  if (riskLevel !== "low") {
-    for (const name of raising.slice(0, 2)) {
-      learner.push(actions[name].learner(signals));
-      trainer.push(actions[name].trainer(signals));
-    }
-  }
-  if (missing.includes("missedWork") && missing.includes("scoreShortfall")) {
-    learner.push("Complete your first lesson and assessment so your progress can be tracked.");
-    trainer.push("Welcome the learner and check they can reach the first lesson: there is no history yet to judge.");
-  }
-  if (learner.length === 0) learner.push("Keep your current rhythm: you are on course.");
-  if (trainer.length === 0) trainer.push("No action needed now; review again after the next assessment.");
+  const recommendedActions = recommendedActionsFor(raising, missing, riskLevel, signals);
 
   return {
     learnerId: snapshot.learnerId,
     riskScore,
     riskLevel,
     factors,
-    recommendedActions: { learner, trainer },
+    recommendedActions,
     missingSignals: missing.map((n) => missingReason[n]),
     modelVersion: model.version,
   };

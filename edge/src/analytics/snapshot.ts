@@ -71,6 +71,11 @@ export const AssessmentAttempt = z
   .object({
     assessmentId: id,
     courseId: id,
+    title: z
+      .string()
+      .max(200)
+      .optional()
+      .describe('What people call the assessment ("Assignment 2"); lets advice name the work, never its id.'),
     kind: z.enum(["assignment", "quiz", "exam", "project"]).optional(),
     dueAt: instant
       .nullable()
