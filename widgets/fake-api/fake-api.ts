@@ -97,9 +97,11 @@ export function dropoffRiskFor(learnerId: string, empty: boolean): DropoffRisk {
     riskScore,
     riskLevel: riskScore < 0.25 ? "low" : riskScore < 0.5 ? "medium" : riskScore < 0.75 ? "high" : "critical",
     factors: [
-      { name: "Inactivity", weight: 0.5, reason: "No learning activity in the last 9 days" },
-      { name: "Falling pace", weight: 0.3, reason: "Pace dropped 35 % over three weeks" },
-      { name: "Assessment scores", weight: 0.2, reason: "Last two quiz scores below 60 %" },
+      // Machine names with the API's labels (edge/src/analytics/risk.ts FACTOR_LABELS); the last
+      // has no label, as an older BFF would answer, so the name is the fallback.
+      { name: "missedWork", label: "Missed work", weight: 0.5, reason: "No learning activity in the last 9 days" },
+      { name: "lateWork", label: "Late hand-ins", weight: 0.3, reason: "Two of the last five hand-ins were late" },
+      { name: "scoreShortfall", weight: 0.2, reason: "Last two quiz scores below 60 %" },
     ],
     recommendedActions: {
       learner: ["Book two 30-minute sessions this week", "Retake the module 3 quiz"],

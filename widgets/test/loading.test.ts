@@ -43,6 +43,18 @@ describe("loading", () => {
     expect(await requestsFor(id)).to.have.length(0);
   });
 
+  it("a getToken() that returns null shows the distinct no-token message and sends nothing", async () => {
+    configure({ getToken: async () => null });
+    const id = learner("ok");
+    const el = await fixture<Ms8Velocity>(html`<ms8-velocity learner-id=${id} api-base=${apiBase}></ms8-velocity>`);
+    const state = await waitForState(el, "not-allowed");
+    expect(state.getAttribute("data-status")).to.equal("no-token");
+    expect(state.textContent).to.match(/sign in with an account that may see this learner/);
+    expect(state.textContent).not.to.match(/session has ended/);
+    expect(await requestsFor(id)).to.have.length(0);
+    await expect(el).to.be.accessible();
+  });
+
   it("uses the token attribute, then removes it from the DOM; no token in any URL", async () => {
     configure({
       getToken: () => {

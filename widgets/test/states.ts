@@ -24,7 +24,8 @@ const frameStyle = new CSSStyleSheet();
 frameStyle.replaceSync(".frame { width: 380px; }");
 document.adoptedStyleSheets = [...document.adoptedStyleSheets, frameStyle];
 
-export function describeStates(tag: string, resource: string) {
+/** `zero-ledger`: the widget has no empty state; a learner with nothing yet sees honest zeros. */
+export function describeStates(tag: string, resource: string, options: { empty?: "state" | "zero-ledger" } = {}) {
   describe(`<${tag}> states`, () => {
     beforeEach(() => useFakeApi());
 
@@ -54,12 +55,22 @@ export function describeStates(tag: string, resource: string) {
       });
     }
 
-    it("empty: explains there are no enrolments yet", async () => {
-      const el = await mountWidget(tag, learner("empty"));
-      await waitForState(el, "empty");
-      expect(part(el, "empty")!.textContent).to.match(/No enrolments yet/);
-      await expect(el).to.be.accessible();
-    });
+    if (options.empty === "zero-ledger") {
+      it("nothing earned yet: zero points shown honestly, never 'no enrolments'", async () => {
+        const el = await mountWidget(tag, learner("empty"));
+        await waitForState(el, "data");
+        expect(part(el, "no-points")!.textContent).to.match(/No points yet/);
+        expect(text(el)).not.to.match(/enrolment/i);
+        await expect(el).to.be.accessible();
+      });
+    } else {
+      it("empty: explains there are no enrolments yet", async () => {
+        const el = await mountWidget(tag, learner("empty"));
+        await waitForState(el, "empty");
+        expect(part(el, "empty")!.textContent).to.match(/No enrolments yet/);
+        await expect(el).to.be.accessible();
+      });
+    }
 
     it("error in the dark theme passes axe (retry button contrast)", async () => {
       const el = await mountWidget(tag, learner("broken"), { theme: "dark" });

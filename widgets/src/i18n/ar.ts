@@ -11,6 +11,7 @@ export const ar: Messages = {
     serverError: "واجهت خدمة التحليلات مشكلة. يُرجى المحاولة بعد قليل.",
     rateLimited: "عدد كبير من الطلبات الآن. انتظر قليلًا ثم حاول مرة أخرى.",
     unexpectedError: "حدث خطأ أثناء التحميل.",
+    noToken: "سجّل الدخول بحساب مسموح له برؤية بيانات هذا المتعلم.",
     notSignedIn: "انتهت جلستك. سجّل الدخول مرة أخرى لعرض هذا.",
     forbidden: "ليست لديك صلاحية لعرض بيانات هذا المتعلّم.",
     notFound: "لا يوجد متعلّم بهذا المعرّف، أو أنه غير ظاهر لك.",
@@ -23,10 +24,14 @@ export const ar: Messages = {
   velocity: {
     title: "وتيرة التعلّم",
     currentPace: "الوتيرة الحالية",
-    targetPace: "الوتيرة المستهدفة",
+    targetPace: "المطلوب من الآن",
+    unitsCompleted: "الوحدات المنجزة",
     perWeek: "وحدة/أسبوع",
     trend: { up: "في ارتفاع", down: "في انخفاض", flat: "مستقرة" },
-    trendVsEarlier: (direction, percent) => `${direction} ${percent} مقارنة بالأسابيع السابقة`,
+    trendVsEarlier: (direction, percent) =>
+      direction === "flat"
+        ? "عدد الوحدات تقريبًا كما في الأسبوعين السابقين"
+        : `وحدات ${direction === "up" ? "أكثر" : "أقل"} بنسبة ${percent} من الأسبوعين السابقين`,
     status: { ahead: "متقدّم", on_track: "على المسار", behind: "متأخّر", at_risk: "معرّض للخطر" },
     estimatedCompletion: "الإكمال المتوقّع",
     noEstimate: "لا يوجد نشاط كافٍ بعد",
@@ -36,7 +41,7 @@ export const ar: Messages = {
       `${weeks} أسابيع معروضة. الأسبوع الماضي: ${latest} وحدة، والهدف ${target}.`,
     week: "أسبوع",
     units: "الوحدات",
-    target: "الهدف",
+    target: "المخطط أسبوعيًا",
     empty: "لا توجد تسجيلات بعد. تظهر الوتيرة بعد إكمال أول وحدة.",
   },
   risk: {
@@ -66,5 +71,6 @@ export const ar: Messages = {
     howToEarn: (criteria) => `طريقة الحصول عليها: ${criteria}`,
     badgeList: "الشارات",
     empty: "لا توجد تسجيلات بعد. تبدأ النقاط والشارات مع أول دورة.",
+    noPoints: "لا نقاط بعد. تأتي النقاط والسلاسل والشارات مع نشاط التعلّم؛ وهذه طريقة كسبها.",
   },
 };

@@ -11,6 +11,7 @@ export const de: Messages = {
     serverError: "Der Analysedienst hatte ein Problem. Bitte gleich noch einmal versuchen.",
     rateLimited: "Gerade zu viele Anfragen. Bitte kurz warten und erneut versuchen.",
     unexpectedError: "Beim Laden ist etwas schiefgegangen.",
+    noToken: "Melden Sie sich mit einem Konto an, das diese lernende Person sehen darf.",
     notSignedIn: "Die Sitzung ist abgelaufen. Bitte erneut anmelden.",
     forbidden: "Sie haben keine Berechtigung, die Daten dieser lernenden Person zu sehen.",
     notFound: "Keine lernende Person mit dieser ID gefunden, oder sie ist für Sie nicht sichtbar.",
@@ -23,10 +24,14 @@ export const de: Messages = {
   velocity: {
     title: "Lerntempo",
     currentPace: "Aktuelles Tempo",
-    targetPace: "Zieltempo",
+    targetPace: "Ab jetzt nötig",
+    unitsCompleted: "Erledigte Einheiten",
     perWeek: "Einheiten/Woche",
     trend: { up: "Steigend", down: "Fallend", flat: "Gleichbleibend" },
-    trendVsEarlier: (direction, percent) => `${direction} ${percent} gegenüber früheren Wochen`,
+    trendVsEarlier: (direction, percent) =>
+      direction === "flat"
+        ? "Etwa so viele Einheiten wie in den 2 Wochen davor"
+        : `${percent} ${direction === "up" ? "mehr" : "weniger"} Einheiten als in den 2 Wochen davor`,
     status: { ahead: "Voraus", on_track: "Im Plan", behind: "Im Rückstand", at_risk: "Gefährdet" },
     estimatedCompletion: "Voraussichtlicher Abschluss",
     noEstimate: "Noch zu wenig Aktivität",
@@ -35,7 +40,7 @@ export const de: Messages = {
     chartSummary: (weeks, latest, target) => `${weeks} Wochen. Letzte Woche: ${latest} Einheiten, Ziel ${target}.`,
     week: "Woche ab",
     units: "Einheiten",
-    target: "Ziel",
+    target: "Geplant pro Woche",
     empty: "Noch keine Einschreibungen. Das Tempo erscheint nach der ersten abgeschlossenen Einheit.",
   },
   risk: {
@@ -65,5 +70,6 @@ export const de: Messages = {
     howToEarn: (criteria) => `So verdienen: ${criteria}`,
     badgeList: "Abzeichen",
     empty: "Noch keine Einschreibungen. Punkte und Abzeichen beginnen mit dem ersten Kurs.",
+    noPoints: "Noch keine Punkte. Punkte, Serien und Abzeichen kommen mit dem Lernen; so verdienen Sie sie.",
   },
 };

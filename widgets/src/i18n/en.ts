@@ -9,6 +9,7 @@ export const en = {
     serverError: "The analytics service had a problem. Please try again in a moment.",
     rateLimited: "Too many requests just now. Please wait a moment and try again.",
     unexpectedError: "Something went wrong while loading this.",
+    noToken: "You need to sign in with an account that may see this learner.",
     notSignedIn: "Your session has ended. Sign in again to see this.",
     forbidden: "You do not have permission to see this learner's data.",
     notFound: "There is no learner with this ID, or it is not visible to you.",
@@ -21,10 +22,16 @@ export const en = {
   velocity: {
     title: "Learning pace",
     currentPace: "Current pace",
-    targetPace: "Target pace",
+    targetPace: "Needed from now",
+    /** The chart's line and legend: units finished in each week. */
+    unitsCompleted: "Units completed",
     perWeek: "units/week",
     trend: { up: "Rising", down: "Falling", flat: "Steady" } as Record<"up" | "down" | "flat", string>,
-    trendVsEarlier: (direction: string, percent: string) => `${direction} ${percent} on earlier weeks`,
+    /** Last two weeks against the two before (the API's trend window). */
+    trendVsEarlier: (direction: "up" | "down" | "flat", percent: string) =>
+      direction === "flat"
+        ? "About as many units as the 2 weeks before"
+        : `${percent} ${direction === "up" ? "more" : "fewer"} units than the 2 weeks before`,
     status: { ahead: "Ahead", on_track: "On track", behind: "Behind", at_risk: "At risk" } as Record<
       "ahead" | "on_track" | "behind" | "at_risk",
       string
@@ -37,7 +44,7 @@ export const en = {
       `${weeks} weeks shown. Last week: ${latest} units, target ${target}.`,
     week: "Week of",
     units: "Units",
-    target: "Target",
+    target: "Planned per week",
     empty: "No enrolments yet. The pace appears after the first completed unit.",
   },
   risk: {
@@ -70,6 +77,7 @@ export const en = {
     howToEarn: (criteria: string) => `How to earn: ${criteria}`,
     badgeList: "Badges",
     empty: "No enrolments yet. Points and badges start with the first course.",
+    noPoints: "No points yet. Points, streaks and badges come with learning activity; here is how to earn them.",
   },
 };
 

@@ -3,7 +3,7 @@ import { learner, part, useFakeApi, waitForState } from "../../test/helpers.ts";
 import { describeStates, mountWidget } from "../../test/states.ts";
 import "./define.ts";
 
-describeStates("ms8-badges", "gamification");
+describeStates("ms8-badges", "gamification", { empty: "zero-ledger" });
 
 describe("<ms8-badges> content", () => {
   beforeEach(() => useFakeApi());

@@ -34,7 +34,8 @@ import { badgesStyles } from "./badges.styles.ts";
  * @csspart badge-earned - An earned badge (in addition to `badge`).
  * @csspart badge-locked - A locked badge (in addition to `badge`).
  * @csspart skeleton - The loading placeholder.
- * @csspart empty - The message shown before the first enrolment.
+ * @csspart empty - Unused by this widget: an empty ledger shows zero points with the `no-points` note.
+ * @csspart no-points - The note above zero points, streaks and locked badges.
  * @csspart error - The error message with its retry button.
  * @csspart error-detail - The human-readable reason of an error.
  * @csspart retry-button - The retry button.
@@ -60,8 +61,10 @@ export class Ms8Badges extends Ms8Element<Gamification> {
     return `/api/v1/learners/${encodeURIComponent(learnerId)}/gamification`;
   }
 
-  protected isEmpty(data: Gamification): boolean {
-    return data.points === 0 && data.badges.every((badge) => badge.earnedAt === null) && data.longestStreak === 0;
+  protected isEmpty(_data: Gamification): boolean {
+    // An empty ledger does not mean "no enrolments" (a learner with progress may have no points
+    // yet), and this resource cannot tell the two apart: zero points are shown as they are.
+    return false;
   }
 
   protected heading(t: Messages): string {
@@ -81,7 +84,9 @@ export class Ms8Badges extends Ms8Element<Gamification> {
       : b.topLevel;
     const earned = data.badges.filter((badge) => badge.earnedAt);
     const locked = data.badges.filter((badge) => !badge.earnedAt);
+    const zeroLedger = data.points === 0 && earned.length === 0 && data.longestStreak === 0;
     return html`
+      ${zeroLedger ? html`<p class="muted no-points" part="no-points">${b.noPoints}</p>` : null}
       <div class="figures">
         <div class="figure" part="points">
           <span class="figure-label">${b.points}</span>

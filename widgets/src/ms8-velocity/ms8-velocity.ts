@@ -157,10 +157,12 @@ export class Ms8Velocity extends Ms8Element<Velocity> {
     const v = t.velocity;
     const labels = data.weekly.map((week) => format.date(week.weekStart, "short"));
     this.#chartInput = {
-      labels,
+      // The axis gets day and month only: a full numeric date ("2026/11/23") is clipped at the
+      // chart's edge, worst in right-to-left text; the table below keeps the full dates.
+      labels: data.weekly.map((week) => format.dayMonth(week.weekStart)),
       units: data.weekly.map((week) => week.units),
       targets: data.weekly.map((week) => week.targetUnits),
-      paceLabel: v.currentPace,
+      paceLabel: v.unitsCompleted,
       targetLabel: v.target,
       colors: { pace: "", target: "", grid: "", text: "", font: "" },
       locale: format.locale,
@@ -171,10 +173,7 @@ export class Ms8Velocity extends Ms8Element<Velocity> {
     const summary = last
       ? v.chartSummary(format.number(data.weekly.length, 0), format.number(last.units), format.number(last.targetUnits))
       : v.chartLabel;
-    const trendText = v.trendVsEarlier(
-      v.trend[data.trendDirection],
-      format.percent(Math.abs(data.trendPercentage) / 100),
-    );
+    const trendText = v.trendVsEarlier(data.trendDirection, format.percent(Math.abs(data.trendPercentage) / 100));
     return html`
       <div class="metrics">
         <div class="metric" part="metric current-pace">
@@ -204,7 +203,7 @@ export class Ms8Velocity extends Ms8Element<Velocity> {
         <span class="muted">· ${v.progress(format.number(data.unitsCompleted, 0), format.number(data.unitsTotal, 0))}</span>
       </p>
       <div class="legend" aria-hidden="true">
-        <span><svg viewBox="0 0 20 4"><line class="pace-line" x1="0" y1="2" x2="20" y2="2" /></svg>${v.currentPace}</span>
+        <span><svg viewBox="0 0 20 4"><line class="pace-line" x1="0" y1="2" x2="20" y2="2" /></svg>${v.unitsCompleted}</span>
         <span><svg viewBox="0 0 20 4"><line class="target-line" x1="0" y1="2" x2="20" y2="2" /></svg>${v.target}</span>
       </div>
       <div class="chart" part="chart">

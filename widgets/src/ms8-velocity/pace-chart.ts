@@ -63,7 +63,8 @@ function datasets(input: PaceChartInput) {
         backgroundColor: input.colors.pace,
         pointRadius: 3,
         borderWidth: 2,
-        tension: 0.3,
+        // Monotone interpolation never overshoots: a curve below a real 0 or above the peak would lie.
+        cubicInterpolationMode: "monotone" as const,
       },
       {
         label: input.targetLabel,

@@ -2,7 +2,7 @@ import { css } from "lit";
 
 export const velocityStyles = css`
   :host {
-    --_ms8-block-size: var(--ms8-velocity-height, 29rem);
+    --_ms8-block-size: var(--ms8-velocity-height, 30rem);
     --_ms8-chart-height: var(--ms8-chart-height, 160px);
   }
   .metrics {
@@ -61,7 +61,13 @@ export const velocityStyles = css`
   .status[data-status="at_risk"] .dot {
     fill: var(--_ms8-bad);
   }
+  /* Arrow and words stay together; the words wrap beside the arrow, not under it. */
+  .row .trend {
+    flex-wrap: nowrap;
+    align-items: center;
+  }
   .trend .arrow {
+    flex: none;
     inline-size: 1rem;
     block-size: 1rem;
     fill: currentColor;
@@ -70,11 +76,10 @@ export const velocityStyles = css`
   .card[dir="rtl"] .trend[data-trend="flat"] .arrow {
     transform: scaleX(-1);
   }
-  .trend[data-trend="up"] {
-    color: var(--_ms8-good);
-  }
-  .trend[data-trend="down"] {
-    color: var(--_ms8-bad);
+  /* The trend is a direction, not a verdict (more units can still be too few): neutral colour,
+     the arrow and the words carry it; the status beside it says good or bad. */
+  .trend {
+    color: var(--_ms8-text);
   }
   .completion {
     font-size: 0.9em;

@@ -23,7 +23,13 @@ describe("<ms8-velocity> content", () => {
     const pace = new Intl.NumberFormat("en", { maximumFractionDigits: 1 }).format(detail.data.currentPace);
     expect(part(el, "current-pace")!.textContent).to.contain(pace);
     expect(part(el, "target-pace")!.textContent).to.contain("4.5");
-    expect(part(el, "trend")!.textContent).to.match(/(Rising|Falling|Steady) \d+% on earlier weeks/);
+    expect(part(el, "trend")!.textContent).to.match(
+      /\d+% (more|fewer) units than the 2 weeks before|About as many units as the 2 weeks before/,
+    );
+    expect(part(el, "target-pace")!.textContent).to.contain("Needed from now");
+    expect(el.shadowRoot!.querySelector(".legend")!.textContent)
+      .to.contain("Units completed")
+      .and.contain("Planned per week");
     expect(part(el, "trend")!.querySelector("svg")).to.exist;
     expect(part(el, "status")!.textContent).to.match(/Ahead|On track|Behind|At risk/);
     const due = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeZone: "UTC" }).format(

@@ -106,14 +106,30 @@ class TokenUnavailable extends ProblemError {
   }
 }
 
-async function bearer(token: string | undefined): Promise<string | undefined> {
+/**
+ * The host has no token for this viewer (`getToken()` gave null, or no token source at all): not
+ * a refusal by the BFF, so nothing is sent and the widget asks for a sign-in that may see this.
+ */
+export class NoToken extends ProblemError {
+  constructor() {
+    super(401, undefined, "No token: getToken() returned null or none is configured");
+    this.name = "NoToken";
+  }
+}
+
+async function bearer(token: string | undefined): Promise<string> {
   if (token) return token;
+  const { getToken } = currentConfig();
+  if (!getToken) throw new NoToken();
+  let handedOut: string | null | undefined;
   try {
-    return (await currentConfig().getToken?.()) ?? undefined;
+    handedOut = await getToken();
   } catch {
     // The host's error may carry its own secrets; it is not passed on or logged.
     throw new TokenUnavailable();
   }
+  if (!handedOut) throw new NoToken();
+  return handedOut;
 }
 
 async function fetchEnvelope(
@@ -125,8 +141,7 @@ async function fetchEnvelope(
   const doFetch = currentConfig().fetch ?? globalThis.fetch.bind(globalThis);
   const send = async () => {
     const headers = new Headers({ accept: "application/json, application/problem+json" });
-    const token = await bearer(elementToken);
-    if (token) headers.set("authorization", `Bearer ${token}`);
+    headers.set("authorization", `Bearer ${await bearer(elementToken)}`);
     const known = validated.get(key);
     if (known) headers.set("if-none-match", known.etag);
     // credentials: "omit" because the token travels in a header; cookies would only widen CORS.
@@ -139,7 +154,7 @@ async function fetchEnvelope(
     // A short-lived embed token may have expired: ask once more, then give up.
     if (response.status === 401 && !elementToken && currentConfig().getToken) response = await send();
   } catch (error) {
-    if (signal.aborted || error instanceof TokenUnavailable) throw error;
+    if (signal.aborted || error instanceof TokenUnavailable || error instanceof NoToken) throw error;
     throw new ProblemError(0, undefined, error instanceof Error ? error.message : String(error));
   }
 

@@ -8,7 +8,7 @@ import { Task, TaskStatus } from "@lit/task";
 import type { DataSource, Meta } from "@ms8/edge/contract";
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from "lit";
 import { type Messages, messagesFor, resolveLocale } from "../i18n/index.ts";
-import { type Envelope, loadResource, ProblemError } from "./api.ts";
+import { type Envelope, loadResource, NoToken, ProblemError } from "./api.ts";
 import { currentConfig } from "./config.ts";
 import { LocaleFormat } from "./format.ts";
 
@@ -16,7 +16,10 @@ export type Theme = "light" | "dark" | "auto";
 
 /** Detail of the `ms8-error` event. */
 export interface Ms8ErrorDetail {
+  /** The HTTP status; 401 also when the host had no token to give (`reason: "no-token"`). */
   status: number;
+  /** Set when nothing was sent because `getToken()` returned null or no token was configured. */
+  reason?: "no-token";
   title: string | undefined;
   detail: string;
 }
@@ -195,6 +198,7 @@ export abstract class Ms8Element<T> extends LitElement {
   protected describeError(error: unknown): Ms8ErrorDetail {
     const t = this.t.common;
     if (error instanceof MissingConfiguration) return { status: 0, title: undefined, detail: t.notConfigured };
+    if (error instanceof NoToken) return { status: 401, reason: "no-token", title: undefined, detail: t.noToken };
     if (!(error instanceof ProblemError)) return { status: 0, title: undefined, detail: t.unexpectedError };
     const byStatus: Record<number, string> = {
       401: t.notSignedIn,
@@ -262,7 +266,7 @@ export abstract class Ms8Element<T> extends LitElement {
     const problem = this.describeError(error);
     const notAllowed = problem.status === 401 || problem.status === 403 || problem.status === 404;
     if (notAllowed) {
-      return html`<div class="state message" part="not-allowed" data-state="not-allowed" data-status=${problem.status}>
+      return html`<div class="state message" part="not-allowed" data-state="not-allowed" data-status=${problem.reason ?? problem.status}>
         <svg class="state-icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M12 2a5 5 0 0 0-5 5v3H6a2 2 0 0 0-2 2v8a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-8a2 2 0 0 0-2-2h-1V7a5 5 0 0 0-5-5Zm-3 8V7a3 3 0 1 1 6 0v3H9Z" /></svg>
         <p>${problem.detail}</p>
       </div>`;

@@ -26,6 +26,12 @@ export class LocaleFormat {
     return new Intl.DateTimeFormat(this.locale, { dateStyle: style, timeZone: "UTC" }).format(day);
   }
 
+  /** Day and short month ("23 Nov", "٢٣ نوفمبر"): short enough for a chart axis in any script. */
+  dayMonth(isoDate: string): string {
+    const day = new Date(isoDate.length === 10 ? `${isoDate}T00:00:00Z` : isoDate);
+    return new Intl.DateTimeFormat(this.locale, { day: "numeric", month: "short", timeZone: "UTC" }).format(day);
+  }
+
   ago(isoDateTime: string, now = Date.now()): string {
     const seconds = Math.round((new Date(isoDateTime).getTime() - now) / 1000);
     const rtf = new Intl.RelativeTimeFormat(this.locale, { numeric: "auto", style: "short" });
