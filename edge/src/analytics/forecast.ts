@@ -8,8 +8,9 @@
  * - Final score: marked work counts at its score, missed past-due work at 0, and the work still to
  *   come at the learner's average so far, each by grade weight. The interval is the uncertainty
  *   of that average (1.96 standard errors) times the share of the grade still to come.
+ * - Confidence: the evidence (marked scores, active weeks), capped by the width of each interval.
  */
-import { addDays, localDateOf } from "./calendar.ts";
+import { addDays, daysBetween, localDateOf } from "./calendar.ts";
 import type { LearnerSnapshot } from "./snapshot.ts";
 import { computeVelocity, paceWindow } from "./velocity.ts";
 
@@ -22,6 +23,20 @@ export interface ForecastResult {
   confidence: "low" | "medium" | "high";
   commentary?: string;
 }
+
+type Confidence = ForecastResult["confidence"];
+/** Interval widths (days) up to which a completion range allows high, then medium confidence. */
+export const COMPLETION_WIDTH_DAYS = { high: 28, medium: 84 };
+/** Interval widths (points of 100) up to which a final-score range allows high, then medium confidence. */
+export const SCORE_WIDTH_POINTS = { high: 10, medium: 20 };
+
+/** The most confidence an interval this wide allows. */
+function byWidth(width: number, limits: { high: number; medium: number }): Confidence {
+  return width <= limits.high ? "high" : width <= limits.medium ? "medium" : "low";
+}
+
+const ORDER: Confidence[] = ["low", "medium", "high"];
+const lowestOf = (levels: Confidence[]) => ORDER[Math.min(...levels.map((l) => ORDER.indexOf(l)))]!;
 
 /** Spread assumed for a single score before a learner has two (points on a 0-100 scale). */
 const PRIOR_SCORE_SD = 15;
@@ -83,9 +98,18 @@ export function forecastOutcome(snapshot: LearnerSnapshot): ForecastResult {
     };
   }
 
+  // Confidence covers both projections: the evidence behind them, capped by how wide each interval
+  // is (a completion range of years is low confidence however many scores there are).
   const weeksOfHistory = velocity.weekly.filter((w) => w.units > 0).length;
-  const confidence: ForecastResult["confidence"] =
+  const evidence: Confidence =
     marked.length >= 4 && weeksOfHistory >= 4 ? "high" : marked.length >= 2 || weeksOfHistory >= 2 ? "medium" : "low";
+  const completionDays = completionInterval ? daysBetween(completionInterval.earliest, completionInterval.latest) : 0;
+  const scorePoints = scoreInterval ? scoreInterval.high - scoreInterval.low : 0;
+  const confidence = lowestOf([
+    evidence,
+    byWidth(completionDays, COMPLETION_WIDTH_DAYS),
+    byWidth(scorePoints, SCORE_WIDTH_POINTS),
+  ]);
 
   const notes: string[] = [];
   if (velocity.unitsCompleted === 0 && marked.length === 0)

@@ -138,7 +138,57 @@ describe("forecastOutcome", () => {
     // expected = 70 * 40/100 + 70 * 0.5 = 63; sd 14.14, half-width 1.96 * 14.14 * 0.5 / sqrt 2 = 9.8
     expect(f.expectedFinalScore).toBe(63);
     expect(f.scoreInterval).toEqual({ low: 53.2, high: 72.8 });
-    expect(f.confidence).toBe("medium");
+    // evidence: 2 marked scores -> medium; score range 19.6 points -> medium; but the completion
+    // range spans 352 days (over 84) -> low: the confidence covers the dates too
+    expect(f.confidence).toBe("low");
+  });
+
+  it("gives high confidence only when the evidence is ample and both intervals are narrow", () => {
+    // 24 units from 2 March; 4 done in each of the weeks of 2, 9, 16 and 23 March (4th-27th): k = 16
+    const days = [4, 5, 6, 7, 10, 11, 12, 13, 17, 18, 19, 20, 24, 25, 26, 27];
+    const steady = (scores: number[]): LearnerSnapshot => ({
+      ...acrossDst,
+      enrollments: [
+        {
+          ...acrossDst.enrollments[0]!,
+          unitsCompleted: days.map((d, i) => ({
+            unitId: `u${i}`,
+            completedAt: `2026-03-${String(d).padStart(2, "0")}T12:00:00Z`,
+          })),
+        },
+      ],
+      assessments: [
+        ...scores.map((score, i) => ({
+          assessmentId: `m${i}`,
+          courseId: "crs-1",
+          dueAt: `2026-03-${10 + i}T12:00:00Z`,
+          submittedAt: `2026-03-${10 + i}T09:00:00Z`,
+          score,
+          weight: 10,
+        })),
+        {
+          assessmentId: "final",
+          courseId: "crs-1",
+          dueAt: "2026-05-20T12:00:00Z",
+          submittedAt: null,
+          score: null,
+          weight: 60,
+        },
+      ],
+    });
+    // 8 left; fast (16 + 1.96 * 4) / 4 = 5.96, slow (16 - 7.84) / 4 = 2.04 units a week
+    // earliest ceil(8 / 5.96 * 7) = 10 days, latest ceil(8 / 2.04 * 7) = 28 days: 18 days wide (<= 28)
+    const narrow = forecastOutcome(steady([80, 80, 84, 76]));
+    expect(narrow.completionInterval).toEqual({ earliest: "2026-04-10", latest: "2026-04-28" });
+    // mean 80, sd sqrt(32 / 3) = 3.266; half-width 1.96 * 3.266 * 0.6 / 2 = 1.92 -> 78.1 - 81.9 (<= 10)
+    expect(narrow.scoreInterval).toEqual({ low: 78.1, high: 81.9 });
+    expect(narrow.confidence).toBe("high");
+    // sd sqrt(400 / 3) = 11.547; mean 80, half-width 6.79 -> 73.2 - 86.8, 13.6 points wide (10 < w <= 20)
+    const spread = forecastOutcome(steady([70, 90, 70, 90]));
+    expect(spread.scoreInterval).toEqual({ low: 73.2, high: 86.8 });
+    expect(spread.confidence).toBe("medium");
+    // sd sqrt(2500 / 3) = 28.87; half-width 16.97 -> 33.9 points wide (> 20)
+    expect(forecastOutcome(steady([50, 100, 50, 100])).confidence).toBe("low");
   });
 
   it("says it cannot project for a learner with no history", () => {
