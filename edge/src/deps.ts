@@ -171,7 +171,8 @@ export interface RateDecision {
 }
 /** Counts one request for a key: in-process on Node, the rate-limiting binding on Workers. */
 export interface RateLimiter {
-  hit(key: string): Promise<RateDecision>;
+  /** The in-process limiter answers at once (no promise on every request); the Workers binding awaits. */
+  hit(key: string): RateDecision | Promise<RateDecision>;
 }
 
 export type HealthState = "healthy" | "degraded" | "down";

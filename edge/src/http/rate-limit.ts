@@ -19,7 +19,8 @@ export function rateLimit({ scope }: RateLimitOptions): MiddlewareHandler {
     const limiter = c.var.deps.rateLimits[scope];
     const key = scope === "ip" ? c.var.deps.clientIp(c) : c.get("principal")?.userId;
     if (!limiter || !key) return next();
-    const decision = await limiter.hit(`${scope}:${key}`);
+    const answer = limiter.hit(`${scope}:${key}`);
+    const decision = answer instanceof Promise ? await answer : answer;
     const headers = rateLimitHeaders(decision);
     if (!decision.allowed) {
       throw new ProblemError("rate_limited", {
@@ -29,8 +30,9 @@ export function rateLimit({ scope }: RateLimitOptions): MiddlewareHandler {
     }
     await next();
     // The per-user limit runs inside the per-IP one: its headers (or its 429's) are already set and win.
-    if (c.res.headers.has("RateLimit-Limit")) return;
-    for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
+    const answered = c.res.headers;
+    if (answered.has("RateLimit-Limit")) return;
+    for (const name in headers) answered.set(name, headers[name]!);
   };
 }
 
@@ -57,7 +59,7 @@ export function createMemoryRateLimiter(opts: {
   const windowMs = opts.windowMs ?? 60_000;
   const windows = new LRUCache<string, { start: number; count: number }>({ max: opts.maxKeys ?? 50_000 });
   return {
-    async hit(key) {
+    hit(key) {
       const now = opts.clock.now().getTime();
       const start = now - (now % windowMs);
       let w = windows.get(key);
