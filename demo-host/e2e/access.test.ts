@@ -47,6 +47,41 @@ test.each([
   await close();
 });
 
+test("a trainer opening a learner of another organization sees 'not allowed', never 'session ended'", async () => {
+  const trainer = persona("trainer", 0);
+  const other = stack().personas.organizations.find((o) => o.orgId !== trainer.orgId)!.learnerIds[0]!;
+  const { page, problems, close } = await openPage(browser);
+  await signIn(page, trainer);
+  await page.goto(`${stack().urls.dashboard}/#/learners/${other}`);
+  const w = widgets(page);
+  for (const widget of [w.velocity, w.risk, w.badges]) {
+    expect(await widgetState(widget)).toBe("not-allowed");
+    const state = widget.locator('[data-state="not-allowed"]');
+    expect(await state.getAttribute("data-status")).not.toBe("401");
+    expect(await state.textContent()).not.toMatch(/session has ended/i);
+  }
+  expect(problems).toEqual([]);
+  await close();
+});
+
+test("a malformed learner id in the address says so, and asks nothing of the BFF", async () => {
+  const trainer = persona("trainer", 0);
+  const { page, problems, close } = await openPage(browser);
+  await signIn(page, trainer);
+  const asked: string[] = [];
+  page.on("request", (r) => {
+    if (r.url().includes("/api/v1/learners/") || r.url().includes("embed-token")) asked.push(r.url());
+  });
+  await page.goto(`${stack().urls.dashboard}/#/learners/..%2Fx`);
+  const refusal = page.locator('[data-refusal="bad-id"]');
+  await refusal.waitFor();
+  expect(await refusal.textContent()).toContain("“../x” is not a learner id");
+  expect(await page.locator("ms8-velocity, ms8-dropoff-risk, ms8-badges").count()).toBe(0);
+  expect(asked).toEqual([]);
+  expect(problems).toEqual([]);
+  await close();
+});
+
 test("the trainer's at-risk list pages through the whole organization without repeats or gaps", async () => {
   const trainer = persona("trainer", 0);
   const api = await apiSession(trainer);

@@ -23,7 +23,21 @@ test("the demo page loads in Chromium and offers the personas", async () => {
   await close();
 });
 
-test("a wrong password is refused with the API's words and nothing else happens", async () => {
+test("a malformed email gets a sentence in the page's words, not the validator's", async () => {
+  const { page, close } = await openPage(browser);
+  await page.goto(`${stack().urls.dashboard}/#/sign-in`);
+  await page.fill('input[name="email"]', "not-an-email");
+  await page.fill('input[name="password"]', "anything");
+  await page.click("#sign-in-submit");
+  const alert = page.locator('.sign-in-card [role="alert"]');
+  await alert.waitFor();
+  const shown = (await alert.textContent()) ?? "";
+  expect(shown).toMatch(/valid email address/);
+  expect(shown).not.toMatch(/body\.|Invalid email/);
+  await close();
+});
+
+test("a wrong password is refused in the dashboard's words and nothing else happens", async () => {
   const { page, close } = await openPage(browser);
   await page.goto(`${stack().urls.dashboard}/#/sign-in`);
   const learner = stack().personas.personas.find((p) => p.role === "learner")!;
@@ -46,7 +60,13 @@ describe.each(stack().personas.personas.map((p) => [`${p.role} of ${p.orgId}`, p
     } else {
       // Staff land on the organization: the summary equals the API's, then a row opens a learner.
       await page.waitForURL(/#\/org$/);
-      const summary = await api.get<{ learnerCount: number; atRiskCount: number }>(`/api/v1/orgs/${who.orgId}/summary`);
+      const summary = await api.get<{
+        learnerCount: number;
+        atRiskCount: number;
+        activeLearners7d?: number;
+        events7d?: number;
+        badgesAwarded?: number;
+      }>(`/api/v1/orgs/${who.orgId}/summary`);
       await page.locator('[data-stat="learnerCount"]').waitFor();
       expect(Number((await page.locator('[data-stat="learnerCount"]').textContent())?.replaceAll(",", ""))).toBe(
         summary.learnerCount,
@@ -54,8 +74,26 @@ describe.each(stack().personas.personas.map((p) => [`${p.role} of ${p.orgId}`, p
       expect(Number((await page.locator('[data-stat="atRiskCount"]').textContent())?.replaceAll(",", ""))).toBe(
         summary.atRiskCount,
       );
+      // Labelled for what it counts (high and critical), beside the API's other figures.
+      expect(await page.locator('dt:has(+ [data-stat="atRiskCount"])').textContent()).toBe("High or critical risk");
+      for (const key of ["activeLearners7d", "events7d", "badgesAwarded"] as const) {
+        if (typeof summary[key] !== "number") continue;
+        const shown = await page.locator(`[data-stat="${key}"]`).textContent();
+        expect(Number(shown?.replaceAll(",", ""))).toBe(summary[key]);
+      }
       const firstRow = page.locator("table.at-risk tbody tr[data-learner-id]").first();
       await firstRow.waitFor();
+      // The top factor in the API's words, never the machine name.
+      const factorCell = firstRow.locator("td[data-factor]");
+      const machineName = await factorCell.getAttribute("data-factor");
+      const labels: Record<string, string> = {
+        missedWork: "Missed work",
+        lateWork: "Late hand-ins",
+        scoreShortfall: "Scores",
+        studyLoad: "Study load",
+        courseWeek: "Time in the course",
+      };
+      if (machineName) expect(await factorCell.textContent()).toBe(labels[machineName]);
       if (who.role === "org_admin") {
         await page.locator('[data-stat="calls"]').waitFor();
         await screenshot(page, `02-org-admin-${who.orgId}`);

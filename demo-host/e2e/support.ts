@@ -143,7 +143,6 @@ export async function apiFigures(session: Awaited<ReturnType<typeof apiSession>>
       `/api/v1/learners/${id}/gamification`,
     ),
   ]);
-  const noLedger = g.data.points === 0 && g.data.longestStreak === 0 && g.data.badges.every((b) => !b.earnedAt);
   return {
     velocity:
       v.data.unitsTotal === 0
@@ -157,6 +156,7 @@ export async function apiFigures(session: Awaited<ReturnType<typeof apiSession>>
       r.data.factors.length === 0
         ? "empty"
         : { riskScore: asShown.percent(r.data.riskScore), riskLevel: r.data.riskLevel },
-    badges: noLedger ? "empty" : { points: asShown.count(g.data.points) },
+    // No empty state for badges: an empty ledger shows zero points as they are.
+    badges: { points: asShown.count(g.data.points) },
   };
 }

@@ -2,6 +2,7 @@
 import type { Api } from "./api.ts";
 import type { DemoConfig } from "./config.ts";
 import type { Locale, Translate } from "./i18n.ts";
+import { humanProblem } from "./problems.ts";
 import type { EmbedTokens, Session } from "./session.ts";
 
 export type Theme = "auto" | "light" | "dark";
@@ -39,7 +40,7 @@ export async function load<T>(app: App, work: () => Promise<T>, set: (value: Loa
     const status = (error as { status?: number }).status ?? 0;
     // The session expired while the page was open: back to sign-in rather than a broken view.
     if (status === 401 && app.session) return app.signOut(app.t("sessionEnded"));
-    set({ state: "failed", status, detail: error instanceof Error ? error.message : String(error) });
+    set({ state: "failed", status, detail: humanProblem(app.t, error) });
   }
   app.update();
 }

@@ -30,7 +30,15 @@ type Route =
 
 function parseRoute(hash: string): Route {
   const [, first, second] = hash.replace(/^#/, "").split("/");
-  if (first === "learners" && second) return { name: "learner", learnerId: decodeURIComponent(second) };
+  if (first === "learners" && second) {
+    let learnerId = second;
+    try {
+      learnerId = decodeURIComponent(second);
+    } catch {
+      // A broken escape (%E0): keep it raw; the learner view says it is not a learner id.
+    }
+    return { name: "learner", learnerId };
+  }
   if (first === "me" || first === "org" || first === "embed" || first === "operator" || first === "sign-in") {
     return { name: first };
   }

@@ -14,7 +14,12 @@ interface LearnerPage {
 }
 let page: LearnerPage | null = null;
 
+/** The BFF's learner id rule (edge/src/contract.ts): anything else can only be a broken link. */
+export const isLearnerId = (id: string) => /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(id);
+
 export function enterLearner(app: App, learnerId: string) {
+  // A malformed id (e.g. #/learners/..%2Fx) is answered on the page; no token or request for it.
+  if (!isLearnerId(learnerId)) return;
   // The embed token follows the learner on screen; a new learner means a new, narrower token.
   app.tokens.setScope(learnerId);
   if (page?.learnerId === learnerId && page.forecast.state === "ready") return;
@@ -175,6 +180,15 @@ function recommendationsCard(app: App, learnerId: string) {
 export function learnerView(app: App, learnerId: string, own: boolean) {
   const { t } = app;
   const isStaff = app.session?.user.roles.some((r) => r !== "learner");
+  if (!isLearnerId(learnerId)) {
+    return html`
+      <div class="page-head">
+        ${isStaff ? html`<a class="back" href="#/org">← ${t("backToOrg")}</a>` : nothing}
+        <h1>${t("learnerTitle")}</h1>
+      </div>
+      <p class="refusal card" role="status" data-refusal="bad-id">${t("badLearnerId", { id: learnerId.slice(0, 80) })}</p>
+    `;
+  }
   return html`
     <div class="page-head">
       ${!own && isStaff ? html`<a class="back" href="#/org">← ${t("backToOrg")}</a>` : nothing}

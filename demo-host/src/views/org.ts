@@ -8,13 +8,16 @@ import { styleMap } from "lit/directives/style-map.js";
 import type { AtRiskRow } from "../api.ts";
 import { type App, idle, type Load, load } from "../app.ts";
 
+/** The summary as the BFF sends it: the schema's figures plus the activity counts its store adds. */
+type SummaryFigures = OrgSummary & { activeLearners7d?: number; events7d?: number; badgesAwarded?: number };
+
 type SortColumn = "displayName" | "riskLevel" | "riskScore" | "topFactor";
 const LEVELS = ["low", "medium", "high", "critical"] as const;
 const levelRank = (level: string) => LEVELS.indexOf(level as (typeof LEVELS)[number]);
 
 const view = {
   orgId: "",
-  summary: idle as Load<OrgSummary>,
+  summary: idle as Load<SummaryFigures>,
   aiUsage: idle as Load<{ data: AiUsageReport }>,
   atRisk: {
     /** Medium and up by default (the API's own default is high); "low" lists every learner. */
@@ -97,6 +100,10 @@ function summaryCard(app: App) {
   if (s.state === "ready") {
     const d = s.value;
     const levels = d.byRiskLevel;
+    // Activity figures the BFF adds beyond the published schema; shown when it sends them.
+    const extra = (["activeLearners7d", "events7d", "badgesAwarded"] as const).filter(
+      (key) => typeof d[key] === "number",
+    );
     body = html`<dl class="stats">
         <div class="stat"><dt>${t("learners")}</dt><dd data-stat="learnerCount">${int.format(d.learnerCount)}</dd></div>
         <div class="stat"><dt>${t("atRiskCount")}</dt><dd data-stat="atRiskCount">${int.format(d.atRiskCount)}</dd></div>
@@ -104,6 +111,10 @@ function summaryCard(app: App) {
           <dt>${t("averageRisk")}</dt>
           <dd data-stat="averageRiskScore">${d.averageRiskScore === null ? "—" : percent.format(d.averageRiskScore)}</dd>
         </div>
+        ${extra.map(
+          (key) =>
+            html`<div class="stat"><dt>${t(key)}</dt><dd data-stat=${key}>${int.format(d[key] as number)}</dd></div>`,
+        )}
       </dl>
       <div class="level-bar" role="img" aria-label=${LEVELS.map((l) => `${t(`level_${l}`)}: ${levels[l]}`).join(", ")}>
         ${LEVELS.map((l) => html`<span class="level-${l}" style=${styleMap({ flexGrow: String(levels[l]) })}></span>`)}
@@ -123,8 +134,8 @@ function summaryCard(app: App) {
       <h2 id="summary-title">${t("summary")}</h2>
       ${
         computed
-          ? html`<span class="muted small">
-              ${new Intl.DateTimeFormat(app.lang, { dateStyle: "medium", timeStyle: "short" }).format(computed)}
+          ? html`<span class="muted small" data-as-of>
+              ${t("figuresAsOf", { time: new Intl.DateTimeFormat(app.lang, { dateStyle: "medium", timeStyle: "short" }).format(computed) })}
             </span>`
           : nothing
       }
@@ -133,12 +144,14 @@ function summaryCard(app: App) {
   </section>`;
 }
 
-/** The model's factor names (scoreShortfall, missedWork) as words. */
-const factorName = (name: string) =>
-  name
-    .replace(/([a-z])([A-Z])/g, "$1 $2")
-    .replace(/^./, (c) => c.toUpperCase())
-    .replace(/ ([A-Z])/g, (_, c: string) => ` ${c.toLowerCase()}`);
+/**
+ * The at-risk list carries only the factor's machine name: show the API's own label for it
+ * (edge/src/analytics/risk.ts FACTOR_LABELS, the words <ms8-dropoff-risk> shows), in the page's
+ * language; an unknown name is shown as it is rather than guessed at.
+ */
+const FACTORS = ["missedWork", "lateWork", "scoreShortfall", "studyLoad", "courseWeek"] as const;
+export const factorLabel = (app: App, name: string) =>
+  (FACTORS as readonly string[]).includes(name) ? app.t(`factor_${name as (typeof FACTORS)[number]}`) : name;
 
 function sortedRows(rows: AtRiskRow[]) {
   const sort = view.atRisk.sort;
@@ -247,7 +260,7 @@ function atRiskCard(app: App) {
               </th>
               <td><span class="level level-${r.riskLevel}"><span class="dot" aria-hidden="true"></span>${t(`level_${r.riskLevel}`)}</span></td>
               <td class="num">${percent.format(r.riskScore)}</td>
-              <td>${r.topFactor ? factorName(r.topFactor) : "—"}</td>
+              <td data-factor=${r.topFactor ?? ""}>${r.topFactor ? factorLabel(app, r.topFactor) : "—"}</td>
             </tr>`,
           )}
           ${

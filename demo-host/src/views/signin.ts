@@ -1,7 +1,9 @@
 /** Sign-in through the real flow: POST /api/v1/auth/login, verified by the (simulated) Auth service. */
+
 import { html, nothing } from "lit";
 import type { App } from "../app.ts";
 import type { Persona } from "../config.ts";
+import { humanProblem } from "../problems.ts";
 import { saveSession } from "../session.ts";
 
 const form = { email: "", password: "", busy: false, error: "" as string, notice: "" as string };
@@ -26,7 +28,7 @@ async function submit(app: App, event: Event) {
     form.notice = "";
     app.navigate(answer.user.roles.some((r) => r !== "learner") ? "#/org" : "#/me");
   } catch (error) {
-    form.error = error instanceof Error ? error.message : String(error);
+    form.error = humanProblem(app.t, error, "login");
   } finally {
     form.busy = false;
     app.update();
