@@ -52,7 +52,7 @@ describe("migrations from zero", () => {
           [],
         ),
       );
-      expect(row?.n).toBe(9);
+      expect(row?.n).toBe(10);
     } finally {
       await client.close();
     }

@@ -1,11 +1,11 @@
 -- The shape every migration must keep: RLS on every table, no rights for anon, policies only
 -- for authenticated, an index on every column a policy reads, functions with a fixed search_path.
 begin;
-select plan(35);
+select plan(37);
 
 select tables_are('public', array[
   'organizations', 'directory_users', 'analytics_snapshots', 'ai_results', 'ai_usage',
-  'activity_events', 'points_ledger', 'learner_streaks', 'badges_awarded'
+  'activity_events', 'points_ledger', 'learner_streaks', 'badges_awarded', 'org_rollups'
 ], 'MS8 owns exactly these tables');
 
 select ok(c.relrowsecurity, format('row-level security is enabled on %s', c.relname))
@@ -47,7 +47,8 @@ from (values
   ('activity_events', 'learner_id'), ('activity_events', 'org_id'),
   ('points_ledger', 'learner_id'), ('points_ledger', 'org_id'),
   ('learner_streaks', 'learner_id'), ('learner_streaks', 'org_id'),
-  ('badges_awarded', 'learner_id'), ('badges_awarded', 'org_id')
+  ('badges_awarded', 'learner_id'), ('badges_awarded', 'org_id'),
+  ('org_rollups', 'org_id')
 ) as t(tbl, col);
 
 select is(
