@@ -2,7 +2,13 @@
 import { describe, expect, it } from "vitest";
 import { commentOnForecastLocally, explainRiskLocally, recommendLocally } from "./fallback.ts";
 import { catalogue, forecast, learnerInput, risk } from "./fixtures.ts";
-import { fillPlaceholders, leaksInstructions, RISK_INSTRUCTIONS, redactPersonalData } from "./prompts.ts";
+import {
+  fillPlaceholders,
+  leaksInstructions,
+  RISK_INSTRUCTIONS,
+  recommendationPrompt,
+  redactPersonalData,
+} from "./prompts.ts";
 
 const local = (overrides = {}) => {
   const input = learnerInput(overrides);
@@ -34,6 +40,45 @@ describe("recommendLocally", () => {
       courseId: "c-viz",
       reasoning: "Matches your goals (data and visualization).",
     });
+  });
+
+  it("names skills as people do, and never shows a skill id", () => {
+    // Simulator-style ids; Course Builder gives the names for one course only.
+    const items = recommendLocally({
+      skills: [],
+      goals: [],
+      enrolledCourseIds: [],
+      completedCourseIds: [],
+      count: 2,
+      catalogue: [
+        {
+          courseId: "crs-ops",
+          title: "Running Production Systems",
+          skills: ["skl-incident-management", "skl-sql"],
+          skillNames: { "skl-incident-management": "Incident management", "skl-sql": "SQL" },
+          estimatedHours: 8,
+        },
+        { courseId: "crs-x", title: "Unnamed Skills Course", skills: ["skl-kubernetes"], estimatedHours: 4 },
+      ],
+    });
+    expect(items.map((i) => i.expectedOutcomes)).toEqual([
+      ["Complete Running Production Systems", "Practice Incident management", "Practice SQL"],
+      ["Complete Unnamed Skills Course"],
+    ]);
+    expect(JSON.stringify(items)).not.toMatch(/skl-/);
+  });
+
+  it("names a gap skill by the learner's own skill name when the catalogue gives only ids", () => {
+    const [item] = recommendLocally({
+      skills: [{ skillId: "skl-sql", name: "SQL", level: 1, targetLevel: 3 }],
+      goals: [],
+      enrolledCourseIds: [],
+      completedCourseIds: [],
+      count: 1,
+      catalogue: [{ courseId: "crs-sql", title: "Query Craft", skills: ["skl-sql"], estimatedHours: 5 }],
+    });
+    expect(item?.expectedOutcomes).toEqual(["Progress in SQL"]);
+    expect(item?.reasoning).toBe("Builds SQL, where your current level is below the level your role needs.");
   });
 
   it("excludes completed and already-chosen courses and stops at the catalogue's end", () => {
@@ -81,6 +126,24 @@ describe("prompt helpers", () => {
       "Mail [email], see [link] or call [number]",
     );
     expect(redactPersonalData("Level 3 in SQL by 2027")).toBe("Level 3 in SQL by 2027");
+  });
+
+  it("show Gemini the catalogue's skill names where it has them, so its outcomes use words", () => {
+    const prompt = JSON.parse(
+      recommendationPrompt({
+        ...local(),
+        catalogue: [
+          {
+            courseId: "crs-ops",
+            title: "Ops",
+            skills: ["skl-incident-management", "skl-k8s"],
+            skillNames: { "skl-incident-management": "Incident management" },
+            estimatedHours: 8,
+          },
+        ],
+      }),
+    );
+    expect(prompt.catalogue[0].skills).toEqual(["Incident management", "skl-k8s"]);
   });
 
   it("fill only the placeholders MS8 gave", () => {

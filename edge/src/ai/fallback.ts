@@ -30,6 +30,10 @@ export function recommendLocally(input: LocalRecommendInput): Recommendation[] {
     gapBySkill.set(skill.name.toLowerCase(), { name: skill.name, gap });
   }
   const goalWords = new Set(input.goals.flatMap(words));
+  const learnerSkillNames = new Map(input.skills.map((s) => [s.skillId.toLowerCase(), s.name]));
+  /** The name a person reads for a course's skill, or null when only its id is known. */
+  const skillName = (course: CatalogueCourse, skill: string) =>
+    course.skillNames?.[skill] ?? learnerSkillNames.get(skill.toLowerCase()) ?? null;
 
   const ranked = input.catalogue
     .filter((course) => !taken.has(course.courseId))
@@ -38,20 +42,24 @@ export function recommendLocally(input: LocalRecommendInput): Recommendation[] {
         .map((s) => gapBySkill.get(s.toLowerCase()))
         .filter((s): s is { name: string; gap: number } => s !== undefined && s.gap > 0);
       const gapScore = closes.reduce((sum, s) => sum + s.gap, 0);
-      const goalHits = [...new Set([course.title, ...course.skills].flatMap(words))].filter((w) => goalWords.has(w));
-      return { course, closes, goalHits, score: gapScore * 2 + goalHits.length };
+      const named = course.skills.map((s) => skillName(course, s)).filter((n): n is string => n !== null);
+      // Goal words are the learner's own, so matching them against ids too shows no id to anyone.
+      const goalHits = [...new Set([course.title, ...course.skills, ...named].flatMap(words))].filter((w) =>
+        goalWords.has(w),
+      );
+      return { course, closes, named, goalHits, score: gapScore * 2 + goalHits.length };
     })
     .sort((a, b) => b.score - a.score || a.course.courseId.localeCompare(b.course.courseId))
     .slice(0, input.count);
 
-  return ranked.map(({ course, closes, goalHits }, rank) => ({
+  return ranked.map(({ course, closes, named, goalHits }, rank) => ({
     courseId: course.courseId,
     title: course.title,
     reasoning: reasoningFor(course, closes, goalHits),
     expectedOutcomes:
       closes.length > 0
         ? closes.slice(0, 3).map((s) => `Progress in ${s.name}`)
-        : [`Complete ${course.title}`, ...course.skills.slice(0, 2).map((s) => `Practice ${s}`)],
+        : [`Complete ${course.title}`, ...named.slice(0, 2).map((name) => `Practice ${name}`)],
     estimatedHours: course.estimatedHours,
     priority: Math.min(5, rank + 1),
     source: "fallback" as const,

@@ -11,8 +11,13 @@ export type AiUseCase = "recommendations" | "risk_explanation" | "forecast_comme
 export interface CatalogueCourse {
   courseId: string;
   title: string;
-  /** Skill ids (or names) the course teaches. */
+  /** Skill ids the course teaches (matched against the learner's skills). */
   skills: string[];
+  /**
+   * What people call those skills, by id (Course Builder's `skills[].name`). Texts name a skill
+   * only through this or the learner's own skills: an id is never shown where a person reads.
+   */
+  skillNames?: Record<string, string>;
   estimatedHours: number;
   level?: "beginner" | "intermediate" | "advanced";
 }

@@ -73,7 +73,8 @@ export function recommendationPrompt(input: {
     catalogue: input.catalogue.map((c) => ({
       courseId: c.courseId,
       title: c.title,
-      skills: c.skills,
+      // Names where the catalogue gives them, so the model's outcomes name skills as people do.
+      skills: c.skills.map((id) => (c.skillNames?.[id] ? redactPersonalData(c.skillNames[id]) : id)),
       estimatedHours: c.estimatedHours,
       level: c.level ?? null,
     })),
