@@ -86,3 +86,42 @@ test("moving between views keeps the widgets' data (a cross-origin revalidation 
   expect(problems).toEqual([]);
   await close();
 });
+
+test("at 320 px the header stays compact and the at-risk list fits: nothing cut off, no sideways scroll", async () => {
+  const trainer = persona("trainer", 0);
+  const { page, problems, close } = await openPage(browser, 320, 800);
+  await signIn(page, trainer);
+  await page.waitForURL(/#\/org$/);
+  await page.locator("table.at-risk tbody tr[data-learner-id]").first().waitFor();
+  const fits = await page.evaluate(() => {
+    const inside = (el: Element) => {
+      const r = el.getBoundingClientRect();
+      return r.left >= 0 && r.right <= document.documentElement.clientWidth + 0.5 && r.width > 0;
+    };
+    const header = document.querySelector(".topbar")!;
+    return {
+      pageScrollsSideways: document.documentElement.scrollWidth > document.documentElement.clientWidth,
+      headerHeight: header.getBoundingClientRect().height,
+      headerSticky: getComputedStyle(header).position === "sticky",
+      tabsInside: [...document.querySelectorAll(".mainnav a")].every(inside),
+      userNameShown: inside(document.querySelector(".user-name")!),
+      cellsInside: [...document.querySelectorAll("table.at-risk tbody tr[data-learner-id] > *")].every(inside),
+      tableScrolls: (() => {
+        const wrap = document.querySelector(".table-wrap")!;
+        return wrap.scrollWidth > wrap.clientWidth;
+      })(),
+    };
+  });
+  expect(fits).toMatchObject({
+    pageScrollsSideways: false,
+    headerSticky: false,
+    tabsInside: true,
+    userNameShown: true,
+    cellsInside: true,
+    tableScrolls: false,
+  });
+  expect(fits.headerHeight).toBeLessThan(180);
+  await screenshot(page, "10-org-320px");
+  expect(problems).toEqual([]);
+  await close();
+});

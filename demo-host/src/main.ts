@@ -11,7 +11,7 @@ import { directionOf, isLocale, type Locale, locales, translator } from "./i18n.
 import { clearSession, createEmbedTokens, loadSession } from "./session.ts";
 import "./styles.css";
 import { embedView } from "./views/embed.ts";
-import { enterLearner, learnerView, widgetTrio } from "./views/learner.ts";
+import { enterLearner, isLearnerId, learnerView, widgetTrio } from "./views/learner.ts";
 import { enterOperator, operatorView } from "./views/operator.ts";
 import { enterOrg, orgView, resetOrgView } from "./views/org.ts";
 import { setSignInNotice, signInView } from "./views/signin.ts";
@@ -134,7 +134,8 @@ async function start() {
     } else current = wanted;
     if (current.name === "me" && session) enterLearner(app, session.user.id);
     if (current.name === "learner") {
-      lastLearnerId = current.learnerId;
+      // A malformed id is not a learner to embed or watch.
+      if (isLearnerId(current.learnerId)) lastLearnerId = current.learnerId;
       enterLearner(app, current.learnerId);
     }
     if (current.name === "org") enterOrg(app);
@@ -170,7 +171,7 @@ async function start() {
           <rect width="32" height="32" rx="8" fill="var(--accent)"></rect>
           <path d="M8 22V10l8 7 8-7v12" stroke="white" stroke-width="3" fill="none" stroke-linejoin="round"></path>
         </svg>
-        <span>${t("appName")}</span>
+        <span class="brand-name">${t("appName")}</span>
         <span class="badge">${t("demo")}</span>
       </a>
       <span class="spacer"></span>

@@ -258,9 +258,9 @@ function atRiskCard(app: App) {
                 <a href=${`#/learners/${encodeURIComponent(r.learnerId)}`} tabindex="-1">${r.displayName}</a>
                 <span class="muted id">${r.learnerId}</span>
               </th>
-              <td><span class="level level-${r.riskLevel}"><span class="dot" aria-hidden="true"></span>${t(`level_${r.riskLevel}`)}</span></td>
-              <td class="num">${percent.format(r.riskScore)}</td>
-              <td data-factor=${r.topFactor ?? ""}>${r.topFactor ? factorLabel(app, r.topFactor) : "—"}</td>
+              <td data-label=${t("colLevel")}><span class="level level-${r.riskLevel}"><span class="dot" aria-hidden="true"></span>${t(`level_${r.riskLevel}`)}</span></td>
+              <td class="num" data-label=${t("colScore")}>${percent.format(r.riskScore)}</td>
+              <td data-label=${t("colFactor")} data-factor=${r.topFactor ?? ""}>${r.topFactor ? factorLabel(app, r.topFactor) : "—"}</td>
             </tr>`,
           )}
           ${
