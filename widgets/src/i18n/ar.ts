@@ -50,6 +50,13 @@ export const ar: Messages = {
     score: "درجة الخطر",
     scoreOf: (percent) => `درجة الخطر ${percent}`,
     factors: "ما الذي يؤثّر فيها",
+    factorNames: {
+      missedWork: "أعمال فائتة",
+      lateWork: "تسليمات متأخرة",
+      scoreShortfall: "الدرجات",
+      studyLoad: "عبء الدراسة",
+      courseWeek: "المدة في الدورة",
+    },
     share: (percent) => `${percent} من الدرجة`,
     actions: "الخطوات التالية المقترحة",
     forLearner: "للمتعلّم",

@@ -49,6 +49,13 @@ export const de: Messages = {
     score: "Risikowert",
     scoreOf: (percent) => `Risikowert ${percent}`,
     factors: "Was dazu beiträgt",
+    factorNames: {
+      missedWork: "Versäumte Aufgaben",
+      lateWork: "Verspätete Abgaben",
+      scoreShortfall: "Ergebnisse",
+      studyLoad: "Lernpensum",
+      courseWeek: "Zeit im Kurs",
+    },
     share: (percent) => `${percent} des Werts`,
     actions: "Empfohlene nächste Schritte",
     forLearner: "Für die lernende Person",

@@ -56,6 +56,11 @@ export const en = {
     score: "Risk score",
     scoreOf: (percent: string) => `Risk score ${percent}`,
     factors: "What drives it",
+    /**
+     * Factor names by the API's machine name, for locales other than English; English shows the
+     * API's own `label` (so it never drifts from edge/src/analytics/risk.ts FACTOR_LABELS).
+     */
+    factorNames: {} as Record<string, string>,
     share: (percent: string) => `${percent} of the score`,
     actions: "Recommended next steps",
     forLearner: "For the learner",

@@ -30,4 +30,11 @@ describe("<ms8-dropoff-risk> content", () => {
     expect(factors[0]!.querySelector(".bar-fill")!.getAttribute("width")).to.equal("50");
     expect(part(el, "actions")!.textContent).to.contain("Retake the module 3 quiz").and.contain("For the trainer");
   });
+
+  it("names the factors in the widget's language when it knows them", async () => {
+    const el = await mountWidget("ms8-dropoff-risk", learner("ok"), { lang: "de" });
+    await waitForState(el, "data");
+    const names = [...el.shadowRoot!.querySelectorAll(".factor-name")].map((n) => n.textContent);
+    expect(names).to.deep.equal(["Versäumte Aufgaben", "Verspätete Abgaben", "Ergebnisse"]);
+  });
 });

@@ -107,7 +107,7 @@ export class Ms8DropoffRisk extends Ms8Element<DropoffRisk> {
         ${data.factors.map(
           (factor) => html`<li class="factor" part="factor">
             <div class="factor-head">
-              <span class="factor-name" data-factor=${factor.name}>${factor.label ?? factor.name}</span>
+              <span class="factor-name" data-factor=${factor.name}>${r.factorNames[factor.name] ?? factor.label ?? factor.name}</span>
               <span class="muted">${r.share(format.percent(factor.weight))}</span>
             </div>
             <svg class="factor-bar" part="factor-bar" viewBox="0 0 100 6" preserveAspectRatio="none" aria-hidden="true">
