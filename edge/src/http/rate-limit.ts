@@ -21,17 +21,18 @@ export function rateLimit({ scope }: RateLimitOptions): MiddlewareHandler {
     if (!limiter || !key) return next();
     const answer = limiter.hit(`${scope}:${key}`);
     const decision = answer instanceof Promise ? await answer : answer;
-    const headers = rateLimitHeaders(decision);
     if (!decision.allowed) {
       throw new ProblemError("rate_limited", {
         detail: `more than ${decision.limit} requests a minute from this ${scope === "ip" ? "address" : "user"}`,
-        headers: { ...headers, "Retry-After": String(decision.resetSeconds) },
+        headers: { ...rateLimitHeaders(decision), "Retry-After": String(decision.resetSeconds) },
       });
     }
     await next();
-    // The per-user limit runs inside the per-IP one: its headers (or its 429's) are already set and win.
+    // The per-user limit runs inside the per-IP one: its headers (or its 429's) are already set and win,
+    // so the outer one builds its headers only when nothing is there yet.
     const answered = c.res.headers;
     if (answered.has("RateLimit-Limit")) return;
+    const headers = rateLimitHeaders(decision);
     for (const name in headers) answered.set(name, headers[name]!);
   };
 }
