@@ -98,7 +98,30 @@ describe("recommendLocally", () => {
 describe("template texts", () => {
   it("explain the risk with MS8's numbers", () => {
     expect(explainRiskLocally(risk)).toBe(
-      "Your drop-off risk is high (62%). The biggest factor is days inactive, which accounts for 55% of the score. Book a 20-minute session this week.",
+      "Your drop-off risk is high (62%). The biggest factor is days inactive, 55% of what raises it. Book a 20-minute session this week.",
+    );
+  });
+
+  it("name factors by label, never by id, and say which way the shares point", () => {
+    const raised = {
+      ...risk,
+      riskScore: 0.169,
+      riskLevel: "low" as const,
+      factors: [
+        { name: "missedWork", label: "Missed work", weight: 0.833, reason: "r", effect: "raises" as const },
+        { name: "scoreShortfall", label: "Scores", weight: 0.167, reason: "r", effect: "raises" as const },
+      ],
+      recommendedActions: { learner: ["Next time you study: catch up on Assignment 2."], trainer: [] },
+    };
+    expect(explainRiskLocally(raised)).toBe(
+      "Your drop-off risk is low (17%). The biggest factor is missed work, 83% of what raises it. Next time you study: catch up on Assignment 2.",
+    );
+    const lowered = {
+      ...raised,
+      factors: [{ name: "courseWeek", label: "Time in the course", weight: 1, reason: "r", effect: "lowers" as const }],
+    };
+    expect(explainRiskLocally(lowered)).toMatch(
+      /^Your drop-off risk is low \(17%\)\. What keeps it down most is time in the course \(100% of what lowers it\)\./,
     );
   });
 

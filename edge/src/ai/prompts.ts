@@ -88,7 +88,7 @@ export function riskPlaceholders(risk: DropoffRisk): Record<string, string> {
     riskLevel: risk.riskLevel,
   };
   topFactors(risk).forEach((factor, i) => {
-    values[FACTOR_PLACEHOLDERS[i] as string] = humanize(factor.name);
+    values[FACTOR_PLACEHOLDERS[i] as string] = factorWords(factor);
     values[`${FACTOR_PLACEHOLDERS[i]}Share`] = `${Math.round(factor.weight * 100)}%`;
   });
   return values;
@@ -162,5 +162,15 @@ function normalize(text: string): string {
 }
 
 function humanize(name: string): string {
-  return name.replace(/[_-]+/g, " ").trim();
+  return name
+    .replace(/([a-z])([A-Z])/g, "$1 $2")
+    .replace(/[_-]+/g, " ")
+    .trim()
+    .toLowerCase();
+}
+
+/** A factor as it reads mid-sentence: its label ("Missed work" -> "missed work"), never its id. */
+function factorWords(factor: DropoffRisk["factors"][number]): string {
+  if (!factor.label) return humanize(factor.name);
+  return /^[A-Z][A-Z]/.test(factor.label) ? factor.label : factor.label[0]!.toLowerCase() + factor.label.slice(1);
 }

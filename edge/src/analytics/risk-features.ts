@@ -33,6 +33,9 @@ export interface RiskSignals {
     missedAssessments: { title: string | null; dueDate: string }[];
     /** Units finished by asOf, over all enrollments. */
     unitsCompleted: number;
+    /** Days since the last unit finished by asOf (null before the first); units still to do. */
+    daysSinceLastUnit: number | null;
+    unitsLeft: number;
     /**
      * Days the learner has been in a course: since the earliest enrollment's start, or its
      * registration when that came later (a late joiner is new to a course that began long ago).
@@ -88,9 +91,14 @@ export function riskSignals(snapshot: LearnerSnapshot): RiskSignals {
   const missedAssessments = missed
     .map((a) => ({ title: a.title ?? null, dueDate: localDateOf(a.dueAt!, tz) }))
     .sort((a, b) => a.dueDate.localeCompare(b.dueDate));
-  const unitsCompleted = snapshot.enrollments
+  const unitDays = snapshot.enrollments
     .flatMap((e) => e.unitsCompleted)
-    .filter((u) => Date.parse(u.completedAt) <= asOf).length;
+    .filter((u) => Date.parse(u.completedAt) <= asOf)
+    .map((u) => localDateOf(u.completedAt, tz))
+    .sort();
+  const unitsCompleted = unitDays.length;
+  const daysSinceLastUnit = unitDays.length ? daysBetween(unitDays.at(-1)!, today) : null;
+  const unitsLeft = Math.max(0, snapshot.enrollments.reduce((s, e) => s + e.unitsTotal, 0) - unitsCompleted);
   const joined = snapshot.enrollments
     .map((e) => {
       const registered = e.enrolledAt ? localDateOf(e.enrolledAt, tz) : null;
@@ -115,6 +123,8 @@ export function riskSignals(snapshot: LearnerSnapshot): RiskSignals {
       studiedCredits,
       missedAssessments,
       unitsCompleted,
+      daysSinceLastUnit,
+      unitsLeft,
       daysEnrolled,
     },
   };

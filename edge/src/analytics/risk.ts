@@ -144,6 +144,8 @@ const URGENCY: Record<RiskLevel, { learner: string; trainer: string }> = {
 
 /** A learner counts as new (nothing to judge yet) for their first two weeks in a course. */
 export const NEW_LEARNER_DAYS = 14;
+/** Two weeks without a finished unit, with units left, is called out even when the model sees no risk. */
+export const QUIET_DAYS = 14;
 
 const MONTHS = "January February March April May June July August September October November December".split(" ");
 /** "2026-03-29" -> "29 March": how people write a due date. */
@@ -190,8 +192,9 @@ const actions: Record<RiskFeatureName, { learner: (s: RiskSignals) => string; tr
 
 /**
  * What the learner and the trainer should do: one action each for the two largest factors that
- * raise the risk, whatever the level (the level only sets the urgency), plus a getting-started or
- * no-work-yet pair when no assessment can be judged. "On course" only when nothing raises the risk.
+ * raise the risk, whatever the level (the level only sets the urgency); a note when no unit was
+ * finished for two weeks; a getting-started or no-work-yet pair when no assessment can be judged.
+ * "Keep your current rhythm" only when none of these applies.
  */
 function recommendedActionsFor(
   raising: RiskFeatureName[],
@@ -205,6 +208,13 @@ function recommendedActionsFor(
   for (const name of raising.slice(0, 2)) {
     learner.push(`${when.learner}: ${actions[name].learner(s)}`);
     trainer.push(`${when.trainer}: ${actions[name].trainer(s)}`);
+  }
+  // Not a model term (the OULAD data has no unit completions): said beside the factors, never in them.
+  const quiet = s.facts.daysSinceLastUnit;
+  if (quiet !== null && quiet >= QUIET_DAYS && s.facts.unitsLeft > 0) {
+    const weeks = plural(Math.floor(quiet / 7), "week");
+    learner.push(`No lesson finished for ${weeks}: pick up where you left off with one lesson this week.`);
+    trainer.push(`No lesson finished for ${weeks}: ask the learner what stopped them and help them restart.`);
   }
   const nothingToJudge = missing.includes("missedWork") && missing.includes("scoreShortfall");
   const days = s.facts.daysEnrolled;
@@ -222,8 +232,10 @@ function recommendedActionsFor(
       );
     }
   }
-  if (learner.length === 0) learner.push("Keep your current rhythm: you are on course.");
-  if (trainer.length === 0) trainer.push("No action needed now; review again after the next assessment.");
+  // Only what the model and the units can vouch for: nothing here raises the risk (pace is velocity's).
+  if (learner.length === 0) learner.push("Keep your current rhythm: nothing in your work so far raises your risk.");
+  if (trainer.length === 0)
+    trainer.push("No action needed on drop-off risk now; review again after the next assessment.");
   return { learner, trainer };
 }
 
