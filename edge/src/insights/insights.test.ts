@@ -207,13 +207,16 @@ describe("a cold learner route (authorize with profile(), then read analytics)",
   });
 
   it("does not start them when a current Postgres snapshot will answer", async () => {
-    const first = build();
-    await first.insights.velocity("lrn-aurora-009", first.opts);
-    await first.settle();
+    let now = NOW;
+    const { insights, opts, settle } = build({ at: () => now });
+    await insights.velocity("lrn-aurora-009", opts);
+    await settle();
+    // 20 minutes on: the cached answers and the profile are gone, the Postgres snapshot is current.
+    now = new Date(NOW.getTime() + 20 * 60_000);
     sim.resetStats();
-    const { insights, opts } = build(); // another BFF instance: its cache is cold, Postgres is not
     await insights.profile("lrn-aurora-009");
     expect((await insights.velocity("lrn-aurora-009", opts)).dataSource).toBe("cached");
+    expect(callsTo()["directory GET /api/v1/users/lrn-aurora-009"]).toBe(1); // the profile did reload
     for (const call of gatherCalls("lrn-aurora-009")) expect(callsTo()[call], call).toBeUndefined();
   });
 });

@@ -89,6 +89,8 @@ const profileKey = (learnerId: string) => `profile:v1:${learnerId}`;
 const userKey = (learnerId: string) => `upstream:v1:directory-user:${learnerId}`;
 const enrollmentsKey = (learnerId: string) => `upstream:v1:enrollments:${learnerId}`;
 const sourcesKey = (learnerId: string) => `upstream:v1:snapshot-sources:${learnerId}`;
+/** When the learner's Postgres snapshots stop being current (so a cold answer will come from there). */
+const storedUntilKey = (learnerId: string) => `snapshot-current:v1:${learnerId}`;
 /** Raw upstream answers shared by profile() and the snapshot gather within one page load. */
 const RAW_TTL: CacheTtl = { freshSeconds: 60, staleSeconds: 0 };
 /** A profile may authorize from a day-old copy when the Directory is down. */
@@ -142,15 +144,29 @@ export function createLearnerInsights(deps: LearnerInsightsDeps): WarmingLearner
    * A learner route authorizes with profile() and then reads analytics, so a cold profile starts
    * the snapshot's learner-keyed calls at once instead of after the Directory and Course Builder
    * have answered (the two latencies would add up). Skipped when the analytics are already cached
-   * or a current Postgres snapshot will answer. Nothing gathered here reaches a caller who was not
-   * authorized: it only sits in the raw cache the later gather reads.
+   * or a current Postgres snapshot will answer, as far as the cache knows: asking Postgres itself
+   * would put a database round trip before the calls on every cold answer (after a restart of a
+   * Node BFF the cache does not know, and one gather may go unused). Nothing gathered here reaches a
+   * caller who was not authorized: it only sits in the raw cache the later gather reads.
    */
   async function warmSnapshotSources(learnerId: string, requestId?: string): Promise<void> {
-    if (await cache.get(cacheKey("velocity", learnerId))) return;
-    const stored = await store.readSnapshot(learnerId, "velocity").catch(() => null);
-    if (stored && stored.expiresAt.getTime() > clock.now().getTime()) return;
+    const [answer, storedUntil] = await Promise.all([
+      cache.get(cacheKey("velocity", learnerId)),
+      cache.get<string>(storedUntilKey(learnerId)),
+    ]);
+    if (answer) return;
+    if (storedUntil && Date.parse(storedUntil.value) > clock.now().getTime()) return;
     await snapshotSourcesOf(learnerId, AbortSignal.timeout(deadlineMs), requestId);
   }
+  /** Notes until when the learner's Postgres snapshots are current (read by warmSnapshotSources). */
+  const noteStoredUntil = (learnerId: string, expiresAt: Date) => {
+    const seconds = Math.ceil((expiresAt.getTime() - clock.now().getTime()) / 1000);
+    if (seconds <= 0) return Promise.resolve();
+    return cache.set(storedUntilKey(learnerId), expiresAt.toISOString(), {
+      freshSeconds: Math.max(60, seconds), // KV keeps nothing for less than 60 s
+      staleSeconds: 0,
+    });
+  };
 
   async function loadProfile(learnerId: string, requestId?: string): Promise<LearnerProfile | null> {
     const signal = AbortSignal.timeout(deadlineMs);
@@ -261,6 +277,7 @@ export function createLearnerInsights(deps: LearnerInsightsDeps): WarmingLearner
             }),
           ),
         );
+        await noteStoredUntil(learnerId, expiresAt);
       })();
       background(persisted, opts);
       return { results, calculatedAt, expiresAt, persisted };
@@ -306,7 +323,10 @@ export function createLearnerInsights(deps: LearnerInsightsDeps): WarmingLearner
         calculatedAt: stored.calculatedAt.toISOString(),
         expiresAt: stored.expiresAt.toISOString(),
       };
-      await cache.set(cacheKey(kind, learnerId), cached, ttl);
+      await Promise.all([
+        cache.set(cacheKey(kind, learnerId), cached, ttl),
+        noteStoredUntil(learnerId, stored.expiresAt),
+      ]);
       return fromCached(cached, "cached");
     }
     try {
