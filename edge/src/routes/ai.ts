@@ -228,6 +228,7 @@ export function recommendationContextFromUpstreams(
       courseId: course.id,
       title: course.title,
       skills: course.skills.map((s) => s.id),
+      skillNames: Object.fromEntries(course.skills.map((s) => [s.id, s.name])),
       estimatedHours: course.estimatedHours,
     }));
     const enrolled = enrollments.status === "fulfilled" && enrollments.value ? enrollments.value.items : [];
