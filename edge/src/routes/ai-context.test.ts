@@ -50,6 +50,9 @@ describe("recommendationContextFromUpstreams", () => {
     const eligible = orgCourses.filter((id) => !enrolled.includes(id));
     expect(answer.data.items).toHaveLength(Math.min(5, eligible.length));
     for (const item of answer.data.items) expect(eligible).toContain(item.courseId);
+    // People read skill names, never the Skills Engine's ids.
+    for (const course of context.catalogue) expect(Object.keys(course.skillNames ?? {})).toEqual(course.skills);
+    expect(JSON.stringify(answer.data.items)).not.toMatch(/skl-/);
   });
 
   it("without the Skills Engine still answers from the catalogue", async () => {
