@@ -75,8 +75,9 @@ export function createEmbedTokens(api: Api) {
     try {
       answer = await api.embedToken(learnerId);
     } catch (error) {
-      // Not allowed to see that learner: hand the widgets a token for oneself, so they ask the BFF
-      // and show its own refusal ("not allowed") instead of a missing-token error.
+      // Not allowed to see that learner: a learner gets a token for oneself, so the widgets ask the
+      // BFF and show its own refusal (403/404). Staff are no learners (that mint is a 404 too): the
+      // error below makes getToken() return null, and the widgets show their no-token "not allowed".
       if (!(error instanceof ApiProblem) || (error.status !== 403 && error.status !== 404)) throw error;
       answer = await api.embedToken(undefined);
     }
@@ -99,7 +100,7 @@ export function createEmbedTokens(api: Api) {
       try {
         return await minting;
       } catch {
-        // The widget shows its own "not allowed" state for a request without a valid token.
+        // null: the widgets send nothing and show their "not allowed" (no-token) state.
         return null;
       }
     },
