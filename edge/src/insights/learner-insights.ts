@@ -156,7 +156,9 @@ export function createLearnerInsights(deps: LearnerInsightsDeps): WarmingLearner
     ]);
     if (answer) return;
     if (storedUntil && Date.parse(storedUntil.value) > clock.now().getTime()) return;
-    await snapshotSourcesOf(learnerId, AbortSignal.timeout(deadlineMs), requestId);
+    // Resolves once the calls are on their way; a failure shows again, and is handled, when the
+    // gather itself asks.
+    snapshotSourcesOf(learnerId, AbortSignal.timeout(deadlineMs), requestId).catch(() => undefined);
   }
   /** Notes until when the learner's Postgres snapshots are current (read by warmSnapshotSources). */
   const noteStoredUntil = (learnerId: string, expiresAt: Date) => {
@@ -205,8 +207,8 @@ export function createLearnerInsights(deps: LearnerInsightsDeps): WarmingLearner
     try {
       const fresh = await flights.run(profileKey(learnerId), async () => {
         if (opts?.warmSnapshot !== false) {
-          // A failure here shows again, and is handled, when the gather itself asks.
-          warmSnapshotSources(learnerId, opts?.requestId).catch(() => undefined);
+          // The snapshot's calls usually decide the answer time, so they go out before the profile's.
+          await warmSnapshotSources(learnerId, opts?.requestId).catch(() => undefined);
         }
         const loaded = await loadProfile(learnerId, opts?.requestId);
         await cache.set(profileKey(learnerId), loaded, PROFILE_TTL);
@@ -243,14 +245,17 @@ export function createLearnerInsights(deps: LearnerInsightsDeps): WarmingLearner
         dropoff_risk: analytics.dropoffRisk(snapshot),
         forecast: analytics.forecast(snapshot),
       };
-      for (const kind of COMPUTED_KINDS) {
-        const cached: CachedInsight<unknown> = {
-          data: results[kind],
-          calculatedAt: calculatedAt.toISOString(),
-          expiresAt: expiresAt.toISOString(),
-        };
-        await cache.set(cacheKey(kind, learnerId), cached, ttl);
-      }
+      // Written together: on Workers each is a KV round trip on the answer's path.
+      await Promise.all(
+        COMPUTED_KINDS.map((kind) => {
+          const cached: CachedInsight<unknown> = {
+            data: results[kind],
+            calculatedAt: calculatedAt.toISOString(),
+            expiresAt: expiresAt.toISOString(),
+          };
+          return cache.set(cacheKey(kind, learnerId), cached, ttl);
+        }),
+      );
       // Persisting is not on the answer's path: the snapshots hang off the Directory mirror, so the
       // learner is mirrored first (a no-op when unchanged).
       const { user } = gathered;
