@@ -46,3 +46,5 @@ export interface Stack {
   stop(): Promise<void>;
 }
 export function startStack(options?: StackOptions): Promise<Stack>;
+/** The BFF's CORS_ORIGINS for a stack: the dashboard's origins plus the user's (comma-separated setting) and `extra`. */
+export function corsOriginsFor(dashboardPort: number, userSetting?: string, extra?: string[]): string[];

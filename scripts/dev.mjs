@@ -25,6 +25,19 @@ function portIsFree(port) {
   });
 }
 
+/**
+ * The BFF's CORS_ORIGINS: the dashboard's own origins plus any the user allows
+ * (`CORS_ORIGINS=http://127.0.0.1:9100 npm start`), so a page of one's own can embed the widgets
+ * against the same BFF. Comma-separated, as the BFF reads it; duplicates dropped.
+ */
+export function corsOriginsFor(dashboardPort, userSetting = "", extra = []) {
+  const user = (userSetting ?? "")
+    .split(",")
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+  return [...new Set([`http://127.0.0.1:${dashboardPort}`, `http://localhost:${dashboardPort}`, ...user, ...extra])];
+}
+
 /** `preferred` when it is free (0 means any), else a free loopback port chosen by the kernel. */
 async function choosePort(preferred) {
   if (preferred && (await portIsFree(preferred))) return preferred;
@@ -228,15 +241,7 @@ export async function startStack(options = {}) {
     // 2. The BFF on Node with embedded defaults (PGlite under a data dir, local AI fallback).
     say("starting the BFF on Node…");
     const upstreamEnv = simulator?.env ?? {};
-    // The dashboard's own origins plus any the user allows (`CORS_ORIGINS=http://127.0.0.1:9100 npm start`),
-    // so a plain page of one's own can embed the widgets against the same BFF.
-    const userOrigins = (process.env.CORS_ORIGINS ?? "")
-      .split(",")
-      .map((origin) => origin.trim())
-      .filter(Boolean);
-    const corsOrigins = [
-      ...new Set([dashboardUrl, `http://localhost:${dashboardPort}`, ...userOrigins, ...(options.extraCorsOrigins ?? [])]),
-    ];
+    const corsOrigins = corsOriginsFor(dashboardPort, process.env.CORS_ORIGINS, options.extraCorsOrigins);
     const edge = startProgram({
       name: "edge",
       args: [at("edge/src/node.ts")],
