@@ -200,6 +200,21 @@ describe("a cold learner route (authorize with profile(), then read analytics)",
     expect(calls["course GET /api/v1/enrollments?userId=lrn-aurora-007"]).toBe(1);
   });
 
+  it("keeps the warmed answers for UPSTREAM_CACHE_SECONDS, not longer", async () => {
+    // One learner each: the first read stores a snapshot in Postgres, which would answer the second.
+    for (const [learnerId, upstreamCacheSeconds, calls] of [
+      ["lrn-aurora-010", 120, 1],
+      ["lrn-aurora-011", 60, 2],
+    ] as const) {
+      let now = NOW;
+      const { insights, opts } = build({ at: () => now, upstreamCacheSeconds });
+      await insights.profile(learnerId);
+      now = new Date(NOW.getTime() + 90_000); // a velocity read 90 s after the authorization
+      expect((await insights.velocity(learnerId, opts)).dataSource).toBe("realtime");
+      expect(callsTo()[`content GET /api/v1/users/${learnerId}/progress`], `${upstreamCacheSeconds} s`).toBe(calls);
+    }
+  });
+
   it("does not start them for a caller that reads no analytics (event ingestion)", async () => {
     const { insights } = build();
     expect(await insights.profile("lrn-aurora-008", { warmSnapshot: false })).not.toBeNull();

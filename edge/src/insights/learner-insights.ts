@@ -72,6 +72,11 @@ export interface LearnerInsightsDeps {
   ttl?: CacheTtl;
   /** How long a Postgres snapshot counts as current (default 4 h). */
   snapshotTtlSeconds?: number;
+  /**
+   * How long raw upstream answers (Directory user, enrollments, course assignments, the snapshot's
+   * learner-keyed answers) are shared between requests; UPSTREAM_CACHE_SECONDS (default 60 s).
+   */
+  upstreamCacheSeconds?: number;
   /** Time the realtime attempt may take before the fallbacks answer (default 2500 ms). */
   deadlineMs?: number;
   /** Retry-After of the 503 when everything failed (default 30 s). */
@@ -91,8 +96,6 @@ const enrollmentsKey = (learnerId: string) => `upstream:v1:enrollments:${learner
 const sourcesKey = (learnerId: string) => `upstream:v1:snapshot-sources:${learnerId}`;
 /** When the learner's Postgres snapshots stop being current (so a cold answer will come from there). */
 const storedUntilKey = (learnerId: string) => `snapshot-current:v1:${learnerId}`;
-/** Raw upstream answers shared by profile() and the snapshot gather within one page load. */
-const RAW_TTL: CacheTtl = { freshSeconds: 60, staleSeconds: 0 };
 /** A profile may authorize from a day-old copy when the Directory is down. */
 const PROFILE_TTL: CacheTtl = { freshSeconds: 300, staleSeconds: 86_400 };
 
@@ -109,6 +112,8 @@ export function createLearnerInsights(deps: LearnerInsightsDeps): WarmingLearner
   const deadlineMs = deps.deadlineMs ?? 2500;
   const retryAfterSeconds = deps.retryAfterSeconds ?? 30;
   const flights = createSingleFlight();
+  /** Raw upstream answers shared by profile() and the snapshot gather within one page load. */
+  const rawTtl: CacheTtl = { freshSeconds: deps.upstreamCacheSeconds ?? 60, staleSeconds: 0 };
   const warn = (msg: string, fields: Record<string, unknown>) => logger?.log("warn", { msg, ...fields });
   const cache = forgivingCache(deps.cache, warn);
   const background = (work: Promise<unknown>, opts?: InsightOptions) => {
@@ -122,7 +127,7 @@ export function createLearnerInsights(deps: LearnerInsightsDeps): WarmingLearner
     if (hit && hit.freshUntil > clock.now().getTime()) return hit.value;
     return flights.run(key, async () => {
       const value = await load();
-      if (keep(value)) await cache.set(key, value, RAW_TTL);
+      if (keep(value)) await cache.set(key, value, rawTtl);
       return value;
     });
   }
