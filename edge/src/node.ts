@@ -74,6 +74,7 @@ export async function buildNodeDeps(config: Config): Promise<AppDeps & { close()
     logger,
     ttl: config.cacheTtl,
     snapshotTtlSeconds: config.snapshotTtlSeconds,
+    upstreamCacheSeconds: config.upstreamCacheSeconds,
   });
   const advisor = createAiAdvisor({
     ...config.ai,

@@ -103,6 +103,7 @@ export function buildWorkerDeps(env: WorkerBindings, config: Config): AppDeps {
     logger,
     ttl: config.cacheTtl,
     snapshotTtlSeconds: config.snapshotTtlSeconds,
+    upstreamCacheSeconds: config.upstreamCacheSeconds,
   });
   const advisor = createAiAdvisor({
     ...config.ai,
