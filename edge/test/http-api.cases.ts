@@ -257,6 +257,29 @@ export function describeHttpApi(h: Harness) {
       expect(stale.status).toBe(200);
     });
 
+    it("risk and forecast carry their text with aiSource fallback (no Gemini key); the ETag covers that text", async () => {
+      for (const [widget, field] of [
+        ["dropoff-risk", "explanation"],
+        ["forecast", "commentary"],
+      ] as const) {
+        const path = `/api/v1/learners/lrn-a1/${widget}`;
+        const first = await api.fetch(path, await auth("learnerA1"));
+        expect(first.status).toBe(200);
+        const text = await first.text();
+        const body = JSON.parse(text) as { data: Record<string, unknown>; meta: Record<string, unknown> };
+        expect(body.data[field]).toEqual(expect.stringMatching(/\w{3,}/));
+        expect(body.meta).toMatchObject({ aiSource: "fallback", fallbackReason: "no_api_key" });
+        // The tag is the SHA-1 of the body actually sent, text included (not of the bare numbers).
+        const digest = await crypto.subtle.digest("SHA-1", new TextEncoder().encode(text));
+        const hex = Array.from(new Uint8Array(digest), (x) => x.toString(16).padStart(2, "0")).join("");
+        const etag = first.headers.get("etag");
+        expect(etag).toBe(`"${hex}"`);
+        const again = await api.fetch(path, await auth("learnerA1", { headers: { "If-None-Match": etag! } }));
+        expect(again.status).toBe(304);
+        expect(await again.text()).toBe("");
+      }
+    });
+
     it("a cross-origin revalidation keeps its CORS headers on the 304 (else the browser blocks it)", async () => {
       const origin = { Origin: "https://dashboard.acme.test" };
       const first = await api.fetch(

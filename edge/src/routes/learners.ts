@@ -6,6 +6,7 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import {
+  aiEnvelope,
   DropoffRisk,
   EmbedWidget,
   envelope,
@@ -18,6 +19,7 @@ import {
 import { authorizeLearner } from "../http/access.ts";
 import { createRouter } from "../http/context.ts";
 import { insightOptions, insightResponse } from "../http/insight.ts";
+import { commentedForecast, explainedRisk } from "./ai.ts";
 
 export const LearnerParams = z.object({
   learnerId: LearnerId.openapi({ param: { name: "learnerId", in: "path" }, example: "lrn-acme-0001" }),
@@ -39,12 +41,7 @@ export const readErrors = {
 
 function learnerRoute<S extends z.ZodTypeAny>(widget: EmbedWidget, schema: S, summary: string) {
   return createRoute({
-    method: "get",
-    path: `/learners/{learnerId}/${widget}`,
-    tags: ["learners"],
-    summary,
-    security: [{ bearerAuth: [] }],
-    request: { params: LearnerParams },
+    ...learnerRouteConfig(widget, summary),
     responses: {
       200: { description: summary, content: { "application/json": { schema: envelope(schema) } } },
       304: { description: "Unchanged since the ETag in If-None-Match" },
@@ -53,9 +50,40 @@ function learnerRoute<S extends z.ZodTypeAny>(widget: EmbedWidget, schema: S, su
   });
 }
 
+/** Risk and forecast carry Gemini's words (or the template's) next to the numbers, and say whose. */
+function aiLearnerRoute<S extends z.ZodTypeAny>(widget: EmbedWidget, schema: S, summary: string) {
+  return createRoute({
+    ...learnerRouteConfig(widget, summary),
+    responses: {
+      200: { description: summary, content: { "application/json": { schema: aiEnvelope(schema) } } },
+      304: { description: "Unchanged since the ETag in If-None-Match" },
+      ...readErrors,
+    },
+  });
+}
+
+function learnerRouteConfig(widget: EmbedWidget, summary: string) {
+  return {
+    method: "get" as const,
+    path: `/learners/{learnerId}/${widget}` as const,
+    tags: ["learners"],
+    summary,
+    security: [{ bearerAuth: [] }],
+    request: { params: LearnerParams },
+  };
+}
+
 const velocityRoute = learnerRoute(EmbedWidget.enum.velocity, Velocity, "Pace against target, trend and weekly series");
-const riskRoute = learnerRoute(EmbedWidget.enum["dropoff-risk"], DropoffRisk, "Drop-off risk with its factors");
-const forecastRoute = learnerRoute(EmbedWidget.enum.forecast, Forecast, "Projected completion and final score");
+const riskRoute = aiLearnerRoute(
+  EmbedWidget.enum["dropoff-risk"],
+  DropoffRisk,
+  "Drop-off risk with its factors and a plain-language explanation",
+);
+const forecastRoute = aiLearnerRoute(
+  EmbedWidget.enum.forecast,
+  Forecast,
+  "Projected completion and final score, with commentary",
+);
 const gamificationRoute = learnerRoute(
   EmbedWidget.enum.gamification,
   Gamification,
@@ -70,13 +98,17 @@ export const learnerRoutes = createRouter()
   })
   .openapi(riskRoute, async (c) => {
     const { learnerId } = c.req.valid("param");
-    await authorizeLearner(c, learnerId, "dropoff-risk");
-    return insightResponse(c, await c.var.deps.insights.dropoffRisk(learnerId, insightOptions(c)));
+    const profile = await authorizeLearner(c, learnerId, "dropoff-risk");
+    const insight = await c.var.deps.insights.dropoffRisk(learnerId, insightOptions(c));
+    // c.json, not the pre-rendered body: the conditional middleware then tags the final body, so
+    // the ETag changes when the explanation does (template first, Gemini's words later).
+    return c.json(await explainedRisk(c, profile.orgId, insight), 200);
   })
   .openapi(forecastRoute, async (c) => {
     const { learnerId } = c.req.valid("param");
-    await authorizeLearner(c, learnerId, "forecast");
-    return insightResponse(c, await c.var.deps.insights.forecast(learnerId, insightOptions(c)));
+    const profile = await authorizeLearner(c, learnerId, "forecast");
+    const insight = await c.var.deps.insights.forecast(learnerId, insightOptions(c));
+    return c.json(await commentedForecast(c, profile.orgId, insight), 200);
   })
   .openapi(gamificationRoute, async (c) => {
     const { learnerId } = c.req.valid("param");
