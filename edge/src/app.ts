@@ -175,7 +175,9 @@ function ingestionServices(c: Context) {
   if (!ledger) throw new ProblemError("upstream_unavailable", { detail: "the event ledger is not configured here" });
   return {
     store: ledger,
-    lookupLearner: (learnerId: string) => insights.profile(learnerId, { requestId: c.var.requestId }),
+    // Ingestion reads no analytics: warming the snapshot would start five upstream calls per learner.
+    lookupLearner: (learnerId: string) =>
+      insights.profile(learnerId, { requestId: c.var.requestId, warmSnapshot: false }),
     onLearnersChanged: (learnerIds: string[]) => insights.invalidate(learnerIds),
     clock,
   };

@@ -50,7 +50,8 @@ export interface LearnerProfile {
 
 /** Upstream-backed learner analytics with caching and the fallback chain. Implemented in src/insights/. */
 export interface LearnerInsights {
-  profile(learnerId: string, opts?: { requestId?: string }): Promise<LearnerProfile | null>;
+  /** `warmSnapshot: false` skips starting the snapshot's upstream calls (callers that read no analytics). */
+  profile(learnerId: string, opts?: { requestId?: string; warmSnapshot?: boolean }): Promise<LearnerProfile | null>;
   velocity(learnerId: string, opts?: InsightOptions): Promise<Insight<Velocity>>;
   dropoffRisk(learnerId: string, opts?: InsightOptions): Promise<Insight<DropoffRisk>>;
   forecast(learnerId: string, opts?: InsightOptions): Promise<Insight<Forecast>>;

@@ -591,6 +591,18 @@ export function describeHttpApi(h: Harness) {
       expect(world.ledger.events.has("9f1c2b7e-0000-4000-8000-000000000001")).toBe(true);
     });
 
+    it("ingestion checks the learner without warming the snapshot's five upstream calls", async () => {
+      const from = world.insights.calls.length;
+      const res = await post(
+        await serviceToken("course-builder", "events:write"),
+        batch("9f1c2b7e-0000-4000-8000-0000000000a2"),
+      );
+      expect(res.status).toBe(200);
+      const lookups = world.insights.calls.slice(from).filter((call) => call.method === "profile");
+      expect(lookups.length).toBeGreaterThan(0);
+      for (const call of lookups) expect(call.warmSnapshot).toBe(false);
+    });
+
     it.each([
       ["no token", async (): Promise<string | null> => null, 401],
       ["a user token (even an org admin's)", async () => userToken(callers.adminA), 401],

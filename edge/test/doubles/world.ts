@@ -59,6 +59,8 @@ export interface Call {
   method: string;
   args: unknown[];
   requestId?: string;
+  /** profile() only: false when the caller asked not to start the snapshot's upstream calls. */
+  warmSnapshot?: boolean;
 }
 
 export class InMemoryLearnerInsightsDouble implements LearnerInsights {
@@ -78,8 +80,13 @@ export class InMemoryLearnerInsightsDouble implements LearnerInsights {
     return this.calls.filter((c) => c.method !== "profile");
   }
 
-  async profile(learnerId: string, opts?: { requestId?: string }) {
-    this.calls.push({ method: "profile", args: [learnerId], requestId: opts?.requestId });
+  async profile(learnerId: string, opts?: { requestId?: string; warmSnapshot?: boolean }) {
+    this.calls.push({
+      method: "profile",
+      args: [learnerId],
+      requestId: opts?.requestId,
+      ...(opts?.warmSnapshot === undefined ? {} : { warmSnapshot: opts.warmSnapshot }),
+    });
     return profiles.find((p) => p.learnerId === learnerId) ?? null;
   }
 
