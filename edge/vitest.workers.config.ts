@@ -28,5 +28,8 @@ export default defineConfig({
   test: {
     name: "workerd",
     include: ["src/**/*.worker.test.ts", "test/**/*.worker.test.ts"],
+    // workerd cannot start servers: Postgres (MS8_TEST_DATABASE_URL when set) and the PostgREST
+    // stand-in run in a Node child that this setup starts and stops around the run.
+    globalSetup: ["./test/postgrest-standin/global-setup.ts"],
   },
 });
