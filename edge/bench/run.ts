@@ -5,6 +5,7 @@
  * time limit per benchmark keeps the whole run bounded.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { benchmarks } from "./benchmarks/index.ts";
@@ -52,6 +53,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 const started = Date.now();
 const machine = describeMachine(root, edgeDir);
 let failures = 0;
+const thisRun = new Map<string, BenchResult>();
 for (const bench of selected) {
   if (interrupted) break;
   say(`${bench.name}: ${bench.title}`);
@@ -93,6 +95,7 @@ for (const bench of selected) {
     clearTimeout(timer);
     await stopAll();
   }
+  thisRun.set(bench.name, result);
   writeFileSync(join(resultsDir, `${bench.name}.json`), JSON.stringify({ ...result, quick }, null, 2));
   for (const goal of result.goals)
     say(
@@ -101,16 +104,22 @@ for (const bench of selected) {
   say(`${bench.name}: ${result.status} in ${result.durationSec.toFixed(0)} s`);
 }
 
-// The report holds the latest result of every benchmark, so one sub-command refreshes its section.
-const results = new Map<string, BenchResult>();
+// A full run reports only its own results. A sub-command refreshes its sections and keeps the
+// latest kept result of the others (each section says when it was measured).
+const results = new Map<string, BenchResult>(thisRun);
 let anyQuick = quick;
-for (const bench of benchmarks) {
-  const file = join(resultsDir, `${bench.name}.json`);
-  if (!existsSync(file)) continue;
-  const kept = JSON.parse(readFileSync(file, "utf8")) as BenchResult & { quick?: boolean };
-  anyQuick ||= Boolean(kept.quick);
-  results.set(bench.name, kept);
+if (names.length) {
+  for (const bench of benchmarks) {
+    const file = join(resultsDir, `${bench.name}.json`);
+    if (thisRun.has(bench.name) || !existsSync(file)) continue;
+    const kept = JSON.parse(readFileSync(file, "utf8")) as BenchResult & { quick?: boolean };
+    anyQuick ||= Boolean(kept.quick);
+    results.set(bench.name, kept);
+  }
 }
+machine["Load average at the end"] = loadavg()
+  .map((l) => l.toFixed(2))
+  .join(" / ");
 const totalSec = (Date.now() - started) / 1000;
 mkdirSync(join(root, "docs"), { recursive: true });
 writeFileSync(
