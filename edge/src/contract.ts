@@ -273,6 +273,14 @@ export const OrgSummary = z.object({
   }),
   averageRiskScore: z.number().min(0).max(1).nullable(),
   calculatedAt: z.string().datetime().nullable(),
+  /** Learners with at least one event in the last 7 days. */
+  activeLearners7d: z.number().int().nonnegative(),
+  /** Events recorded for the organization's learners in the last 7 days. */
+  events7d: z.number().int().nonnegative(),
+  /** Points held by the organization's learners, all time. */
+  totalPoints: z.number().int().nonnegative(),
+  /** Badges awarded to the organization's learners, all time. */
+  badgesAwarded: z.number().int().nonnegative(),
 });
 export type OrgSummary = z.infer<typeof OrgSummary>;
 

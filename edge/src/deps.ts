@@ -112,6 +112,10 @@ export interface OrgSummary {
   averageRiskScore: number | null;
   /** The oldest snapshot the summary was built from (null when there is none). */
   calculatedAt: Date | null;
+  activeLearners7d: number;
+  events7d: number;
+  totalPoints: number;
+  badgesAwarded: number;
 }
 
 /** Thrown by a store when a pagination cursor does not decode; the HTTP layer answers 400. */

@@ -321,6 +321,13 @@ export function describeHttpApi(h: Harness) {
         learnerCount: number;
       };
       expect(summary.learnerCount).toBe(world.store.rows.acme!.length);
+      // The dashboard's activity figures pass through the response schema.
+      expect(summary).toMatchObject({
+        activeLearners7d: world.store.rows.acme!.length,
+        events7d: 11,
+        totalPoints: 1230,
+        badgesAwarded: 4,
+      });
     });
 
     it("a database that cannot answer an org list is a 503 with Retry-After, not a 500", async () => {

@@ -51,4 +51,18 @@ describe("GET /openapi.json", () => {
     expect(res.headers.get("content-type")).toContain("text/html");
     expect(await res.text()).toContain("/openapi.json");
   });
+
+  it("documents the organization summary's activity figures the dashboard shows", async () => {
+    const doc = (await (await app.request("/openapi.json")).json()) as {
+      paths: Record<string, { get: { responses: Record<string, { content: Record<string, { schema: unknown }> }> } }>;
+      components?: { schemas?: Record<string, { properties?: Record<string, unknown>; required?: string[] }> };
+    };
+    let schema = doc.paths["/api/v1/orgs/{orgId}/summary"]!.get.responses["200"]!.content["application/json"]!
+      .schema as { $ref?: string; properties?: Record<string, unknown>; required?: string[] };
+    if (schema.$ref) schema = doc.components!.schemas![schema.$ref.split("/").pop()!]!;
+    for (const field of ["activeLearners7d", "events7d", "totalPoints", "badgesAwarded"]) {
+      expect(schema.properties, field).toHaveProperty(field);
+      expect(schema.required, field).toContain(field);
+    }
+  });
 });
