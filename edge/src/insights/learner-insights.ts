@@ -203,7 +203,17 @@ export function createLearnerInsights(deps: LearnerInsightsDeps): WarmingLearner
    * The learner as authorization needs them. `warmSnapshot: false` for callers that will not read
    * analytics next (event ingestion checking learners), so they do not start the snapshot's calls.
    */
-  async function profile(
+  function profile(
+    learnerId: string,
+    opts?: { requestId?: string; warmSnapshot?: boolean },
+  ): Promise<LearnerProfile | null> {
+    // Warm memory cache: answered without a promise hop; anything else takes the full path below.
+    const known = cache.peek?.<LearnerProfile | null>(profileKey(learnerId));
+    if (known && known.freshUntil > clock.now().getTime()) return Promise.resolve(known.value);
+    return loadOrReuseProfile(learnerId, opts);
+  }
+
+  async function loadOrReuseProfile(
     learnerId: string,
     opts?: { requestId?: string; warmSnapshot?: boolean },
   ): Promise<LearnerProfile | null> {
@@ -294,14 +304,28 @@ export function createLearnerInsights(deps: LearnerInsightsDeps): WarmingLearner
     });
   }
 
-  const fromCached = <T>(entry: CachedInsight<T>, dataSource: DataSource): Insight<T> => ({
-    data: entry.data,
-    dataSource,
-    calculatedAt: new Date(entry.calculatedAt),
-    expiresAt: new Date(entry.expiresAt),
-  });
+  const fromCached = <T>(entry: CachedInsight<T>, dataSource: DataSource): Insight<T> => {
+    if (dataSource !== "cached") return insightOf(entry, dataSource);
+    // The memory cache hands out the same entry on every hit: its Insight (two Dates) is built once.
+    const known = cachedInsights.get(entry) as Insight<T> | undefined;
+    if (known) return known;
+    const built = insightOf(entry, dataSource);
+    cachedInsights.set(entry, built);
+    return built;
+  };
 
-  async function answer<K extends ComputedKind>(
+  function answer<K extends ComputedKind>(
+    kind: K,
+    learnerId: string,
+    opts?: InsightOptions,
+  ): Promise<Insight<KindData[K]>> {
+    // Fresh in the memory cache: answered without a promise hop; stale or missing takes the full path.
+    const known = cache.peek?.<CachedInsight<KindData[K]>>(cacheKey(kind, learnerId));
+    if (known && known.freshUntil > clock.now().getTime()) return Promise.resolve(fromCached(known.value, "cached"));
+    return answerOrRefresh(kind, learnerId, opts);
+  }
+
+  async function answerOrRefresh<K extends ComputedKind>(
     kind: K,
     learnerId: string,
     opts?: InsightOptions,
@@ -372,7 +396,13 @@ export function createLearnerInsights(deps: LearnerInsightsDeps): WarmingLearner
   }
 
   /** The ledger's answer: points, level, streaks and badges (read model of src/gamification/). */
-  async function gamification(learnerId: string, opts?: InsightOptions): Promise<Insight<Gamification>> {
+  function gamification(learnerId: string, opts?: InsightOptions): Promise<Insight<Gamification>> {
+    const known = cache.peek?.<CachedInsight<Gamification>>(cacheKey("gamification", learnerId));
+    if (known && known.freshUntil > clock.now().getTime()) return Promise.resolve(fromCached(known.value, "cached"));
+    return readGamification(learnerId, opts);
+  }
+
+  async function readGamification(learnerId: string, opts?: InsightOptions): Promise<Insight<Gamification>> {
     const key = cacheKey("gamification", learnerId);
     const hit = await cache.get<CachedInsight<Gamification>>(key);
     if (hit && hit.freshUntil > clock.now().getTime()) return fromCached(hit.value, "cached");
@@ -436,6 +466,18 @@ export class LearnerNotFoundError extends Error {
   }
 }
 
+/** Insights built from cached entries, per entry (see fromCached). Never mutated by callers. */
+const cachedInsights = new WeakMap<object, Insight<unknown>>();
+
+function insightOf<T>(entry: CachedInsight<T>, dataSource: DataSource): Insight<T> {
+  return {
+    data: entry.data,
+    dataSource,
+    calculatedAt: new Date(entry.calculatedAt),
+    expiresAt: new Date(entry.expiresAt),
+  };
+}
+
 function describe(error: unknown): string {
   if (error instanceof UpstreamError) return `${error.failure}: ${error.message}`;
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
@@ -449,16 +491,46 @@ function forgivingCache(
   cache: ResponseCache,
   warn: (msg: string, fields: Record<string, unknown>) => void,
 ): ResponseCache {
-  const logged = (op: string, key: string) => (error: unknown) => {
+  // try/await rather than .catch(handler): no error handler is allocated per lookup.
+  const failed = (op: string, key: string, error: unknown) => {
     warn("response cache failed", { op, key, error: describe(error) });
     return undefined;
   };
-  return {
+  const forgiving: ResponseCache = {
     kind: cache.kind,
-    get: <T>(key: string) => cache.get<T>(key).catch(logged("get", key)),
-    set: (key, value, ttl) => cache.set(key, value, ttl).catch(logged("set", key)),
-    delete: (key) => cache.delete(key).catch(logged("delete", key)),
+    async get<T>(key: string) {
+      try {
+        return await cache.get<T>(key);
+      } catch (error) {
+        return failed("get", key, error);
+      }
+    },
+    async set(key, value, ttl) {
+      try {
+        await cache.set(key, value, ttl);
+      } catch (error) {
+        failed("set", key, error);
+      }
+    },
+    async delete(key) {
+      try {
+        await cache.delete(key);
+      } catch (error) {
+        failed("delete", key, error);
+      }
+    },
   };
+  const peek = cache.peek?.bind(cache);
+  if (peek) {
+    forgiving.peek = <T>(key: string) => {
+      try {
+        return peek<T>(key);
+      } catch (error) {
+        return failed("get", key, error);
+      }
+    };
+  }
+  return forgiving;
 }
 
 function emptyLedger(who: Pick<LearnerProfile, "learnerId" | "orgId" | "timeZone">): GamificationState {
