@@ -41,7 +41,17 @@ export async function run(args: string[]): Promise<number> {
     console.log(usage);
     return 0;
   }
-  const isService = values.service !== undefined;
+  // A token is either a user's or a service's: a mix would silently drop half the flags.
+  const userFlags = ["sub", "org", "roles"].filter((f) => values[f] !== undefined);
+  const serviceFlags = ["service", "scope"].filter((f) => values[f] !== undefined);
+  if (userFlags.length > 0 && serviceFlags.length > 0) {
+    const given = [...userFlags, ...serviceFlags].map((f) => `--${f}`).join(", ");
+    console.error(
+      `ms8 token: user flags (--sub, --org, --roles) and service flags (--service, --scope) cannot be mixed; got ${given}\n${usage}`,
+    );
+    return 2;
+  }
+  const isService = serviceFlags.length > 0;
   const ttl = Number(values.ttl ?? (isService ? 300 : 900));
   if (!Number.isInteger(ttl) || ttl < 1 || ttl > 86_400) {
     console.error("ms8 token: --ttl must be a whole number of seconds between 1 and 86400");
