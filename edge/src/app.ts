@@ -35,6 +35,13 @@ export type { AppEnv } from "./http/context.ts";
 
 export const API_VERSION = "1.0.0";
 
+/** The @scalar/api-reference release /docs loads (its standalone bundle on jsDelivr). */
+export const SCALAR_CDN = "https://cdn.jsdelivr.net/npm/@scalar/api-reference@1.72.1";
+/** Shown until the reference mounts over it, and for good when the CDN cannot be reached. */
+const DOCS_FALLBACK =
+  '<p style="font-family:sans-serif;margin:2rem">Loading the API reference&hellip; If it does not appear ' +
+  '(offline, or the CDN is blocked), read the OpenAPI document directly: <a href="/openapi.json">/openapi.json</a>.</p>';
+
 export function createApp(deps: AppDeps) {
   const tokenSettings = {
     jwtSecret: deps.http.jwtSecret,
@@ -156,7 +163,15 @@ export function createApp(deps: AppDeps) {
         "The edge BFF: learner analytics, organization lists, sessions. Errors are application/problem+json.",
     },
   });
-  app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "MS8 API reference" }));
+  // The reference UI comes from a CDN: pinned to one release (an unpinned URL changes under us),
+  // and the page links the raw document, which stays readable when the script cannot load.
+  const reference = Scalar({ url: "/openapi.json", pageTitle: "MS8 API reference", cdn: SCALAR_CDN });
+  app.get("/docs", async (c, next) => {
+    const page = await reference(c, next);
+    if (!page) return c.notFound();
+    const html = await page.text();
+    return c.html(html.replace('<div id="app"></div>', `<div id="app">${DOCS_FALLBACK}</div>`), page.status as 200);
+  });
   if (deps.widgetAssets) app.route("/", widgetAssetRoutes(deps.widgetAssets));
 
   return app

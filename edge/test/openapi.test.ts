@@ -52,6 +52,16 @@ describe("GET /openapi.json", () => {
     expect(await res.text()).toContain("/openapi.json");
   });
 
+  it("/docs loads one pinned release of the reference and links the raw document for when it cannot", async () => {
+    const html = await (await app.request("/docs")).text();
+    const scripts = [...html.matchAll(/<script[^>]*\bsrc="([^"]+)"/g)].map((m) => m[1]!);
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const src of scripts) expect(src).toMatch(/@scalar\/api-reference@\d+\.\d+\.\d+(\/|$)/);
+    // No unpinned module import either (the package's default ESM build is unversioned).
+    expect(html).not.toMatch(/@scalar\/api-reference(\/|['"])/);
+    expect(html).toMatch(/<a href="\/openapi\.json">/);
+  });
+
   it("documents the organization summary's activity figures the dashboard shows", async () => {
     const doc = (await (await app.request("/openapi.json")).json()) as {
       paths: Record<string, { get: { responses: Record<string, { content: Record<string, { schema: unknown }> }> } }>;
