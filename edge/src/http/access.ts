@@ -48,11 +48,11 @@ export function enforce(decision: AccessDecision, what: string): void {
  * embed tokens). Every learner route calls this first; routes/ai.ts too.
  */
 export async function authorizeLearner(c: Context, learnerId: string, widget?: EmbedWidget): Promise<LearnerProfile> {
-  const profile = await c.var.deps.insights.profile(learnerId, { requestId: c.var.requestId });
-  enforce(learnerAccess(c.var.principal, profile, widget), "learner");
+  const profile = await c.get("deps").insights.profile(learnerId, { requestId: c.get("requestId") });
+  enforce(learnerAccess(c.get("principal"), profile, widget), "learner");
   return profile!;
 }
 
 export function authorizeOrg(c: Context, orgId: string): void {
-  enforce(orgAccess(c.var.principal, orgId), "organization");
+  enforce(orgAccess(c.get("principal"), orgId), "organization");
 }

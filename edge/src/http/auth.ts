@@ -43,7 +43,7 @@ export function requireUser(): MiddlewareHandler {
   return async function requireUser(c, next) {
     const token = bearerToken(c);
     try {
-      c.set("principal", await c.var.tokens.user(token));
+      c.set("principal", await c.get("tokens").user(token));
     } catch (err) {
       if (err instanceof TokenRejected) throw rejected(err.reason);
       throw err;
@@ -58,7 +58,7 @@ export function requireService(scope: string): MiddlewareHandler {
     const token = bearerToken(c);
     let principal: ServicePrincipal;
     try {
-      principal = await c.var.tokens.service(token);
+      principal = await c.get("tokens").service(token);
     } catch (err) {
       if (err instanceof TokenRejected) throw rejected(err.reason);
       throw err;
@@ -77,7 +77,7 @@ export function requireService(scope: string): MiddlewareHandler {
 /** Embed tokens only read widget endpoints; everything else needs a full session token. */
 export function forbidEmbedTokens(): MiddlewareHandler {
   return async function forbidEmbedTokens(c, next) {
-    if (c.var.principal?.embed) {
+    if (c.get("principal")?.embed) {
       throw new ProblemError("forbidden", { detail: "an embed token can only read its learner's widgets" });
     }
     await next();

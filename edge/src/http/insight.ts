@@ -69,7 +69,7 @@ export async function insightResponse<T>(
 /** Per-request options for insights: the request id travels to every upstream call. */
 export function insightOptions(c: Context): InsightOptions {
   return {
-    requestId: c.var.requestId,
+    requestId: c.get("requestId"),
     // Both are only needed off the warm path (a refresh, a cold answer): resolving them per request
     // cost an exception (no executionCtx on Node) and an AbortController each time.
     waitUntil: (work) => waitUntilOf(c)(work),
@@ -87,7 +87,7 @@ export function waitUntilOf(c: Context): (work: Promise<unknown>) => void {
   } catch {
     return (work) => {
       work.catch((err: unknown) =>
-        c.var.deps.logger.log("warn", { msg: "background work failed", error: String(err) }),
+        c.get("deps").logger.log("warn", { msg: "background work failed", error: String(err) }),
       );
     };
   }

@@ -16,8 +16,8 @@ export interface RateLimitOptions {
 /** Counts the request against `scope` and answers 429 with Retry-After and RateLimit-* when over. */
 export function rateLimit({ scope }: RateLimitOptions): MiddlewareHandler {
   return async function rateLimit(c, next) {
-    const limiter = c.var.deps.rateLimits[scope];
-    const key = scope === "ip" ? c.var.deps.clientIp(c) : c.get("principal")?.userId;
+    const limiter = c.get("deps").rateLimits[scope];
+    const key = scope === "ip" ? c.get("deps").clientIp(c) : c.get("principal")?.userId;
     if (!limiter || !key) return next();
     const answer = limiter.hit(`${scope}:${key}`);
     const decision = answer instanceof Promise ? await answer : answer;

@@ -19,7 +19,7 @@ export function requestLog(): MiddlewareHandler {
       const status = failed ? 500 : c.res.status;
       const principal = c.get("principal");
       const service = c.get("servicePrincipal");
-      c.var.deps.logger.log(status >= 500 ? "error" : "info", {
+      c.get("deps").logger.log(status >= 500 ? "error" : "info", {
         msg: "request",
         method: c.req.method,
         route: matchedRoute(c),
