@@ -63,11 +63,14 @@ export interface Simulator {
 
 const json = (body: unknown, status = 200) =>
   new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
-const problem = (status: number, title: string, detail?: string) =>
+const problem = (status: number, title: string, detail?: string, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify({ type: "about:blank", title, status, ...(detail ? { detail } : {}) }), {
     status,
-    headers: { "content-type": "application/problem+json" },
+    headers: { "content-type": "application/problem+json", ...headers },
   });
+/** RFC 6750: a rejected bearer token says so, which tells the caller apart from "wrong password". */
+const tokenRejected = (detail: string) =>
+  problem(401, "Unauthorized", detail, { "www-authenticate": 'Bearer error="invalid_token"' });
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const seed = options.seed ?? DEFAULT_SEED;
@@ -93,16 +96,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
   async function tokenProblem(header: string | undefined): Promise<Response | null> {
     const token = header?.startsWith("Bearer ") ? header.slice(7) : null;
-    if (!token) return problem(401, "Unauthorized", "a service token is required");
+    if (!token) return tokenRejected("a service token is required");
     const exp = tokens.get(token);
     if (exp !== undefined && exp * 1000 > Date.now()) return null;
     try {
       const claims = await verify(token, secret, "HS256");
-      if (typeof claims.service !== "string") return problem(401, "Unauthorized", "not a service token");
+      if (typeof claims.service !== "string") return tokenRejected("not a service token");
       tokens.set(token, Number(claims.exp));
       return null;
     } catch {
-      return problem(401, "Unauthorized", "service token rejected");
+      return tokenRejected("service token rejected");
     }
   }
 

@@ -48,12 +48,12 @@ afterEach(async () => {
 });
 
 /** One BFF instance on its own port; the insights clock can move (tokens keep real time). */
-async function startBff(options: { mockFallback: boolean }) {
+async function startBff(options: { mockFallback: boolean; serviceSecret?: string }) {
   let now = T0.getTime();
   const clock = { now: () => new Date(now) };
   const upstreams = createUpstreams({
     urls: sim.urls,
-    serviceSecret: SIM_SECRET,
+    serviceSecret: options.serviceSecret ?? SIM_SECRET,
     resilience: {
       attemptTimeoutMs: 300,
       callDeadlineMs: 900,
@@ -93,7 +93,7 @@ async function startBff(options: { mockFallback: boolean }) {
   const advance = (ms: number) => {
     now += ms;
   };
-  return { request, advance };
+  return { request, advance, logs: world.logs };
 }
 
 const velocityOf = (learnerId: string) => `/api/v1/learners/${learnerId}/velocity`;
@@ -117,6 +117,23 @@ describe("sign-in through the Auth service", () => {
     expect(down.status).toBe(503);
     expect(down.headers.get("content-type")).toContain("application/problem+json");
     expect(down.headers.get("retry-after")).toBeTruthy();
+  });
+});
+
+describe("sign-in with a SERVICE_SECRET that Auth does not share", () => {
+  it("answers 503 (not 'wrong password') and logs an error naming the misconfiguration", async () => {
+    const bff = await startBff({ mockFallback: false, serviceSecret: "local-dev-only-not-the-simulators-secret" });
+    const persona = sim.world.personas.find((p) => p.orgId === "org-borealis" && p.role === "trainer")!;
+    const res = await bff.request("/api/v1/auth/login", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: persona.email, password: persona.password }),
+    });
+    expect(res.status).toBe(503);
+    expect(res.headers.get("content-type")).toContain("application/problem+json");
+    const errors = bff.logs.map((line) => JSON.parse(line)).filter((line) => line.level === "error");
+    const named = errors.find((line) => line.misconfigured === "SERVICE_SECRET");
+    expect(named?.msg).toMatch(/SERVICE_SECRET/);
   });
 });
 

@@ -50,7 +50,20 @@ export const authRoutes = createRouter()
     try {
       user = await c.var.deps.identity.verifyPassword(email, password, { requestId: c.var.requestId });
     } catch (err) {
-      c.var.deps.logger.log("warn", { msg: "auth service failed", requestId: c.var.requestId, error: errorName(err) });
+      if ((err as { misconfigured?: unknown }).misconfigured === "SERVICE_SECRET") {
+        // Not the user's fault and not an outage: every login fails until an operator fixes it.
+        c.var.deps.logger.log("error", {
+          msg: "Auth rejected MS8's service token: SERVICE_SECRET does not match the Auth service's; logins fail until it is fixed",
+          requestId: c.var.requestId,
+          misconfigured: "SERVICE_SECRET",
+        });
+      } else {
+        c.var.deps.logger.log("warn", {
+          msg: "auth service failed",
+          requestId: c.var.requestId,
+          error: errorName(err),
+        });
+      }
       throw new ProblemError("upstream_unavailable", {
         detail: "the Auth service cannot answer; try again shortly",
         headers: { "Retry-After": "5" },

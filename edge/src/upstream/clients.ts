@@ -4,6 +4,7 @@
  */
 import type { Clock } from "../deps.ts";
 import { systemClock } from "../deps.ts";
+import { ServiceTokenRejectedError } from "./errors.ts";
 import {
   AssistantAnswer,
   AssistantQuestions,
@@ -62,12 +63,19 @@ const seg = encodeURIComponent;
 
 function authClient(call: ServiceCaller) {
   return {
-    /** The user behind these credentials, or null when they do not match (401). */
+    /**
+     * The user behind these credentials, or null when they do not match (401). A 401 whose
+     * WWW-Authenticate says `invalid_token` rejected MS8's service token, not the password: that
+     * is MS8 misconfigured (SERVICE_SECRET), thrown as a ServiceTokenRejectedError.
+     */
     async verify(email: string, password: string, options?: CallOptions) {
       const answer = await call.post("/api/v1/auth/verify", { email, password }, VerifiedUser, {
         ...options,
         acceptStatuses: [400, 401, 403, 404],
       });
+      if (answer.status === 401 && /invalid_token/i.test(answer.challenge ?? "")) {
+        throw new ServiceTokenRejectedError("auth");
+      }
       return answer.body;
     },
     logins: (userId: string, options?: CallOptions) =>

@@ -44,3 +44,13 @@ export class UpstreamError extends Error {
     return this.failure === "network" || this.failure === "timeout" || this.failure === "malformed" || this.retryable;
   }
 }
+
+/** The service refused MS8's own service token (RFC 6750 invalid_token): SERVICE_SECRET differs. */
+export class ServiceTokenRejectedError extends UpstreamError {
+  readonly misconfigured = "SERVICE_SECRET";
+  constructor(service: string) {
+    super(service, "http", "rejected MS8's service token; SERVICE_SECRET does not match the service's", {
+      status: 401,
+    });
+  }
+}

@@ -73,13 +73,16 @@ export interface ServiceCaller {
     schema: S,
     options: CallOptions & { nullOn404: true },
   ): Promise<z.infer<S> | null>;
-  /** POST JSON, never retried. `acceptStatuses`: answered as `{status, body: null}` instead of thrown. */
+  /**
+   * POST JSON, never retried. `acceptStatuses`: answered as `{status, body: null, challenge}` instead
+   * of thrown; `challenge` is the answer's WWW-Authenticate (a rejected service token, not the payload).
+   */
   post<S extends z.ZodType>(
     path: string,
     body: unknown,
     schema: S,
     options?: CallOptions & { acceptStatuses?: number[] },
-  ): Promise<{ status: number; body: z.infer<S> | null }>;
+  ): Promise<{ status: number; body: z.infer<S> | null; challenge?: string }>;
   health(): ServiceHealth;
 }
 
@@ -147,7 +150,7 @@ export function createServiceCaller(config: {
     schema: S,
     signal: AbortSignal,
     expect: { nullStatuses: number[]; requestId?: string },
-  ): Promise<{ status: number; body: z.infer<S> | null }> {
+  ): Promise<{ status: number; body: z.infer<S> | null; challenge?: string }> {
     const headers: Record<string, string> = {
       authorization: `Bearer ${await tokens.token()}`,
       accept: "application/json",
@@ -170,7 +173,8 @@ export function createServiceCaller(config: {
     }
     if (expect.nullStatuses.includes(response.status)) {
       await response.body?.cancel();
-      return { status: response.status, body: null };
+      const challenge = response.headers.get("www-authenticate");
+      return { status: response.status, body: null, ...(challenge ? { challenge } : {}) };
     }
     if (!response.ok) {
       await response.body?.cancel();
