@@ -126,6 +126,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         c.res = problem(fault.errorStatus, "Injected Fault", `${name} is failing on purpose`);
         return;
       }
+      // Like the real services: an unauthenticated liveness endpoint (faults above still apply).
+      if (c.req.method === "GET" && url.pathname === "/health") {
+        c.res = Response.json({ status: "ok", service: name });
+        return;
+      }
       const denied = await tokenProblem(c.req.header("authorization"));
       if (denied) {
         c.res = denied;

@@ -286,7 +286,13 @@ export type OrgSummary = z.infer<typeof OrgSummary>;
 
 export const HealthState = z.enum(["healthy", "degraded", "down"]);
 export const ComponentHealth = z.object({ state: HealthState, detail: z.string().optional() });
-export const UpstreamHealth = z.object({ state: HealthState, breaker: z.string(), lastError: z.string().optional() });
+export const UpstreamHealth = z.object({
+  state: HealthState,
+  breaker: z.string(),
+  lastError: z.string().optional(),
+  /** The service's own GET /health, probed by this instance (absent when no probe is wired). */
+  probe: ComponentHealth.optional(),
+});
 export const HealthReport = z.object({
   status: HealthState,
   runtime: z.enum(["node", "workerd"]),

@@ -222,7 +222,15 @@ export interface AppDeps {
   /** Absent limiter = that limit is off (RATE_LIMIT_*_PER_MIN=0). */
   rateLimits: { user?: RateLimiter; ip?: RateLimiter };
   /** Probes for GET /health; each resolves, never throws. */
-  health: { database(): Promise<ComponentHealth>; cache(): Promise<ComponentHealth> };
+  health: {
+    database(): Promise<ComponentHealth>;
+    cache(): Promise<ComponentHealth>;
+    /**
+     * Each upstream service's own GET /health, probed now (cached briefly): the breaker alone
+     * says "closed" about a service nobody has called since it went down. See routes/health.ts.
+     */
+    upstreams?(): Promise<Record<string, ComponentHealth>>;
+  };
   /** The caller's address for the per-IP limit: socket or proxy header on Node, CF-Connecting-IP on Workers. */
   clientIp(c: Context): string | undefined;
   /** Gemini advisor with its local fallback (src/ai/); routes/ai.ts answers 503 while it is not wired. */

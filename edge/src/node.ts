@@ -17,6 +17,7 @@ import { stdoutLines } from "./http/stdout-sink.ts";
 import { createLearnerInsights } from "./insights/index.ts";
 import { resolveSecrets } from "./local-secrets.ts";
 import { recommendationContextFromUpstreams } from "./routes/ai.ts";
+import { createUpstreamProbe } from "./routes/health.ts";
 import { nodeWidgetAssets } from "./routes/widget-assets.ts";
 import { aiStoreFrom } from "./store/ai-store.ts";
 import { openNodeStore } from "./store/open.ts";
@@ -106,6 +107,7 @@ export async function buildNodeDeps(config: Config): Promise<AppDeps & { close()
       database: () => opened.health(),
       // In-process memory: up as long as this process is.
       cache: async () => ({ state: "healthy" }),
+      upstreams: createUpstreamProbe({ urls: config.upstreamUrls, clock }),
     },
     clientIp,
     // The widgets' build output of this checkout (pnpm --dir widgets build); 404 until it exists.

@@ -19,6 +19,7 @@ import { createJsonLogger } from "./http/logger.ts";
 import { createBindingRateLimiter, type RateLimitBinding } from "./http/rate-limit.ts";
 import { createLearnerInsights, type InsightStore } from "./insights/index.ts";
 import { recommendationContextFromUpstreams } from "./routes/ai.ts";
+import { createUpstreamProbe } from "./routes/health.ts";
 import { workersWidgetAssets } from "./routes/widget-assets.ts";
 import { aiStoreFrom } from "./store/ai-store.ts";
 import { createSupabaseStore } from "./store/supabase.ts";
@@ -148,6 +149,7 @@ export function buildWorkerDeps(env: WorkerBindings, config: Config): AppDeps {
       },
       cache: async () =>
         env.INSIGHTS_CACHE ? { state: "healthy" } : { state: "degraded", detail: "no KV binding: memory per isolate" },
+      upstreams: createUpstreamProbe({ urls: config.upstreamUrls, clock }),
     },
     clientIp: (c: Context) => c.req.header("CF-Connecting-IP") ?? undefined,
     ...(env.ASSETS ? { widgetAssets: workersWidgetAssets(env.ASSETS) } : {}),

@@ -13,6 +13,7 @@ import { createApp } from "../src/app.ts";
 import { createMemoryCache } from "../src/cache/memory-cache.ts";
 import { systemClock } from "../src/deps.ts";
 import { createLearnerInsights } from "../src/insights/learner-insights.ts";
+import { createUpstreamProbe } from "../src/routes/health.ts";
 import { createSqlStore } from "../src/store/sql.ts";
 import { freshPglite } from "../src/store/testing.ts";
 import type { AnalyticsStore } from "../src/store/types.ts";
@@ -48,7 +49,7 @@ afterEach(async () => {
 });
 
 /** One BFF instance on its own port; the insights clock can move (tokens keep real time). */
-async function startBff(options: { mockFallback: boolean; serviceSecret?: string }) {
+async function startBff(options: { mockFallback: boolean; serviceSecret?: string; probeCacheMs?: number }) {
   let now = T0.getTime();
   const clock = { now: () => new Date(now) };
   const upstreams = createUpstreams({
@@ -72,6 +73,11 @@ async function startBff(options: { mockFallback: boolean; serviceSecret?: string
     retryAfterSeconds: 11,
   });
   const world = createTestWorld({ insights, identity: createIdentity(upstreams), clock: systemClock });
+  world.deps.health.upstreams = createUpstreamProbe({
+    urls: sim.urls,
+    timeoutMs: 500,
+    cacheMs: options.probeCacheMs ?? 0,
+  });
   const app = createApp(world.deps);
   const base = await new Promise<string>((resolve) => {
     const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (info: AddressInfo) => {
@@ -134,6 +140,45 @@ describe("sign-in with a SERVICE_SECRET that Auth does not share", () => {
     const errors = bff.logs.map((line) => JSON.parse(line)).filter((line) => line.level === "error");
     const named = errors.find((line) => line.misconfigured === "SERVICE_SECRET");
     expect(named?.msg).toMatch(/SERVICE_SECRET/);
+  });
+});
+
+describe("GET /health probes each upstream's own /health", () => {
+  type Report = {
+    status: string;
+    upstreams: Record<string, { state: string; breaker: string; probe?: { state: string } }>;
+  };
+
+  it("reports a service down at once, before any user request trips its breaker, and still answers 200", async () => {
+    const bff = await startBff({ mockFallback: true });
+    const before = await bff.request("/health");
+    expect(before.status).toBe(200);
+    expect((before.body as Report).upstreams.content).toMatchObject({ state: "healthy", probe: { state: "healthy" } });
+    await sim.setFault("content", { down: true });
+    const started = performance.now();
+    const during = await bff.request("/health");
+    expect(performance.now() - started).toBeLessThan(1_500);
+    // The instance can still serve (cached, stale or mock answers): 200, degraded overall.
+    expect(during.status).toBe(200);
+    const report = during.body as Report;
+    expect(report.status).toBe("degraded");
+    expect(report.upstreams.content).toMatchObject({ state: "down", breaker: "closed", probe: { state: "down" } });
+    expect(report.upstreams.directory!.state).toBe("healthy");
+  });
+
+  it("a hung health endpoint counts as down after the probe's short timeout", async () => {
+    const bff = await startBff({ mockFallback: true });
+    await sim.setFault("skills", { hang: true });
+    const started = performance.now();
+    const res = await bff.request("/health");
+    expect(performance.now() - started).toBeLessThan(1_500);
+    expect((res.body as Report).upstreams.skills).toMatchObject({ state: "down", probe: { state: "down" } });
+  });
+
+  it("reuses a probe round for a few seconds, so /health cannot hammer the services", async () => {
+    const bff = await startBff({ mockFallback: true, probeCacheMs: 5_000 });
+    for (let i = 0; i < 5; i++) expect((await bff.request("/health")).status).toBe(200);
+    expect(sim.stats().calls.content["GET /health"]).toBe(1);
   });
 });
 

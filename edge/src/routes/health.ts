@@ -1,11 +1,12 @@
 /**
  * GET /health: the database, the cache and each upstream service, healthy / degraded / down.
  * 200 while this instance can serve (upstream trouble only degrades answers to cached, stale or mock
- * data), 503 when the database or the cache is down.
+ * data), 503 when the database or the cache is down. An upstream's state combines an active probe
+ * of its own GET /health with the breaker: the breaker only learns of an outage from user traffic.
  */
 import { createRoute } from "@hono/zod-openapi";
 import { HealthReport } from "../contract.ts";
-import type { ComponentHealth, HealthState } from "../deps.ts";
+import type { ComponentHealth, HealthState, LearnerInsights } from "../deps.ts";
 import { createRouter } from "../http/context.ts";
 
 const healthRoute = createRoute({
@@ -35,10 +36,72 @@ async function probe(check: () => Promise<ComponentHealth>): Promise<ComponentHe
   }
 }
 
+/** Per-service probe of GET {url}/health: a short timeout, all in parallel. */
+export interface UpstreamProbeOptions {
+  urls: Record<string, string>;
+  /** Per probe; a health endpoint that takes longer is not healthy. */
+  timeoutMs?: number;
+  /** Answers are reused this long, so /health cannot be used to hammer the services. */
+  cacheMs?: number;
+  fetch?: typeof fetch;
+  clock?: { now(): Date };
+}
+
+export function createUpstreamProbe(options: UpstreamProbeOptions): () => Promise<Record<string, ComponentHealth>> {
+  const { urls, timeoutMs = 500, cacheMs = 5_000 } = options;
+  const doFetch = options.fetch ?? ((input, init) => fetch(input, init));
+  const now = () => (options.clock ? options.clock.now().getTime() : Date.now());
+  let last: { at: number; answer: Promise<Record<string, ComponentHealth>> } | null = null;
+
+  async function one(url: string): Promise<ComponentHealth> {
+    try {
+      const res = await doFetch(`${url}/health`, { signal: AbortSignal.timeout(timeoutMs) });
+      await res.body?.cancel();
+      if (res.ok) return { state: "healthy" };
+      return { state: res.status >= 500 ? "down" : "degraded", detail: `GET /health answered ${res.status}` };
+    } catch (err) {
+      const name = err instanceof Error ? err.name : "";
+      const detail =
+        name === "TimeoutError" || name === "AbortError"
+          ? `no answer to GET /health within ${timeoutMs} ms`
+          : `GET /health failed: ${err instanceof Error ? err.message : String(err)}`;
+      return { state: "down", detail };
+    }
+  }
+
+  return () => {
+    // Shared while in flight and for cacheMs after: concurrent /health calls make one round.
+    if (last && now() - last.at < cacheMs) return last.answer;
+    const answer = Promise.all(Object.entries(urls).map(async ([name, url]) => [name, await one(url)] as const)).then(
+      (pairs) => Object.fromEntries(pairs),
+    );
+    last = { at: now(), answer };
+    return answer;
+  };
+}
+
+type BreakerView = ReturnType<LearnerInsights["upstreamHealth"]>[string];
+
+const severity: Record<HealthState, number> = { healthy: 0, degraded: 1, down: 2 };
+
+/** The worse of probe and breaker: an open breaker means this instance is not calling the service. */
+function combine(breaker: BreakerView | undefined, probed: ComponentHealth | undefined) {
+  const base: BreakerView = breaker ?? { state: "healthy", breaker: "closed" };
+  if (!probed) return base;
+  const state = severity[probed.state] > severity[base.state] ? probed.state : base.state;
+  return { ...base, state, probe: probed };
+}
+
 export const healthRoutes = createRouter().openapi(healthRoute, async (c) => {
   const { clock, runtime, health, insights } = c.var.deps;
-  const [database, cache] = await Promise.all([probe(health.database), probe(health.cache)]);
-  const upstreams = insights.upstreamHealth();
+  const [database, cache, probed] = await Promise.all([
+    probe(health.database),
+    probe(health.cache),
+    health.upstreams ? health.upstreams().catch(() => undefined) : Promise.resolve(undefined),
+  ]);
+  const breakers = insights.upstreamHealth();
+  const names = new Set([...Object.keys(breakers), ...Object.keys(probed ?? {})]);
+  const upstreams = Object.fromEntries([...names].map((name) => [name, combine(breakers[name], probed?.[name])]));
   const states: HealthState[] = [database.state, cache.state, ...Object.values(upstreams).map((u) => u.state)];
   const canServe = database.state !== "down" && cache.state !== "down";
   const status: HealthState = !canServe ? "down" : states.every((s) => s === "healthy") ? "healthy" : "degraded";
