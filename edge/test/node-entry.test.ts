@@ -118,6 +118,10 @@ describe("node src/node.ts with the simulator", () => {
       "rag",
       "skills",
     ]);
+    // node.ts wires the active probe: each service's own GET /health was asked.
+    for (const [name, upstream] of Object.entries(body.upstreams)) {
+      expect(upstream, name).toMatchObject({ probe: { state: "healthy" } });
+    }
   });
 
   it("signs a persona in through the Auth service and serves their analytics; another org is a 404", async () => {
