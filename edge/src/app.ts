@@ -113,7 +113,7 @@ export function createApp(deps: AppDeps) {
     }
     if (err.name === "UpstreamError") {
       // A platform service failed outside a fallback chain: a service problem, not the client's.
-      deps.logger.log("warn", { msg: "upstream failed", requestId: c.var.requestId, error: err.message });
+      deps.logger.log("warn", { msg: "upstream failed", requestId: c.get("requestId"), error: err.message });
       return problemResponse(c, "upstream_unavailable", {
         detail: "a service this answer needs cannot answer right now",
         headers: { "Retry-After": "5" },
@@ -121,7 +121,7 @@ export function createApp(deps: AppDeps) {
     }
     if (code === "unavailable") {
       // The database (StoreError) could not answer: the client may retry, it did nothing wrong.
-      deps.logger.log("warn", { msg: "database unavailable", requestId: c.var.requestId, error: err.message });
+      deps.logger.log("warn", { msg: "database unavailable", requestId: c.get("requestId"), error: err.message });
       return problemResponse(c, "upstream_unavailable", {
         detail: "the database cannot answer right now",
         headers: { "Retry-After": "5" },
@@ -134,7 +134,7 @@ export function createApp(deps: AppDeps) {
     }
     deps.logger.log("error", {
       msg: "unhandled error",
-      requestId: c.var.requestId,
+      requestId: c.get("requestId"),
       error: err.name,
       message: err.message,
       stack: err.stack,
@@ -186,13 +186,13 @@ export function createApp(deps: AppDeps) {
 
 /** POST /events writes through the ledger and checks learners against the Directory (insights.profile). */
 function ingestionServices(c: Context) {
-  const { ledger, insights, clock } = c.var.deps;
+  const { ledger, insights, clock } = c.get("deps");
   if (!ledger) throw new ProblemError("upstream_unavailable", { detail: "the event ledger is not configured here" });
   return {
     store: ledger,
     // Ingestion reads no analytics: warming the snapshot would start five upstream calls per learner.
     lookupLearner: (learnerId: string) =>
-      insights.profile(learnerId, { requestId: c.var.requestId, warmSnapshot: false }),
+      insights.profile(learnerId, { requestId: c.get("requestId"), warmSnapshot: false }),
     onLearnersChanged: (learnerIds: string[]) => insights.invalidate(learnerIds),
     clock,
   };

@@ -112,7 +112,7 @@ export const aiRoutes = createRouter()
     const { count } = c.req.valid("query");
     const profile = await authorizeLearner(c, learnerId, "recommendations");
     const ai = aiServicesOf(c);
-    const options = { requestId: c.var.requestId, signal: c.req.raw.signal };
+    const options = { requestId: c.get("requestId"), signal: c.req.raw.signal };
     const context = await ai.recommendationContext(learnerId, profile.orgId, options);
     const answer = await ai.advisor.recommend({ learnerId, orgId: profile.orgId, count, ...context }, options);
     const meta: AiMeta = {
@@ -128,7 +128,7 @@ export const aiRoutes = createRouter()
     const range = c.req.valid("query");
     authorizeOrg(c, orgId);
     // Usage and cost are an admin matter: trainers see the organization's learners, not its bill.
-    if (!c.var.principal.roles.includes("org_admin")) {
+    if (!c.get("principal").roles.includes("org_admin")) {
       throw new ProblemError("forbidden", { detail: "only org admins may read AI usage" });
     }
     const report = await aiServicesOf(c)
@@ -138,7 +138,7 @@ export const aiRoutes = createRouter()
       })
       .catch((error: unknown) => {
         // The usage lives in the database: when it cannot answer, say so (503), not 500.
-        c.var.deps.logger.log("warn", { msg: "ai usage unavailable", error: String(error) });
+        c.get("deps").logger.log("warn", { msg: "ai usage unavailable", error: String(error) });
         throw new UpstreamUnavailableError("AI usage cannot be read right now");
       });
     return c.json({ data: report }, 200);
@@ -155,8 +155,9 @@ export const AI_TEXT_DEADLINE_MS = 1_500;
  */
 export async function explainedRisk(c: Context, orgId: string, insight: Insight<DropoffRisk>) {
   const risk = insight.data;
-  const answer = c.var.deps.ai
-    ? await c.var.deps.ai.advisor.explainRisk({ learnerId: risk.learnerId, orgId, risk }, inlineOptions(c))
+  const ai = c.get("deps").ai;
+  const answer = ai
+    ? await ai.advisor.explainRisk({ learnerId: risk.learnerId, orgId, risk }, inlineOptions(c))
     : unwiredAnswer(explainRiskLocally(risk));
   const { data, meta } = envelopeOf(insight);
   return { data: { ...data, explanation: answer.data.text }, meta: { ...meta, ...provenanceOf(answer) } };
@@ -165,18 +166,16 @@ export async function explainedRisk(c: Context, orgId: string, insight: Insight<
 /** For GET /learners/{id}/forecast: the forecast with `commentary` and `meta.aiSource`, as explainedRisk. */
 export async function commentedForecast(c: Context, orgId: string, insight: Insight<Forecast>) {
   const forecast = insight.data;
-  const answer = c.var.deps.ai
-    ? await c.var.deps.ai.advisor.commentOnForecast(
-        { learnerId: forecast.learnerId, orgId, forecast },
-        inlineOptions(c),
-      )
+  const ai = c.get("deps").ai;
+  const answer = ai
+    ? await ai.advisor.commentOnForecast({ learnerId: forecast.learnerId, orgId, forecast }, inlineOptions(c))
     : unwiredAnswer(commentOnForecastLocally(forecast));
   const { data, meta } = envelopeOf(insight);
   return { data: { ...data, commentary: answer.data.text }, meta: { ...meta, ...provenanceOf(answer) } };
 }
 
 function inlineOptions(c: Context): AiCallOptions {
-  return { requestId: c.var.requestId, answerWithinMs: AI_TEXT_DEADLINE_MS, waitUntil: waitUntilOf(c) };
+  return { requestId: c.get("requestId"), answerWithinMs: AI_TEXT_DEADLINE_MS, waitUntil: waitUntilOf(c) };
 }
 
 /** An instance without AI services answers like one without a key. */
@@ -191,7 +190,7 @@ function provenanceOf(
 }
 
 function aiServicesOf(c: Context): AiServices {
-  const ai = c.var.deps.ai;
+  const ai = c.get("deps").ai;
   if (!ai)
     throw new ProblemError("upstream_unavailable", { detail: "AI services are not configured on this instance" });
   return ai;

@@ -5,6 +5,7 @@
  */
 import { createRoute } from "@hono/zod-openapi";
 import { EmbedTokenRequest, EmbedTokenResponse, LoginRequest, LoginResponse } from "../contract.ts";
+import type { AppDeps } from "../deps.ts";
 import { authorizeLearner } from "../http/access.ts";
 import { createRouter } from "../http/context.ts";
 import { ProblemError } from "../http/problem.ts";
@@ -46,21 +47,21 @@ const embedTokenRoute = createRoute({
 export const authRoutes = createRouter()
   .openapi(loginRoute, async (c) => {
     const { email, password } = c.req.valid("json");
-    let user: Awaited<ReturnType<typeof c.var.deps.identity.verifyPassword>>;
+    let user: Awaited<ReturnType<AppDeps["identity"]["verifyPassword"]>>;
     try {
-      user = await c.var.deps.identity.verifyPassword(email, password, { requestId: c.var.requestId });
+      user = await c.get("deps").identity.verifyPassword(email, password, { requestId: c.get("requestId") });
     } catch (err) {
       if ((err as { misconfigured?: unknown }).misconfigured === "SERVICE_SECRET") {
         // Not the user's fault and not an outage: every login fails until an operator fixes it.
-        c.var.deps.logger.log("error", {
+        c.get("deps").logger.log("error", {
           msg: "Auth rejected MS8's service token: SERVICE_SECRET does not match the Auth service's; logins fail until it is fixed",
-          requestId: c.var.requestId,
+          requestId: c.get("requestId"),
           misconfigured: "SERVICE_SECRET",
         });
       } else {
-        c.var.deps.logger.log("warn", {
+        c.get("deps").logger.log("warn", {
           msg: "auth service failed",
-          requestId: c.var.requestId,
+          requestId: c.get("requestId"),
           error: errorName(err),
         });
       }
@@ -70,7 +71,7 @@ export const authRoutes = createRouter()
       });
     }
     if (!user) throw new ProblemError("invalid_credentials", { detail: "email or password is wrong" });
-    const { token, exp } = await c.var.signer.signUser({
+    const { token, exp } = await c.get("signer").signUser({
       sub: user.id,
       org: user.orgId,
       roles: user.roles,
@@ -79,15 +80,15 @@ export const authRoutes = createRouter()
     return c.json({ token, expiresAt: new Date(exp * 1000).toISOString(), user }, 200);
   })
   .openapi(embedTokenRoute, async (c) => {
-    const principal = c.var.principal;
+    const principal = c.get("principal");
     if (principal.embed) throw new ProblemError("forbidden", { detail: "an embed token cannot mint tokens" });
     const body = c.req.valid("json") ?? {};
     const learnerId = body.learnerId ?? principal.userId;
     const widgets = body.widgets ? [...new Set(body.widgets)] : [...embedWidgets];
     // Only for a learner the caller may read themself, and never outliving the caller's session.
     await authorizeLearner(c, learnerId);
-    const sessionLeft = (principal.exp ?? 0) - Math.floor(c.var.deps.clock.now().getTime() / 1000);
-    const { token, exp } = await c.var.signer.signUser({
+    const sessionLeft = (principal.exp ?? 0) - Math.floor(c.get("deps").clock.now().getTime() / 1000);
+    const { token, exp } = await c.get("signer").signUser({
       sub: principal.userId,
       org: principal.orgId,
       roles: principal.roles,

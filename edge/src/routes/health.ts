@@ -93,7 +93,7 @@ function combine(breaker: BreakerView | undefined, probed: ComponentHealth | und
 }
 
 export const healthRoutes = createRouter().openapi(healthRoute, async (c) => {
-  const { clock, runtime, health, insights } = c.var.deps;
+  const { clock, runtime, health, insights } = c.get("deps");
   const [database, cache, probed] = await Promise.all([
     probe(health.database),
     probe(health.cache),

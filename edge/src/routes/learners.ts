@@ -94,12 +94,12 @@ export const learnerRoutes = createRouter()
   .openapi(velocityRoute, async (c) => {
     const { learnerId } = c.req.valid("param");
     await authorizeLearner(c, learnerId, "velocity");
-    return insightResponse(c, await c.var.deps.insights.velocity(learnerId, insightOptions(c)));
+    return insightResponse(c, await c.get("deps").insights.velocity(learnerId, insightOptions(c)));
   })
   .openapi(riskRoute, async (c) => {
     const { learnerId } = c.req.valid("param");
     const profile = await authorizeLearner(c, learnerId, "dropoff-risk");
-    const insight = await c.var.deps.insights.dropoffRisk(learnerId, insightOptions(c));
+    const insight = await c.get("deps").insights.dropoffRisk(learnerId, insightOptions(c));
     // c.json, not the pre-rendered body: the conditional middleware then tags the final body, so
     // the ETag changes when the explanation does (template first, Gemini's words later).
     return c.json(await explainedRisk(c, profile.orgId, insight), 200);
@@ -107,11 +107,11 @@ export const learnerRoutes = createRouter()
   .openapi(forecastRoute, async (c) => {
     const { learnerId } = c.req.valid("param");
     const profile = await authorizeLearner(c, learnerId, "forecast");
-    const insight = await c.var.deps.insights.forecast(learnerId, insightOptions(c));
+    const insight = await c.get("deps").insights.forecast(learnerId, insightOptions(c));
     return c.json(await commentedForecast(c, profile.orgId, insight), 200);
   })
   .openapi(gamificationRoute, async (c) => {
     const { learnerId } = c.req.valid("param");
     await authorizeLearner(c, learnerId, "gamification");
-    return insightResponse(c, await c.var.deps.insights.gamification(learnerId, insightOptions(c)));
+    return insightResponse(c, await c.get("deps").insights.gamification(learnerId, insightOptions(c)));
   });

@@ -18,7 +18,7 @@ const meRoute = createRoute({
 });
 
 export const meRoutes = createRouter().openapi(meRoute, (c) => {
-  const p = c.var.principal;
+  const p = c.get("principal");
   return c.json(
     {
       userId: p.userId,

@@ -84,19 +84,19 @@ export const orgRoutes = createRouter()
     const { orgId } = c.req.valid("param");
     const { cursor, limit } = c.req.valid("query");
     authorizeOrg(c, orgId);
-    const page = await c.var.deps.store.listLearners(orgId, { cursor, limit });
+    const page = await c.get("deps").store.listLearners(orgId, { cursor, limit });
     return c.json({ items: page.items.map(learnerItem), nextCursor: page.nextCursor }, 200);
   })
   .openapi(atRiskRoute, async (c) => {
     const { orgId } = c.req.valid("param");
     const { minLevel, cursor, limit } = c.req.valid("query");
     authorizeOrg(c, orgId);
-    const page = await c.var.deps.store.listAtRisk(orgId, { minLevel, cursor, limit });
+    const page = await c.get("deps").store.listAtRisk(orgId, { minLevel, cursor, limit });
     return c.json({ items: page.items.map(atRiskItem), nextCursor: page.nextCursor }, 200);
   })
   .openapi(summaryRoute, async (c) => {
     const { orgId } = c.req.valid("param");
     authorizeOrg(c, orgId);
-    const summary = await c.var.deps.store.orgSummary(orgId);
+    const summary = await c.get("deps").store.orgSummary(orgId);
     return c.json({ ...summary, calculatedAt: iso(summary.calculatedAt) }, 200);
   });
