@@ -147,7 +147,7 @@ export const soak: Benchmark = {
         {
           reason:
             heapGrowth <= FLAT_GROWTH
-              ? `the heap retained after a full GC stays flat (${fmt(retainedFirst / MB, 1)} → ${fmt(retainedLast / MB, 1)} MB): RSS follows V8's committed heap between major collections (${fmt(m(first, "heapTotal") / MB, 0)} → ${fmt(m(last, "heapTotal") / MB, 0)} MB), not a leak`
+              ? `the heap retained after a full GC stays flat (${fmt(retainedFirst / MB, 1)} → ${fmt(retainedLast / MB, 1)} MB), so no JavaScript leak; of the RSS growth, V8's committed heap explains ${fmt((m(last, "heapTotal") - m(first, "heapTotal")) / MB, 0)} MB and external memory ${fmt((median(last.map((s) => s.external)) - median(first.map((s) => s.external))) / MB, 0)} MB; the rest is native memory outside V8 that this run does not identify (a longer soak would show whether it levels off)`
               : "the heap retained after a full GC grows too: see the section",
           label: "RSS, last 10 s vs first 10 s (median)",
           target: `flat (≤ +${FLAT_GROWTH * 100} %)`,
