@@ -20,6 +20,7 @@ import type {
 } from "./contract.ts";
 import type { IngestionDeps } from "./events/ingest.ts";
 import type { WidgetAssetSource } from "./routes/widget-assets.ts";
+import type { OrgSummary } from "./store/types.ts";
 
 export interface Clock {
   now(): Date;
@@ -103,20 +104,8 @@ export interface LearnerRow {
   calculatedAt: Date | null;
 }
 
-export interface OrgSummary {
-  orgId: string;
-  learnerCount: number;
-  /** Learners whose latest risk level is high or critical. */
-  atRiskCount: number;
-  byRiskLevel: Record<RiskLevel, number>;
-  averageRiskScore: number | null;
-  /** The oldest snapshot the summary was built from (null when there is none). */
-  calculatedAt: Date | null;
-  activeLearners7d: number;
-  events7d: number;
-  totalPoints: number;
-  badgesAwarded: number;
-}
+/** The organization dashboard's figures: the store defines them, the HTTP layer serves them. */
+export type { OrgSummary };
 
 /** Thrown by a store when a pagination cursor does not decode; the HTTP layer answers 400. */
 export class InvalidCursorError extends Error {

@@ -88,7 +88,7 @@ export interface LearnerListing {
   calculatedAt: Date | null;
 }
 
-/** The organization dashboard's figures (a superset of deps.ts's OrgSummary). */
+/** The organization dashboard's figures (GET /orgs/{orgId}/summary). */
 export interface OrgSummary {
   orgId: string;
   learnerCount: number;
