@@ -46,19 +46,6 @@ export const UPSTREAM_SERVICES = [
 ] as const;
 export type UpstreamService = (typeof UPSTREAM_SERVICES)[number];
 
-/** The environment variable that holds each service's base URL. */
-export const UPSTREAM_URL_ENV: Record<UpstreamService, string> = {
-  auth: "AUTH_MS_URL",
-  directory: "DIRECTORY_MS_URL",
-  course: "COURSE_MS_URL",
-  content: "CONTENT_MS_URL",
-  assessment: "ASSESSMENT_MS_URL",
-  skills: "SKILLS_MS_URL",
-  learnerAi: "LEARNER_AI_MS_URL",
-  devlab: "DEVLAB_MS_URL",
-  rag: "RAG_MS_URL",
-};
-
 const seg = encodeURIComponent;
 
 function authClient(call: ServiceCaller) {
@@ -220,25 +207,4 @@ export function createUpstreams(config: UpstreamsConfig): Upstreams {
       >,
     tokens,
   };
-}
-
-/**
- * Reads the nine URLs from an environment (process.env or Workers bindings). A missing variable is
- * named in the error so the process stops with a message that says what to set.
- */
-export function upstreamUrlsFrom(env: Record<string, string | undefined>): Record<UpstreamService, string> {
-  const missing = UPSTREAM_SERVICES.filter((s) => !env[UPSTREAM_URL_ENV[s]]);
-  if (missing.length) {
-    throw new Error(`missing upstream URL: ${missing.map((s) => UPSTREAM_URL_ENV[s]).join(", ")}`);
-  }
-  for (const s of UPSTREAM_SERVICES) {
-    const value = env[UPSTREAM_URL_ENV[s]]!;
-    if (!URL.canParse(value) || !/^https?:/.test(value)) {
-      throw new Error(`${UPSTREAM_URL_ENV[s]} must be an http(s) URL, got "${value}"`);
-    }
-  }
-  return Object.fromEntries(UPSTREAM_SERVICES.map((s) => [s, env[UPSTREAM_URL_ENV[s]]!])) as Record<
-    UpstreamService,
-    string
-  >;
 }
