@@ -155,6 +155,11 @@ export function describeStates(tag: string, resource: string, options: { empty?:
       await waitForState(el, "data");
       await waitUntil(() => el.getBoundingClientRect().width === 280);
       const card = part(el, "card") as HTMLElement;
+      // Chart.js follows the new width through a ResizeObserver, a frame or two later: wait for the
+      // layout to settle, and fail if it never fits.
+      await waitUntil(() => card.scrollWidth <= card.clientWidth, "the card still overflows at 280 px", {
+        timeout: 3000,
+      });
       expect(card.scrollWidth).to.be.at.most(card.clientWidth);
     });
   });
