@@ -206,8 +206,12 @@ export async function startStack(options = {}) {
 
   const LOCAL_SECRETS = readLocalSecrets();
   try {
+    // The simulator binds its own ten ports and announces them, so it is only told the preferred
+    // admin port when that is free; otherwise 0, and the kernel picks all ten (a port picked here
+    // and closed again leaves the nine after it unchecked, which once failed CI with EADDRINUSE).
+    const preferredSimulatorPort = options.simulatorPort ?? 0;
     const [simulatorPort, edgePort, dashboardPort] = [
-      await choosePort(options.simulatorPort ?? 0),
+      preferredSimulatorPort && (await portIsFree(preferredSimulatorPort)) ? preferredSimulatorPort : 0,
       await choosePort(options.edgePort ?? 0),
       await choosePort(options.dashboardPort ?? 0),
     ];
@@ -221,7 +225,7 @@ export async function startStack(options = {}) {
       const program = startProgram({
         name: "simulator",
         args: [at("edge/simulator/main.ts")],
-        // The admin port; the nine services take the ports after it (any free ones when 0).
+        // The admin port; the nine services prefer the ports after it (all kernel-chosen when 0).
         env: { SIM_PORT: String(simulatorPort), SERVICE_SECRET: LOCAL_SECRETS.SERVICE_SECRET },
         logDir,
       });

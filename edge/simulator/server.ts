@@ -157,6 +157,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         resolve((server.address() as AddressInfo).port);
       });
     });
+  // The nine services prefer the ports after the admin port (stable URLs for `npm start`), but on a
+  // busy machine one of those may be taken (the caller only checked the admin port), so a taken one
+  // falls back to any free port: the URLs are announced, nobody guesses them.
+  const listenPreferring = (server: Server, port: number) =>
+    listen(server, port).catch((error: NodeJS.ErrnoException) => {
+      if (port === 0 || error.code !== "EADDRINUSE") throw error;
+      return listen(server, 0);
+    });
   const close = (server: Server) =>
     new Promise<void>((resolve) => {
       if (!server.listening) return resolve();
@@ -167,7 +175,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const servers = new Map<ServiceName, { server: Server; port: number }>();
   for (const [index, name] of SERVICE_NAMES.entries()) {
     const server = createServer(getRequestListener(serviceApp(name).fetch));
-    const port = await listen(server, options.port ? options.port + 1 + index : 0);
+    const port = await listenPreferring(server, options.port ? options.port + 1 + index : 0);
     servers.set(name, { server, port });
   }
   const urls = Object.fromEntries(

@@ -249,3 +249,37 @@ describe("history replay for the ledger", () => {
     );
   });
 });
+
+describe("ports", () => {
+  it("prefers the nine ports after the admin port, and takes any free one when one of them is in use", async () => {
+    const { createServer } = await import("node:net");
+    const occupy = (port: number) =>
+      new Promise<import("node:net").Server>((resolve, reject) => {
+        const server = createServer().once("error", reject);
+        server.listen(port, "127.0.0.1", () => resolve(server));
+      });
+    // A free admin port from the kernel, and a squatter on the third service's preferred port.
+    const probe = await occupy(0);
+    const adminPort = (probe.address() as import("node:net").AddressInfo).port;
+    await new Promise((resolve) => probe.close(resolve));
+    let squatter: import("node:net").Server;
+    try {
+      squatter = await occupy(adminPort + 3);
+    } catch {
+      return expect.fail(`port ${adminPort + 3} was already taken by someone else; rerun`);
+    }
+    const started = await startSimulator({ now: NOW, seed: 8, port: adminPort });
+    try {
+      const ports = Object.values(started.urls).map((u) => Number(new URL(u).port));
+      expect(new URL(started.baseUrl).port).toBe(String(adminPort));
+      expect(ports[0]).toBe(adminPort + 1);
+      expect(ports[2]).not.toBe(adminPort + 3);
+      expect(new Set(ports).size).toBe(9);
+      const answer = await fetch(`${Object.values(started.urls)[2]}/health`, { headers: auth });
+      expect(answer.status).toBeLessThan(500);
+    } finally {
+      await started.stop();
+      squatter.close();
+    }
+  });
+});
