@@ -32,7 +32,7 @@ export const ar: Messages = {
       direction === "flat"
         ? "عدد الوحدات تقريبًا كما في الأسبوعين السابقين"
         : `وحدات ${direction === "up" ? "أكثر" : "أقل"} بنسبة ${percent} من الأسبوعين السابقين`,
-    status: { ahead: "متقدّم", on_track: "على المسار", behind: "متأخّر", at_risk: "معرّض للخطر" },
+    status: { ahead: "متقدّم", on_track: "على المسار", behind: "متأخّر", at_risk: "متأخّر كثيرًا" },
     estimatedCompletion: "الإكمال المتوقّع",
     noEstimate: "لا يوجد نشاط كافٍ بعد",
     progress: (done, total) => `أُنجز ${done} من ${total} وحدة`,

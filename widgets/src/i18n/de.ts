@@ -32,7 +32,7 @@ export const de: Messages = {
       direction === "flat"
         ? "Etwa so viele Einheiten wie in den 2 Wochen davor"
         : `${percent} ${direction === "up" ? "mehr" : "weniger"} Einheiten als in den 2 Wochen davor`,
-    status: { ahead: "Voraus", on_track: "Im Plan", behind: "Im Rückstand", at_risk: "Gefährdet" },
+    status: { ahead: "Voraus", on_track: "Im Plan", behind: "Im Rückstand", at_risk: "Weit im Rückstand" },
     estimatedCompletion: "Voraussichtlicher Abschluss",
     noEstimate: "Noch zu wenig Aktivität",
     progress: (done, total) => `${done} von ${total} Einheiten erledigt`,

@@ -32,7 +32,7 @@ export const en = {
       direction === "flat"
         ? "About as many units as the 2 weeks before"
         : `${percent} ${direction === "up" ? "more" : "fewer"} units than the 2 weeks before`,
-    status: { ahead: "Ahead", on_track: "On track", behind: "Behind", at_risk: "At risk" } as Record<
+    status: { ahead: "Ahead", on_track: "On track", behind: "Behind", at_risk: "Far behind" } as Record<
       "ahead" | "on_track" | "behind" | "at_risk",
       string
     >,

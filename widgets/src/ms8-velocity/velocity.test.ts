@@ -31,7 +31,7 @@ describe("<ms8-velocity> content", () => {
       .to.contain("Units completed")
       .and.contain("Planned per week");
     expect(part(el, "trend")!.querySelector("svg")).to.exist;
-    expect(part(el, "status")!.textContent).to.match(/Ahead|On track|Behind|At risk/);
+    expect(part(el, "status")!.textContent).to.match(/Ahead|On track|Behind|Far behind/);
     const due = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeZone: "UTC" }).format(
       new Date(`${detail.data.estimatedCompletion}T00:00:00Z`),
     );
