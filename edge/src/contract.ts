@@ -247,7 +247,19 @@ export const OrgLearner = z.object({
   riskScore: z.number().min(0).max(1).nullable(),
   calculatedAt: z.string().datetime().nullable(),
 });
-export const OrgLearnersPage = z.object({ items: z.array(OrgLearner), nextCursor: z.string().nullable() });
+/**
+ * Whose learners an organization answer covers: `organization` for an org admin (everyone);
+ * `trainer` for a trainer: the learners they may open, i.e. those whose courses they train or
+ * whose courses list no trainer. A UI can say "your learners" for `trainer`.
+ */
+export const ListScope = z.enum(["organization", "trainer"]);
+export type ListScope = z.infer<typeof ListScope>;
+
+export const OrgLearnersPage = z.object({
+  items: z.array(OrgLearner),
+  nextCursor: z.string().nullable(),
+  scope: ListScope,
+});
 export type OrgLearnersPage = z.infer<typeof OrgLearnersPage>;
 
 export const AtRiskLearner = z.object({
@@ -258,11 +270,17 @@ export const AtRiskLearner = z.object({
   topFactor: z.string().nullable(),
   calculatedAt: z.string().datetime(),
 });
-export const AtRiskPage = z.object({ items: z.array(AtRiskLearner), nextCursor: z.string().nullable() });
+export const AtRiskPage = z.object({
+  items: z.array(AtRiskLearner),
+  nextCursor: z.string().nullable(),
+  scope: ListScope,
+});
 export type AtRiskPage = z.infer<typeof AtRiskPage>;
 
 export const OrgSummary = z.object({
   orgId: OrgId,
+  /** The learners counted: the whole organization, or the calling trainer's learners. */
+  scope: ListScope,
   learnerCount: z.number().int().nonnegative(),
   atRiskCount: z.number().int().nonnegative(),
   byRiskLevel: z.object({
@@ -275,11 +293,11 @@ export const OrgSummary = z.object({
   calculatedAt: z.string().datetime().nullable(),
   /** Learners with at least one event in the last 7 days. */
   activeLearners7d: z.number().int().nonnegative(),
-  /** Events recorded for the organization's learners in the last 7 days. */
+  /** Events recorded for the learners in scope in the last 7 days. */
   events7d: z.number().int().nonnegative(),
-  /** Points held by the organization's learners, all time. */
+  /** Points held by the learners in scope, all time. */
   totalPoints: z.number().int().nonnegative(),
-  /** Badges awarded to the organization's learners, all time. */
+  /** Badges awarded to the learners in scope, all time. */
   badgesAwarded: z.number().int().nonnegative(),
 });
 export type OrgSummary = z.infer<typeof OrgSummary>;

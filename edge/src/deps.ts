@@ -20,7 +20,7 @@ import type {
 } from "./contract.ts";
 import type { IngestionDeps } from "./events/ingest.ts";
 import type { WidgetAssetSource } from "./routes/widget-assets.ts";
-import type { OrgSummary } from "./store/types.ts";
+import type { ListScope, OrgSummary } from "./store/types.ts";
 
 export interface Clock {
   now(): Date;
@@ -105,7 +105,7 @@ export interface LearnerRow {
 }
 
 /** The organization dashboard's figures: the store defines them, the HTTP layer serves them. */
-export type { OrgSummary };
+export type { ListScope, OrgSummary };
 
 /** Thrown by a store when a pagination cursor does not decode; the HTTP layer answers 400. */
 export class InvalidCursorError extends Error {
@@ -133,11 +133,16 @@ export class UpstreamUnavailableError extends Error {
 /**
  * Organization-wide reads over the analytics snapshots. Implemented in src/store/ (postgres.js or
  * PGlite). Cursors are opaque strings the store issues; a foreign one throws InvalidCursorError.
+ * `scope` is required: the caller says whose learners it may show (a trainer: those they may
+ * open, see learnerAccess), so no route can forget to narrow a trainer's list.
  */
 export interface AnalyticsStore {
-  listLearners(orgId: string, page: { cursor?: string; limit: number }): Promise<Page<LearnerRow>>;
-  listAtRisk(orgId: string, page: { minLevel: RiskLevel; cursor?: string; limit: number }): Promise<Page<AtRiskRow>>;
-  orgSummary(orgId: string): Promise<OrgSummary>;
+  listLearners(orgId: string, page: { cursor?: string; limit: number; scope: ListScope }): Promise<Page<LearnerRow>>;
+  listAtRisk(
+    orgId: string,
+    page: { minLevel: RiskLevel; cursor?: string; limit: number; scope: ListScope },
+  ): Promise<Page<AtRiskRow>>;
+  orgSummary(orgId: string, opts: { scope: ListScope }): Promise<OrgSummary>;
 }
 
 /** A user the Auth service vouched for. */

@@ -22,6 +22,8 @@ export interface Harness {
 }
 
 const PROBLEM = "application/problem+json";
+/** Hand-written from the simulator's course assignments (seed 8, 18 learners; doubles/world.ts). */
+const AURORA_TRAINED_BY_PERSONA = ["lrn-aurora-001", "lrn-aurora-005"];
 
 async function expectProblem(res: Response, status: number, requestIdOf?: string) {
   expect(res.status).toBe(status);
@@ -167,6 +169,18 @@ export function describeHttpApi(h: Harness) {
     expectOrg("adminG", "acme", 404);
     expectOrg("adminG", "globex", 200);
     expect4("adminA", "no-such-learner", 404);
+    // org-aurora from the simulator's world, where trainers are assigned to courses: trn-aurora-1
+    // (the trainer persona) trains the courses of lrn-aurora-001 and lrn-aurora-005 only.
+    for (const n of [1, 2, 3, 4, 5, 6]) {
+      const learner = `lrn-aurora-00${n}`;
+      expect4("trainerAurora", learner, AURORA_TRAINED_BY_PERSONA.includes(learner) ? 200 : 403);
+      expect4("adminAurora", learner, 200);
+    }
+    expect4("trainerAurora", "lrn-a2", 404);
+    expectOrg("trainerAurora", "org-aurora", 200);
+    expectOrg("trainerAurora", "acme", 404);
+    expectOrg("adminAurora", "org-aurora", 200);
+    expectOrg("trainerA1", "org-aurora", 404);
     for (const who of Object.keys(callers) as CallerName[])
       rows.push([who, "/api/v1/me", who === "embedA1" ? 403 : 200]);
     // AI usage and cost: org admins of that organization only.
@@ -178,6 +192,8 @@ export function describeHttpApi(h: Harness) {
       adminA: [200, 404],
       embedA1: [403, 404],
       adminG: [404, 200],
+      trainerAurora: [404, 404],
+      adminAurora: [404, 404],
     };
     for (const [who, [acme, globex]] of Object.entries(aiUsage) as [CallerName, [number, number]][]) {
       rows.push([who, "/api/v1/orgs/acme/ai-usage", acme], [who, "/api/v1/orgs/globex/ai-usage", globex]);
@@ -202,6 +218,66 @@ export function describeHttpApi(h: Harness) {
       const missing = await (await api.fetch("/api/v1/learners/lrn-zz/velocity", await auth("adminA"))).json();
       const strip = (b: Record<string, unknown>) => ({ ...b, instance: undefined });
       expect(strip(other as Record<string, unknown>)).toEqual(strip(missing as Record<string, unknown>));
+    });
+  });
+
+  describe(`a trainer's organization lists (${h.runtime})`, () => {
+    type ListBody = { items: { learnerId: string }[]; nextCursor: string | null; scope: string };
+    const allPages = async (who: CallerName, path: string) => {
+      const ids: string[] = [];
+      const scopes = new Set<string>();
+      let cursor: string | null = null;
+      for (let pages = 0; pages < 30; pages++) {
+        const res = await api.fetch(
+          `${path}${path.includes("?") ? "&" : "?"}limit=1${cursor ? `&cursor=${cursor}` : ""}`,
+          await auth(who),
+        );
+        expect(res.status).toBe(200);
+        const body = (await res.json()) as ListBody;
+        ids.push(...body.items.map((i) => i.learnerId));
+        scopes.add(body.scope);
+        cursor = body.nextCursor;
+        if (!cursor) break;
+      }
+      return { ids, scopes: [...scopes] };
+    };
+
+    it("hold exactly the learners the trainer may open: each listed one opens, an unlisted one is 403", async () => {
+      const learners = await allPages("trainerAurora", "/api/v1/orgs/org-aurora/learners");
+      expect(learners).toEqual({ ids: AURORA_TRAINED_BY_PERSONA, scopes: ["trainer"] });
+      const atRisk = await allPages("trainerAurora", "/api/v1/orgs/org-aurora/at-risk?minLevel=low");
+      expect({ ids: [...atRisk.ids].sort(), scopes: atRisk.scopes }).toEqual({
+        ids: AURORA_TRAINED_BY_PERSONA,
+        scopes: ["trainer"],
+      });
+      const summary = await api.fetch("/api/v1/orgs/org-aurora/summary", await auth("trainerAurora"));
+      expect(await summary.json()).toMatchObject({ scope: "trainer", learnerCount: AURORA_TRAINED_BY_PERSONA.length });
+      // The route told the store whose learners to read.
+      expect(world.store.calls.at(-1)).toMatchObject({
+        method: "orgSummary",
+        args: ["org-aurora", { scope: { kind: "trainer", trainerId: "trn-aurora-1" } }],
+      });
+      for (const learner of learners.ids) {
+        for (const widget of ["velocity", "dropoff-risk"]) {
+          const res = await api.fetch(`/api/v1/learners/${learner}/${widget}`, await auth("trainerAurora"));
+          expect(res.status, `${learner} ${widget}`).toBe(200);
+        }
+      }
+      const unlisted = await api.fetch("/api/v1/learners/lrn-aurora-002/dropoff-risk", await auth("trainerAurora"));
+      await expectProblem(unlisted, 403);
+    });
+
+    it("include learners whose courses list no trainer; the org admin's cover everyone", async () => {
+      const acme = await allPages("trainerA2", "/api/v1/orgs/acme/learners");
+      expect(acme.scopes).toEqual(["trainer"]);
+      expect(acme.ids).toContain("lrn-a2"); // no trainer listed for lrn-a2's courses
+      expect(acme.ids).not.toContain("lrn-a1"); // trained by tr-a1 only
+      expect(acme.ids).toHaveLength(world.store.rows.acme!.length - 1);
+      const admin = await allPages("adminAurora", "/api/v1/orgs/org-aurora/learners");
+      expect(admin.scopes).toEqual(["organization"]);
+      expect(admin.ids).toEqual([1, 2, 3, 4, 5, 6].map((n) => `lrn-aurora-00${n}`));
+      const summary = await api.fetch("/api/v1/orgs/org-aurora/summary", await auth("adminAurora"));
+      expect(await summary.json()).toMatchObject({ scope: "organization", learnerCount: 6 });
     });
   });
 

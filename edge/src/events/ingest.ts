@@ -16,6 +16,8 @@ export interface KnownLearner {
   orgId: string;
   displayName?: string;
   timeZone: string;
+  /** Trainers of the learner's courses (insights.profile knows them); absent keeps the stored ones. */
+  trainerIds?: string[];
 }
 
 export interface IngestionDeps {
@@ -164,6 +166,7 @@ export async function ingestEvents(batch: unknown[], deps: IngestionDeps): Promi
       displayName: l.displayName ?? l.learnerId,
       roles: ["learner"],
       timeZone: usableTimeZone(l.timeZone),
+      ...(l.trainerIds ? { trainerIds: l.trainerIds } : {}),
     })),
   );
 

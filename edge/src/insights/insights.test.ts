@@ -3,7 +3,7 @@
  * fallback chain's happy half (cached, realtime, Postgres snapshot), profiles, gamification,
  * invalidation, and the cold-cache burst that must cost one call per upstream endpoint.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { type Simulator, startSimulator } from "../../simulator/server.ts";
 import { createMemoryCache } from "../cache/memory-cache.ts";
 import { systemClock } from "../deps.ts";
@@ -246,6 +246,39 @@ describe("refreshing an organization", () => {
     expect(atRisk.items).toHaveLength(20);
     const again = await refreshOrgSnapshots({ insights: build().insights, upstreams, orgId: "org-cascade" });
     expect(again.bySource).toEqual({ cached: 20 }); // current snapshots are not recomputed
+  });
+
+  it("stores each learner with their trainers, so a trainer's lists hold exactly the learners they may open", async () => {
+    // A store of its own: learners computed by the tests above without a profile carry no trainers.
+    const store = createSqlStore(await freshPglite());
+    onTestFinished(() => store.close());
+    const { insights, upstreams } = build({ store });
+    await refreshOrgSnapshots({ insights, upstreams, orgId: "org-cascade" });
+    const { world } = sim;
+    const learners = [...world.learners.keys()].filter((id) => world.users.get(id)!.orgId === "org-cascade");
+    // The simulator's course assignments, read directly: who trains each learner's courses.
+    const trainersOf = (learnerId: string) => {
+      const courses = new Set(world.learners.get(learnerId)!.enrollments.map((e) => e.courseId));
+      return new Set(world.assignments.filter((a) => courses.has(a.courseId)).map((a) => a.trainerId));
+    };
+    const trainers = [...world.users.values()].filter((u) => u.orgId === "org-cascade" && u.roles.includes("trainer"));
+    let narrowed = 0;
+    for (const trainer of trainers) {
+      const scope = { kind: "trainer", trainerId: trainer.id } as const;
+      const listed = (await store.listLearners("org-cascade", { limit: 200, scope })).items.map((l) => l.learnerId);
+      const expected = learners.filter((id) => trainersOf(id).size === 0 || trainersOf(id).has(trainer.id));
+      expect(listed.sort()).toEqual(expected.sort());
+      const atRisk = await store.listAtRisk("org-cascade", { minLevel: "low", limit: 200, scope });
+      expect(atRisk.items.map((r) => r.learnerId).sort()).toEqual(expected.sort());
+      // The profile that authorizes learner routes agrees with the stored trainers.
+      for (const id of learners) {
+        const profile = (await insights.profile(id))!;
+        const mayOpen = profile.trainerIds.length === 0 || profile.trainerIds.includes(trainer.id);
+        expect(mayOpen, `${trainer.id} -> ${id}`).toBe(listed.includes(id));
+      }
+      if (expected.length < learners.length) narrowed += 1;
+    }
+    expect(narrowed).toBeGreaterThan(0); // the world has trainers who do not train everyone
   });
 });
 

@@ -272,9 +272,14 @@ export function createLearnerInsights(deps: LearnerInsightsDeps): WarmingLearner
         }),
       );
       // Persisting is not on the answer's path: the snapshots hang off the Directory mirror, so the
-      // learner is mirrored first (a no-op when unchanged).
+      // learner is mirrored first (a no-op when unchanged), with their trainers, by which the org
+      // lists narrow a trainer's view. The trainers are the fresh profile's (every learner route
+      // authorizes with profile() first; org-refresh loads it too): without one they are left as
+      // stored, rather than cost a Directory call on every computation.
       const { user } = gathered;
       const persisted = (async () => {
+        const known = await cache.get<LearnerProfile | null>(profileKey(learnerId));
+        const trainerIds = known && known.freshUntil > clock.now().getTime() ? known.value?.trainerIds : undefined;
         await store.upsertDirectoryUsers([
           {
             userId: learnerId,
@@ -282,6 +287,7 @@ export function createLearnerInsights(deps: LearnerInsightsDeps): WarmingLearner
             displayName: user.displayName,
             roles: user.roles,
             timeZone: snapshot.timeZone,
+            ...(trainerIds ? { trainerIds } : {}),
           },
         ]);
         await Promise.all(

@@ -2,7 +2,9 @@
  * Computes and stores the analytics snapshots of every learner of an organization, so the
  * organization lists (`/orgs/{orgId}/learners`, `/at-risk`, `/summary`), which read Postgres only,
  * know learners nobody has opened yet. Meant for after seeding and for a periodic job; each learner
- * goes through the normal insights path (cache, single-flight, breakers), a few at a time.
+ * goes through the normal insights path (cache, single-flight, breakers), a few at a time, profile
+ * first as a learner route does, so the stored learner carries their trainers (which narrow a
+ * trainer's org lists).
  */
 import type { LearnerInsights } from "../deps.ts";
 import type { Upstreams } from "../upstream/clients.ts";
@@ -36,6 +38,7 @@ export async function refreshOrgSnapshots(options: {
   const worker = async () => {
     for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
       try {
+        await options.insights.profile(id);
         const answer = await options.insights.dropoffRisk(id, { waitUntil: (w) => void writes.push(w) });
         summary.bySource[answer.dataSource] = (summary.bySource[answer.dataSource] ?? 0) + 1;
       } catch (error) {

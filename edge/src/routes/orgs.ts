@@ -1,10 +1,13 @@
 /**
  * Organization lists for trainers and org admins (keyset pagination) and the organization summary,
  * read from the analytics store. Same access rules as learners: another organization is a 404.
+ * An org admin's answers cover the organization; a trainer's only the learners they may open
+ * (learnerAccess: they train one of the learner's courses, or the courses list no trainer), so
+ * every learner a trainer is shown opens for them. `scope` in each answer says which.
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { AtRiskPage, OrgId, OrgLearnersPage, OrgSummary, RiskLevel } from "../contract.ts";
-import type { AtRiskRow, LearnerRow } from "../deps.ts";
+import type { AtRiskRow, LearnerRow, ListScope, Principal } from "../deps.ts";
 import { authorizeOrg } from "../http/access.ts";
 import { createRouter } from "../http/context.ts";
 import { readErrors } from "./learners.ts";
@@ -26,6 +29,13 @@ const Limit = z.coerce
   .default(50)
   .openapi({ param: { name: "limit", in: "query" }, example: 50 });
 
+/** Whose learners the caller sees; authorizeOrg has already let only org admins and trainers in. */
+function scopeOf(principal: Principal): ListScope {
+  return principal.roles.includes("org_admin")
+    ? { kind: "organization" }
+    : { kind: "trainer", trainerId: principal.userId };
+}
+
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 const learnerItem = (r: LearnerRow) => ({ ...r, calculatedAt: iso(r.calculatedAt) });
 const atRiskItem = (r: AtRiskRow) => ({ ...r, calculatedAt: r.calculatedAt.toISOString() });
@@ -34,7 +44,7 @@ const listLearnersRoute = createRoute({
   method: "get",
   path: "/orgs/{orgId}/learners",
   tags: ["organizations"],
-  summary: "The organization's learners with their latest risk, a page at a time",
+  summary: "The organization's learners with their latest risk, a page at a time (a trainer: their learners)",
   security: [{ bearerAuth: [] }],
   request: { params: OrgParams, query: z.object({ cursor: Cursor, limit: Limit }) },
   responses: {
@@ -48,7 +58,7 @@ const atRiskRoute = createRoute({
   method: "get",
   path: "/orgs/{orgId}/at-risk",
   tags: ["organizations"],
-  summary: "Learners at or above a risk level, riskiest first",
+  summary: "Learners at or above a risk level, riskiest first (a trainer: their learners)",
   security: [{ bearerAuth: [] }],
   request: {
     params: OrgParams,
@@ -69,7 +79,7 @@ const summaryRoute = createRoute({
   method: "get",
   path: "/orgs/{orgId}/summary",
   tags: ["organizations"],
-  summary: "Learner count and risk distribution of the organization",
+  summary: "Learner count and risk distribution of the organization (a trainer: of their learners)",
   security: [{ bearerAuth: [] }],
   request: { params: OrgParams },
   responses: {
@@ -84,19 +94,22 @@ export const orgRoutes = createRouter()
     const { orgId } = c.req.valid("param");
     const { cursor, limit } = c.req.valid("query");
     authorizeOrg(c, orgId);
-    const page = await c.get("deps").store.listLearners(orgId, { cursor, limit });
-    return c.json({ items: page.items.map(learnerItem), nextCursor: page.nextCursor }, 200);
+    const scope = scopeOf(c.get("principal"));
+    const page = await c.get("deps").store.listLearners(orgId, { cursor, limit, scope });
+    return c.json({ items: page.items.map(learnerItem), nextCursor: page.nextCursor, scope: scope.kind }, 200);
   })
   .openapi(atRiskRoute, async (c) => {
     const { orgId } = c.req.valid("param");
     const { minLevel, cursor, limit } = c.req.valid("query");
     authorizeOrg(c, orgId);
-    const page = await c.get("deps").store.listAtRisk(orgId, { minLevel, cursor, limit });
-    return c.json({ items: page.items.map(atRiskItem), nextCursor: page.nextCursor }, 200);
+    const scope = scopeOf(c.get("principal"));
+    const page = await c.get("deps").store.listAtRisk(orgId, { minLevel, cursor, limit, scope });
+    return c.json({ items: page.items.map(atRiskItem), nextCursor: page.nextCursor, scope: scope.kind }, 200);
   })
   .openapi(summaryRoute, async (c) => {
     const { orgId } = c.req.valid("param");
     authorizeOrg(c, orgId);
-    const summary = await c.get("deps").store.orgSummary(orgId);
-    return c.json({ ...summary, calculatedAt: iso(summary.calculatedAt) }, 200);
+    const scope = scopeOf(c.get("principal"));
+    const summary = await c.get("deps").store.orgSummary(orgId, { scope });
+    return c.json({ ...summary, scope: scope.kind, calculatedAt: iso(summary.calculatedAt) }, 200);
   });

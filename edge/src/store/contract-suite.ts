@@ -8,7 +8,7 @@ import { refreshLearnerProgress } from "../events/ingest.ts";
 import { progressFrom } from "../gamification/progress.ts";
 import { awardsFor, type LearningEvent, RULES_VERSION } from "../gamification/rules.ts";
 import { aiStoreFrom } from "./ai-store.ts";
-import { type AnalyticsStore, type DirectoryUser, StoreError } from "./types.ts";
+import { type AnalyticsStore, type DirectoryUser, type ListScope, StoreError } from "./types.ts";
 
 export interface StoreFixture {
   store: AnalyticsStore;
@@ -22,6 +22,8 @@ const people: DirectoryUser[] = [
   { userId: "lrn-a-4", orgId: "org-a", displayName: "Ben", roles: ["learner"], timeZone: "UTC" },
   { userId: "lrn-a-5", orgId: "org-a", displayName: "Dev", roles: ["learner"], timeZone: "UTC" },
   { userId: "trn-a-1", orgId: "org-a", displayName: "Tess", roles: ["trainer"], timeZone: "UTC" },
+  { userId: "trn-a-2", orgId: "org-a", displayName: "Theo", roles: ["trainer"], timeZone: "UTC" },
+  { userId: "adm-a", orgId: "org-a", displayName: "Alma", roles: ["org_admin"], timeZone: "UTC" },
   { userId: "lrn-b-1", orgId: "org-b", displayName: "Gus", roles: ["learner"], timeZone: "Asia/Tokyo" },
   { userId: "adm-b", orgId: "org-b", displayName: "Gina", roles: ["org_admin"], timeZone: "UTC" },
 ];
@@ -166,7 +168,7 @@ export function storeContractSuite(adapter: string, create: () => Promise<StoreF
     });
 
     it("summarizes an organization", async () => {
-      const summary = await store.orgSummary("org-a", new Date("2026-01-08T00:00:00Z"));
+      const summary = await store.orgSummary("org-a", { now: new Date("2026-01-08T00:00:00Z") });
       expect(summary).toEqual({
         orgId: "org-a",
         learnerCount: 5,
@@ -276,6 +278,98 @@ export function storeContractSuite(adapter: string, create: () => Promise<StoreF
       expect((await otherAdmin.listAtRisk("org-b", { minLevel: "low" })).items.map((r) => r.learnerId)).toEqual([
         "lrn-b-1",
       ]);
+    });
+    it("narrows a trainer's lists and summary to the learners they train, pages still exact", async () => {
+      // trn-a-1 trains the courses of Ada and Ben, trn-a-2 those of the second Ben; nobody is
+      // listed for Cleo's and Dev's courses, so every trainer of org-a may read those two.
+      const trained = (userId: string, trainerIds: string[]) => ({
+        ...people.find((p) => p.userId === userId)!,
+        trainerIds,
+      });
+      await store.upsertDirectoryUsers([
+        trained("lrn-a-1", ["trn-a-1"]),
+        trained("lrn-a-2", ["trn-a-1"]),
+        trained("lrn-a-4", ["trn-a-2"]),
+      ]);
+      const tess = { kind: "trainer", trainerId: "trn-a-1" } as const;
+      const theo = { kind: "trainer", trainerId: "trn-a-2" } as const;
+      const allPages = async (scope: ListScope) => {
+        const seen: string[] = [];
+        let cursor: string | null = null;
+        let pages = 0;
+        do {
+          const page = await store.listLearners("org-a", { cursor, limit: 1, scope });
+          seen.push(...page.items.map((l) => l.learnerId));
+          cursor = page.nextCursor;
+          pages += 1;
+        } while (cursor && pages < 10);
+        return seen;
+      };
+      expect(await allPages(tess)).toEqual(["lrn-a-1", "lrn-a-2", "lrn-a-3", "lrn-a-5"]);
+      expect(await allPages(theo)).toEqual(["lrn-a-4", "lrn-a-3", "lrn-a-5"]);
+      expect(await allPages({ kind: "organization" })).toEqual(["lrn-a-1", "lrn-a-2", "lrn-a-4", "lrn-a-3", "lrn-a-5"]);
+      const scored = (await store.listLearners("org-a", { limit: 1, scope: tess })).items[0];
+      expect(scored).toMatchObject({
+        learnerId: "lrn-a-1",
+        riskLevel: "critical",
+        calculatedAt: new Date("2026-01-10T10:00:00Z"),
+      });
+
+      // At-risk, one row a page across the tie at 0.5 (lrn-a-2, lrn-a-3); lrn-a-4 (medium) is theo's.
+      const atRisk: string[] = [];
+      let cursor: string | null = null;
+      for (let pages = 0; pages < 10; pages++) {
+        const page = await store.listAtRisk("org-a", { minLevel: "medium", limit: 1, cursor, scope: tess });
+        atRisk.push(...page.items.map((r) => r.learnerId));
+        cursor = page.nextCursor;
+        if (!cursor) break;
+      }
+      expect(atRisk).toEqual(["lrn-a-1", "lrn-a-2", "lrn-a-3"]);
+      const theoAtRisk = await store.listAtRisk("org-a", { minLevel: "low", scope: theo });
+      expect(theoAtRisk.items.map((r) => r.learnerId)).toEqual(["lrn-a-3", "lrn-a-4"]);
+
+      const now = new Date("2026-01-08T00:00:00Z");
+      const organization = await store.orgSummary("org-a", { now });
+      const mine = await store.orgSummary("org-a", { now, scope: tess });
+      expect(organization.learnerCount).toBe(5);
+      expect(mine).toEqual({
+        orgId: "org-a",
+        learnerCount: 4,
+        atRiskCount: 3,
+        byRiskLevel: { low: 0, medium: 0, high: 2, critical: 1 },
+        averageRiskScore: 0.6333,
+        calculatedAt: new Date("2026-01-10T10:00:00Z"),
+        activeLearners7d: 2,
+        events7d: 2,
+        totalPoints: 85,
+        badgesAwarded: 2,
+      });
+
+      // Row-level security draws the same line for the trainer's own claims; the admin sees all.
+      const asTess = store.forUser({ userId: "trn-a-1", orgId: "org-a", roles: ["trainer"] });
+      expect((await asTess.listLearners("org-a")).items.map((l) => l.learnerId)).toEqual([
+        "lrn-a-1",
+        "lrn-a-2",
+        "lrn-a-3",
+        "lrn-a-5",
+      ]);
+      expect(await asTess.readSnapshot("lrn-a-4", "dropoff_risk")).toBeNull();
+      expect(await asTess.gamificationState("lrn-a-4")).toBeNull();
+      expect(await asTess.orgSummary("org-a", { now })).toEqual(mine);
+      const asAdmin = store.forUser({ userId: "adm-a", orgId: "org-a", roles: ["org_admin"] });
+      expect((await asAdmin.listLearners("org-a")).items).toHaveLength(5);
+      expect(await asAdmin.orgSummary("org-a", { now })).toEqual(organization);
+      const otherAdmin = store.forUser({ userId: "adm-b", orgId: "org-b", roles: ["org_admin"] });
+      expect((await otherAdmin.listLearners("org-a", { scope: tess })).items).toEqual([]);
+
+      // A writer that does not know the courses (no trainerIds) keeps them; an empty list clears them.
+      await store.upsertDirectoryUsers(
+        people.map((p) => (p.userId === "lrn-a-4" ? { ...p, displayName: "Ben B." } : p)),
+      );
+      expect((await store.listLearners("org-a", { limit: 3 })).items[2]).toMatchObject({ displayName: "Ben B." });
+      expect(await allPages(tess)).toEqual(["lrn-a-1", "lrn-a-2", "lrn-a-3", "lrn-a-5"]);
+      await store.upsertDirectoryUsers([trained("lrn-a-4", [])]);
+      expect(await allPages(tess)).toEqual(["lrn-a-1", "lrn-a-2", "lrn-a-4", "lrn-a-3", "lrn-a-5"]);
     });
   });
 }

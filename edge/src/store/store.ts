@@ -12,6 +12,7 @@ import {
   type AtRiskRow,
   type LearnerHistory,
   type LearnerListing,
+  type ListScope,
   type OrgSummary,
   type Page,
   type Snapshot,
@@ -40,6 +41,8 @@ export function decodeCursor(cursor: string, shape: readonly ("string" | "number
   throw new StoreError("invalid_cursor", "the cursor is not one this API issued");
 }
 
+/** The trainer a read is narrowed to; null for the whole organization. */
+const trainerOf = (scope: ListScope | undefined) => (scope?.kind === "trainer" ? scope.trainerId : null);
 const pageLimit = (limit: number | undefined) => Math.min(Math.max(Math.trunc(limit ?? 50), 1), MAX_PAGE);
 const dateOrNull = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string));
 const numberOrNull = (v: unknown) => (v === null || v === undefined ? null : Number(v));
@@ -81,6 +84,7 @@ function reader(call: StoreCall, actor: StoreActor): AnalyticsReader {
         p_after_name: afterName,
         p_after_id: afterId,
         p_limit: limit + 1,
+        p_trainer_id: trainerOf(opts.scope),
       })) as Row[];
       return page(
         rows,
@@ -92,7 +96,7 @@ function reader(call: StoreCall, actor: StoreActor): AnalyticsReader {
           points: Number(r.points),
           riskScore: numberOrNull(r.riskScore),
           riskLevel: (r.riskLevel as RiskLevel | null) ?? null,
-          calculatedAt: dateOrNull(r.calculatedAt),
+          calculatedAt: dateOrNull(r.riskCalculatedAt),
         }),
         (r) => [r.displayName as string, r.learnerId as string],
       );
@@ -108,6 +112,7 @@ function reader(call: StoreCall, actor: StoreActor): AnalyticsReader {
         p_after_score: afterScore,
         p_after_id: afterId,
         p_limit: limit + 1,
+        p_trainer_id: trainerOf(opts.scope),
       })) as Row[];
       return page(
         rows,
@@ -125,8 +130,12 @@ function reader(call: StoreCall, actor: StoreActor): AnalyticsReader {
       );
     },
 
-    async orgSummary(orgId, now = new Date()) {
-      const s = (await rpc("org_summary", { p_org_id: orgId, p_now: now.toISOString() })) as Row;
+    async orgSummary(orgId, opts = {}) {
+      const s = (await rpc("org_summary", {
+        p_org_id: orgId,
+        p_now: (opts.now ?? new Date()).toISOString(),
+        p_trainer_id: trainerOf(opts.scope),
+      })) as Row;
       const levels = s.byRiskLevel as Record<RiskLevel, number>;
       return {
         orgId,

@@ -28,15 +28,22 @@ export const STORE_FUNCTIONS = {
   gamification_state: { p_learner_id: "text" },
   write_snapshot: { p_snapshot: "jsonb" },
   read_snapshot: { p_learner_id: "text", p_kind: "text" },
-  list_learners: { p_org_id: "text", p_after_name: "text", p_after_id: "text", p_limit: "integer" },
+  list_learners: {
+    p_org_id: "text",
+    p_after_name: "text",
+    p_after_id: "text",
+    p_limit: "integer",
+    p_trainer_id: "text",
+  },
   list_at_risk: {
     p_org_id: "text",
     p_levels: "text[]",
     p_after_score: "double precision",
     p_after_id: "text",
     p_limit: "integer",
+    p_trainer_id: "text",
   },
-  org_summary: { p_org_id: "text", p_now: "timestamptz" },
+  org_summary: { p_org_id: "text", p_now: "timestamptz", p_trainer_id: "text" },
   write_ai_result: { p_result: "jsonb" },
   read_ai_result: { p_learner_id: "text", p_kind: "text", p_input_hash: "text" },
   record_ai_usage: { p_usage: "jsonb" },
@@ -62,7 +69,19 @@ export interface DirectoryUser {
   displayName: string;
   roles: Role[];
   timeZone: string;
+  /**
+   * A learner's trainers: those assigned to any of the learner's courses (the profile's
+   * trainerIds). Empty: no trainer is listed, so every trainer of the organization may read them.
+   * Absent: this writer does not know the courses, and the stored list is kept.
+   */
+  trainerIds?: string[];
 }
+
+/**
+ * Whose learners an organization read covers: everyone (org admins, and the default), or the
+ * learners one trainer may open (trainer_ids contains them or is empty, as learnerAccess decides).
+ */
+export type ListScope = { kind: "organization" } | { kind: "trainer"; trainerId: string };
 
 export interface Snapshot<T = unknown> {
   learnerId: string;
@@ -166,12 +185,16 @@ export interface IngestRefusal {
 export interface AnalyticsReader {
   gamificationState(learnerId: string): Promise<GamificationState | null>;
   readSnapshot<T = unknown>(learnerId: string, kind: string): Promise<Snapshot<T> | null>;
-  listLearners(orgId: string, opts?: { cursor?: string | null; limit?: number }): Promise<Page<LearnerListing>>;
+  listLearners(
+    orgId: string,
+    opts?: { cursor?: string | null; limit?: number; scope?: ListScope },
+  ): Promise<Page<LearnerListing>>;
   listAtRisk(
     orgId: string,
-    opts?: { minLevel?: RiskLevel; cursor?: string | null; limit?: number },
+    opts?: { minLevel?: RiskLevel; cursor?: string | null; limit?: number; scope?: ListScope },
   ): Promise<Page<AtRiskRow & { expiresAt: Date }>>;
-  orgSummary(orgId: string, now?: Date): Promise<OrgSummary>;
+  /** A trainer's summary is counted over their learners; the organization's comes from its rollup. */
+  orgSummary(orgId: string, opts?: { now?: Date; scope?: ListScope }): Promise<OrgSummary>;
   readAiResult<T = unknown>(learnerId: string, kind: string, inputHash: string): Promise<AiResult<T> | null>;
   /** Days with any use from `from` to `to` (UTC, YYYY-MM-DD, inclusive), ascending. */
   aiUsageByDay(orgId: string, from: string, to: string): Promise<AiUsageDay[]>;

@@ -43,5 +43,8 @@ export const callers = {
   adminA: { sub: "adm-a", org: "acme", roles: ["org_admin"] },
   embedA1: { sub: "lrn-a1", org: "acme", roles: ["learner"], embed: { learnerId: "lrn-a1", widgets: ["velocity"] } },
   adminG: { sub: "adm-g", org: "globex", roles: ["org_admin"] },
+  // org-aurora of the simulator's world (doubles/world.ts): the trainer persona and the admin.
+  trainerAurora: { sub: "trn-aurora-1", org: "org-aurora", roles: ["trainer"] },
+  adminAurora: { sub: "adm-aurora", org: "org-aurora", roles: ["org_admin"] },
 } satisfies Record<string, UserSpec>;
 export type CallerName = keyof typeof callers;

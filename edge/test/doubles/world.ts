@@ -5,6 +5,7 @@
  * request asked for nothing). The real implementations live in src/insights, src/store, src/upstream.
  */
 
+import { generateWorld } from "../../simulator/world.ts";
 import { createAiAdvisor, memoryAiCache, memoryAiStore } from "../../src/ai/index.ts";
 import type { AiServices } from "../../src/ai/ports.ts";
 import type { DropoffRisk, Forecast, Gamification, RiskLevel, Velocity } from "../../src/contract.ts";
@@ -19,6 +20,7 @@ import type {
   LearnerInsights,
   LearnerProfile,
   LearnerRow,
+  ListScope,
   LogLevel,
 } from "../../src/deps.ts";
 import { InvalidCursorError, UpstreamUnavailableError } from "../../src/deps.ts";
@@ -27,7 +29,33 @@ import type { IngestionDeps } from "../../src/events/ingest.ts";
 export const TEST_JWT_SECRET = "local-dev-only-test-jwt-secret-0123456789abcdef";
 export const TEST_SERVICE_SECRET = "local-dev-only-test-service-secret-0123456789ab";
 
-/** acme: two learners (lrn-a1 trained by tr-a1 only; lrn-a2 with no trainer listed), globex: one. */
+/**
+ * org-aurora as the simulator's world has it (seed 8, 18 learners: 6 in org-aurora), where each
+ * course has a trainer and trainer 1 also trains course 2. A learner's trainers are those assigned
+ * to any of their courses, as insights' loadProfile computes them from the Directory.
+ */
+const simulated = generateWorld({ now: new Date("2026-11-20T00:00:00Z"), learners: 18 });
+export const SIMULATED_ORG = "org-aurora";
+const simulatedProfiles: LearnerProfile[] = [...simulated.learners.entries()]
+  .filter(([id]) => simulated.users.get(id)!.orgId === SIMULATED_ORG)
+  .map(([id, record]) => {
+    const user = simulated.users.get(id)!;
+    const courseIds = record.enrollments.map((e) => e.courseId);
+    const trainerIds = simulated.assignments.filter((a) => courseIds.includes(a.courseId)).map((a) => a.trainerId);
+    return {
+      learnerId: id,
+      orgId: user.orgId,
+      displayName: user.displayName,
+      timeZone: user.timeZone,
+      courseIds,
+      trainerIds: [...new Set(trainerIds)].sort(),
+    };
+  });
+
+/**
+ * acme: two learners (lrn-a1 trained by tr-a1 only; lrn-a2 with no trainer listed), globex: one;
+ * then the simulated organization.
+ */
 export const profiles: LearnerProfile[] = [
   {
     learnerId: "lrn-a1",
@@ -53,6 +81,7 @@ export const profiles: LearnerProfile[] = [
     courseIds: ["c9"],
     trainerIds: ["tr-g1"],
   },
+  ...simulatedProfiles,
 ];
 
 export interface Call {
@@ -160,22 +189,31 @@ export class InMemoryLearnerInsightsDouble implements LearnerInsights {
 
 const levels: RiskLevel[] = ["low", "medium", "high", "critical"];
 
-/** Keyset pages over learner ids; the cursor is the base64url of the last id (foreign ones throw). */
+type StoredLearner = LearnerRow & { trainerIds: string[] };
+
+/**
+ * Keyset pages over learner ids; the cursor is the base64url of the last id (foreign ones throw).
+ * Each learner is stored with their trainers, and a trainer scope keeps the rows whose trainers
+ * include that trainer or are empty, as the SQL functions do (src/store, tested there).
+ */
 export class InMemoryAnalyticsStoreDouble implements AnalyticsStore {
   readonly calls: Call[] = [];
-  readonly rows: Record<string, LearnerRow[]> = {};
+  readonly rows: Record<string, StoredLearner[]> = {};
   constructor(now: Date) {
-    for (const p of profiles) {
+    for (const [i, p] of profiles.entries()) {
       this.rows[p.orgId] ??= [];
+      const simulatedRisk = levels[i % 4]!;
       this.rows[p.orgId]!.push({
         learnerId: p.learnerId,
         displayName: p.displayName,
-        riskLevel: p.learnerId === "lrn-a1" ? "high" : "low",
-        riskScore: p.learnerId === "lrn-a1" ? 0.7 : 0.1,
+        riskLevel: p.learnerId === "lrn-a1" ? "high" : p.orgId === SIMULATED_ORG ? simulatedRisk : "low",
+        riskScore:
+          p.learnerId === "lrn-a1" ? 0.7 : p.orgId === SIMULATED_ORG ? levels.indexOf(simulatedRisk) / 4 + 0.1 : 0.1,
         calculatedAt: now,
+        trainerIds: p.trainerIds,
       });
     }
-    // Enough acme learners for several pages.
+    // Enough acme learners for several pages (no trainer listed for their courses).
     for (let i = 10; i < 25; i++) {
       this.rows.acme!.push({
         learnerId: `lrn-a${i}`,
@@ -183,6 +221,7 @@ export class InMemoryAnalyticsStoreDouble implements AnalyticsStore {
         riskLevel: levels[i % 4]!,
         riskScore: (i % 4) / 4 + 0.1,
         calculatedAt: now,
+        trainerIds: [],
       });
     }
     for (const list of Object.values(this.rows)) list.sort((a, b) => a.learnerId.localeCompare(b.learnerId));
@@ -199,14 +238,19 @@ export class InMemoryAnalyticsStoreDouble implements AnalyticsStore {
     const nextCursor = rest.length > limit && last ? btoa(last.learnerId).replace(/=+$/, "") : null;
     return { items, nextCursor };
   }
-  async listLearners(orgId: string, page: { cursor?: string; limit: number }) {
-    this.calls.push({ method: "listLearners", args: [orgId, page] });
-    return this.page(this.rows[orgId] ?? [], page.cursor, page.limit);
+  private inScope(orgId: string, scope: ListScope): LearnerRow[] {
+    return (this.rows[orgId] ?? [])
+      .filter((r) => scope.kind === "organization" || !r.trainerIds.length || r.trainerIds.includes(scope.trainerId))
+      .map(({ trainerIds: _trainerIds, ...row }) => row);
   }
-  async listAtRisk(orgId: string, page: { minLevel: RiskLevel; cursor?: string; limit: number }) {
+  async listLearners(orgId: string, page: { cursor?: string; limit: number; scope: ListScope }) {
+    this.calls.push({ method: "listLearners", args: [orgId, page] });
+    return this.page(this.inScope(orgId, page.scope), page.cursor, page.limit);
+  }
+  async listAtRisk(orgId: string, page: { minLevel: RiskLevel; cursor?: string; limit: number; scope: ListScope }) {
     this.calls.push({ method: "listAtRisk", args: [orgId, page] });
     const min = levels.indexOf(page.minLevel);
-    const rows: AtRiskRow[] = (this.rows[orgId] ?? [])
+    const rows: AtRiskRow[] = this.inScope(orgId, page.scope)
       .filter((r) => r.riskLevel && levels.indexOf(r.riskLevel) >= min)
       .map((r) => ({
         learnerId: r.learnerId,
@@ -218,9 +262,9 @@ export class InMemoryAnalyticsStoreDouble implements AnalyticsStore {
       }));
     return this.page(rows, page.cursor, page.limit);
   }
-  async orgSummary(orgId: string) {
-    this.calls.push({ method: "orgSummary", args: [orgId] });
-    const rows = this.rows[orgId] ?? [];
+  async orgSummary(orgId: string, opts: { scope: ListScope }) {
+    this.calls.push({ method: "orgSummary", args: [orgId, opts] });
+    const rows = this.inScope(orgId, opts.scope);
     const byRiskLevel = { low: 0, medium: 0, high: 0, critical: 0 };
     for (const r of rows) if (r.riskLevel) byRiskLevel[r.riskLevel] += 1;
     return {
