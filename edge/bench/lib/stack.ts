@@ -117,12 +117,14 @@ export async function startBff(
     env?: Record<string, string>;
     inspector?: boolean;
     memoryProbe?: boolean;
+    /** Extra flags for node itself (experiments: --trace-gc, --max-semi-space-size=...). */
+    nodeArgs?: string[];
   },
 ): Promise<BffHandle> {
   const entry = join(ctx.edgeDir, "src", "node.ts");
   const port = await freePort();
   const scratch = mkdtempSync(join(tmpdir(), "ms8-bench-"));
-  const nodeArgs: string[] = [];
+  const nodeArgs: string[] = [...(options.nodeArgs ?? [])];
   let memoryFile: string | undefined;
   if (options.memoryProbe) {
     memoryFile = join(scratch, "memory.jsonl");
