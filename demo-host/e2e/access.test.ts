@@ -1,7 +1,8 @@
 /**
  * Who may see what, as a person meets it in the dashboard: a learner who opens another learner's
  * page gets the widgets' "not allowed" state and no data; the trainer's at-risk list pages through
- * the whole organization with the API's cursor, without repeats or gaps.
+ * all of the trainer's learners with the API's cursor, without repeats or gaps, and holds no
+ * learner the trainer may not open.
  */
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
@@ -82,15 +83,19 @@ test("a malformed learner id in the address says so, and asks nothing of the BFF
   await close();
 });
 
-test("the trainer's at-risk list pages through the whole organization without repeats or gaps", async () => {
+test("the trainer's at-risk list pages through their learners without repeats or gaps, and only theirs", async () => {
   const trainer = persona("trainer", 0);
   const api = await apiSession(trainer);
-  const summary = await api.get<{ byRiskLevel: Record<string, number> }>(`/api/v1/orgs/${trainer.orgId}/summary`);
+  const summary = await api.get<{ byRiskLevel: Record<string, number>; scope: string }>(
+    `/api/v1/orgs/${trainer.orgId}/summary`,
+  );
+  expect(summary.scope).toBe("trainer");
   const everyone = Object.values(summary.byRiskLevel).reduce((a, b) => a + b, 0);
 
   const { page, problems, close } = await openPage(browser);
   await signIn(page, trainer);
   await page.waitForURL(/#\/org$/);
+  expect(await page.locator("h1").textContent()).toContain("Your learners");
   // Every level ("low" and up) and the largest page the dashboard offers keep the walk short.
   await page.selectOption('select[name="limit"]', "50");
   await page.selectOption('select[name="minLevel"]', "low");
@@ -111,9 +116,16 @@ test("the trainer's at-risk list pages through the whole organization without re
   expect(seen.length).toBeGreaterThan(50); // really several pages of the cursor
   expect(new Set(seen).size).toBe(seen.length); // no repeats
   expect(seen.length).toBe(everyone); // no gaps: every learner the summary counts
-  // And they are the organization's learners.
+  // And they are the organization's learners, the trainer may open the ones listed, and the ones
+  // left out are learners of courses others train.
   const org = stack().personas.organizations.find((o) => o.orgId === trainer.orgId)!;
   expect(seen.every((id) => org.learnerIds.includes(id))).toBe(true);
+  const left = org.learnerIds.filter((id) => !seen.includes(id));
+  expect(left.length).toBeGreaterThan(0);
+  for (const id of [...seen.slice(0, 3), ...seen.slice(-2)]) {
+    expect(await api.status(`/api/v1/learners/${id}/velocity`), id).toBe(200);
+  }
+  for (const id of left.slice(0, 3)) expect(await api.status(`/api/v1/learners/${id}/velocity`), id).toBe(403);
   expect(problems).toEqual([]);
   await close();
 });

@@ -1,6 +1,8 @@
 /**
  * Trainer and org admin view: the organization summary, the at-risk list (paged with the API's
  * cursor, filtered by minimum level, sortable within the page) and, for org admins, AI usage.
+ * A trainer's summary and list cover only their learners (the API's `scope: "trainer"`), and the
+ * page says so.
  */
 import type { AiUsageReport, OrgSummary } from "@ms8/edge/contract";
 import { html, nothing } from "lit";
@@ -356,13 +358,21 @@ function aiUsageCard(app: App) {
   </section>`;
 }
 
+/** Whose learners the page shows: the API's answer once it came, the caller's roles until then. */
+function trainerScope(app: App): boolean {
+  if (view.summary.state === "ready") return view.summary.value.scope === "trainer";
+  return !app.session?.user.roles.includes("org_admin");
+}
+
 export function orgView(app: App) {
+  const mine = trainerScope(app);
   return html`
     <div class="page-head">
       <h1>
-        ${app.t("orgTitle")}
+        ${app.t(mine ? "orgTitleTrainer" : "orgTitle")}
         <span class="muted">${app.config.organizations.find((o) => o.orgId === view.orgId)?.name ?? view.orgId}</span>
       </h1>
+      ${mine ? html`<p class="muted" data-scope="trainer">${app.t("orgLeadTrainer")}</p>` : nothing}
     </div>
     <div class="org-grid">${summaryCard(app)} ${aiUsageCard(app)} ${atRiskCard(app)}</div>
   `;
