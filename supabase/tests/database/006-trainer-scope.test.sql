@@ -5,7 +5,7 @@
 -- Fixture (000 + below): acme learners l1 (trained by tr), l2 (trained by tr2), l3 (no trainer);
 -- trainers tr and tr2, admin ad; globex admin gad.
 begin;
-select plan(41);
+select plan(42);
 select tests.create_fixture();
 
 -- ---------------------------------------------------------------------------------------------
@@ -107,6 +107,14 @@ select is((public.org_summary('acme', '2026-01-08T00:00Z') ->> 'learnerCount')::
 select tests.as_user('tr', 'acme', '{trainer}');
 select is(public.org_summary('acme', '2026-01-08T00:00Z'), current_setting('tests.tr_summary')::jsonb,
           'trainer tr under RLS gets the same summary as the service role scoped to tr');
+
+-- The organization reads never JIT-compile (their generic plans under RLS would, for ~1 s).
+select tests.as_owner();
+select is(
+  (select count(*) from pg_proc
+   where proname in ('list_learners', 'list_at_risk', 'org_summary') and pronamespace = 'public'::regnamespace
+     and 'jit=off' = any (proconfig)),
+  3::bigint, 'list_learners, list_at_risk and org_summary run with jit off');
 
 select * from finish();
 rollback;
