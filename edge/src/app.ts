@@ -2,17 +2,17 @@
  * The BFF as a runtime-free Hono app. `node.ts` and `worker.ts` build the dependencies for their
  * runtime and hand them in; nothing here may touch `process`, bindings or module-level state.
  *
- * Request path: request id -> log line -> security headers -> CORS -> per-IP limit -> body rules ->
- * token -> per-user limit -> route (validation, access, handler) -> ETag. Every failure on the way
- * leaves through onError / notFound as application/problem+json.
+ * Request path: answer headers -> request id -> log line -> security headers -> CORS -> per-IP limit ->
+ * body rules -> token -> per-user limit -> route (validation, access, handler) -> ETag. Every failure
+ * on the way leaves through onError / notFound as application/problem+json. Headers known before
+ * the handler (request id, security, rate limits) go into one record per request (answer-headers.ts).
  */
 import { Scalar } from "@scalar/hono-api-reference";
 import type { Context } from "hono";
 import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
-import { requestId } from "hono/request-id";
-import { secureHeaders } from "hono/secure-headers";
 import type { AppDeps } from "./deps.ts";
+import { answerHeaders, answerHeadersOf, requestId, securityHeaderSet } from "./http/answer-headers.ts";
 import { forbidEmbedTokens, requireUser } from "./http/auth.ts";
 import { EVENT_BATCH_MAX_BYTES, jsonBodies } from "./http/body.ts";
 import { conditionalAnalytics } from "./http/conditional.ts";
@@ -55,6 +55,7 @@ export function createApp(deps: AppDeps) {
   const signer = createTokenSigner(tokenSettings);
 
   const app = createRouter();
+  app.use(answerHeaders());
   // Accepted when it is 1-128 of [A-Za-z0-9_-=], else replaced by a fresh UUID; echoed back.
   app.use(requestId({ limitLength: 128 }));
   app.use(async function provideDeps(c, next) {
@@ -65,10 +66,11 @@ export function createApp(deps: AppDeps) {
   });
   app.use(requestLog());
   // Widget files are public and embeddable from any origin (CORP cross-origin, set by their route).
-  const apiHeaders = secureHeaders();
-  const assetHeaders = secureHeaders({ crossOriginResourcePolicy: false, crossOriginOpenerPolicy: false });
+  const apiHeaders = securityHeaderSet();
+  const assetHeaders = securityHeaderSet({ embeddable: true });
   app.use(async function securityHeaders(c, next) {
-    return (c.req.path.startsWith("/widgets/") ? assetHeaders : apiHeaders)(c, next);
+    Object.assign(answerHeadersOf(c), c.req.path.startsWith("/widgets/") ? assetHeaders : apiHeaders);
+    await next();
   });
   app.use(corsFromAllowList(deps.http.corsOrigins));
   app.use("/api/*", rateLimit({ scope: "ip" }));

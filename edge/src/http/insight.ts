@@ -2,6 +2,7 @@
 import type { Context, TypedResponse } from "hono";
 import type { JSONParsed } from "hono/utils/types";
 import type { Insight, InsightOptions } from "../deps.ts";
+import { conditionalAnswer } from "./conditional.ts";
 
 export function envelopeOf<T>(insight: Insight<T>) {
   return {
@@ -53,16 +54,17 @@ export async function renderInsight<T>(insight: Insight<T>): Promise<RenderedIns
 }
 
 /**
- * The 200 answer for an insight: the pre-serialised body with its ETag already set, so the
- * conditional middleware compares strings instead of hashing, and @hono/node-server writes the
- * string directly (no stream). Typed like `c.json(envelopeOf(insight), 200)` for the hc client.
+ * The answer for an insight: the pre-serialised body with its ETag, built in one pass with the
+ * request's answer headers (200, or 304 on a matching If-None-Match), so a warm read does no
+ * JSON.stringify, no hashing and no header-by-header work, and @hono/node-server writes it
+ * directly. Typed like `c.json(envelopeOf(insight), 200)` for the hc client.
  */
 export async function insightResponse<T>(
   c: Context,
   insight: Insight<T>,
 ): Promise<Response & TypedResponse<JSONParsed<ReturnType<typeof envelopeOf<T>>>, 200, "json">> {
   const { body, etag } = await renderInsight(insight);
-  const response: Response = c.body(body, 200, { "Content-Type": "application/json", ETag: etag });
+  const response = conditionalAnswer(c, body, etag);
   return response as Response & TypedResponse<JSONParsed<ReturnType<typeof envelopeOf<T>>>, 200, "json">;
 }
 

@@ -5,7 +5,8 @@
  */
 import type { MiddlewareHandler } from "hono";
 import { LRUCache } from "lru-cache";
-import type { Clock, RateDecision, RateLimiter } from "../deps.ts";
+import type { Clock, RateLimiter } from "../deps.ts";
+import { answerHeadersOf } from "./answer-headers.ts";
 import { ProblemError } from "./problem.ts";
 
 export interface RateLimitOptions {
@@ -13,7 +14,12 @@ export interface RateLimitOptions {
   scope: "ip" | "user";
 }
 
-/** Counts the request against `scope` and answers 429 with Retry-After and RateLimit-* when over. */
+/**
+ * Counts the request against `scope` and answers 429 with Retry-After and RateLimit-* when over.
+ * The state goes into the answer's headers (the IETF draft's RateLimit-Limit, -Remaining, -Reset
+ * and -Policy) before the handler runs; the per-user limit runs inside
+ * the per-IP one, so on the routes that have both, the user's state is the one answered.
+ */
 export function rateLimit({ scope }: RateLimitOptions): MiddlewareHandler {
   return async function rateLimit(c, next) {
     const limiter = c.get("deps").rateLimits[scope];
@@ -21,29 +27,19 @@ export function rateLimit({ scope }: RateLimitOptions): MiddlewareHandler {
     if (!limiter || !key) return next();
     const answer = limiter.hit(`${scope}:${key}`);
     const decision = answer instanceof Promise ? await answer : answer;
+    const headers = answerHeadersOf(c);
+    headers["ratelimit-limit"] = String(decision.limit);
+    if (decision.remaining !== undefined) headers["ratelimit-remaining"] = String(decision.remaining);
+    else delete headers["ratelimit-remaining"];
+    headers["ratelimit-reset"] = String(decision.resetSeconds);
+    headers["ratelimit-policy"] = `${decision.limit};w=60`;
     if (!decision.allowed) {
       throw new ProblemError("rate_limited", {
         detail: `more than ${decision.limit} requests a minute from this ${scope === "ip" ? "address" : "user"}`,
-        headers: { ...rateLimitHeaders(decision), "Retry-After": String(decision.resetSeconds) },
+        headers: { "Retry-After": String(decision.resetSeconds) },
       });
     }
-    await next();
-    // The per-user limit runs inside the per-IP one: its headers (or its 429's) are already set and win,
-    // so the outer one builds its headers only when nothing is there yet.
-    const answered = c.res.headers;
-    if (answered.has("RateLimit-Limit")) return;
-    const headers = rateLimitHeaders(decision);
-    for (const name in headers) answered.set(name, headers[name]!);
-  };
-}
-
-/** IETF draft RateLimit header fields (draft-ietf-httpapi-ratelimit-headers, the -07 triple). */
-export function rateLimitHeaders(d: RateDecision): Record<string, string> {
-  return {
-    "RateLimit-Limit": String(d.limit),
-    ...(d.remaining !== undefined ? { "RateLimit-Remaining": String(d.remaining) } : {}),
-    "RateLimit-Reset": String(d.resetSeconds),
-    "RateLimit-Policy": `${d.limit};w=60`,
+    return next();
   };
 }
 
