@@ -258,16 +258,24 @@ describe("ports", () => {
         const server = createServer().once("error", reject);
         server.listen(port, "127.0.0.1", () => resolve(server));
       });
-    // A free admin port from the kernel, and a squatter on the third service's preferred port.
-    const probe = await occupy(0);
-    const adminPort = (probe.address() as import("node:net").AddressInfo).port;
-    await new Promise((resolve) => probe.close(resolve));
-    let squatter: import("node:net").Server;
-    try {
-      squatter = await occupy(adminPort + 3);
-    } catch {
-      return expect.fail(`port ${adminPort + 3} was already taken by someone else; rerun`);
+    const release = (servers: import("node:net").Server[]) =>
+      Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+    // Ten free ports in a row, held while found (a busy test run takes ports at random), then all
+    // let go but the third service's preferred one, which a squatter keeps.
+    let adminPort = 0;
+    let squatter: import("node:net").Server | undefined;
+    for (let attempt = 0; attempt < 50 && !squatter; attempt++) {
+      const held: import("node:net").Server[] = [await occupy(0)];
+      adminPort = (held[0]!.address() as import("node:net").AddressInfo).port;
+      try {
+        for (let k = 1; k <= 9; k++) held.push(await occupy(adminPort + k));
+        squatter = held[3];
+        await release(held.filter((server) => server !== squatter));
+      } catch {
+        await release(held);
+      }
     }
+    if (!squatter) return expect.fail("found no ten free loopback ports in a row");
     const started = await startSimulator({ now: NOW, seed: 8, port: adminPort });
     try {
       const ports = Object.values(started.urls).map((u) => Number(new URL(u).port));
