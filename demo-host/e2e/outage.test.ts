@@ -68,12 +68,13 @@ test("with Course Builder down the widgets show stale data with the label, and f
   expect(await page.locator("[data-state='error']").count()).toBe(0);
   await screenshot(page, "06-stale-while-course-builder-down");
 
-  // Recovery, again through the panel; the BFF's breaker probes again within its half-open delay.
+  // Recovery, again through the panel; the BFF's breaker probes again within its half-open delay
+  // (10 s, restarted by every failed probe), so allow several of them on a loaded 2-core run.
   await page.goto(`${stack().urls.dashboard}/#/operator`);
   await courseDown.uncheck();
   await page.goto(`${stack().urls.dashboard}/#/me`);
-  const fresh = await reloadUntil(page, (s) => s.every((x) => x === "fresh"), 30_000);
+  const fresh = await reloadUntil(page, (s) => s.every((x) => x === "fresh"), 60_000);
   expect(fresh).toEqual(["fresh", "fresh"]);
   expect(problems).toEqual([]);
   await close();
-}, 150_000);
+}, 200_000);
