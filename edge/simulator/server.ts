@@ -157,14 +157,32 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         resolve((server.address() as AddressInfo).port);
       });
     });
+  // A service taken down closes its port and must get the same one back on recovery. A port from
+  // the kernel's ephemeral range (where listen(0) and every outgoing connection draw from: Linux
+  // 32768-60999, macOS 49152-65535) can meanwhile become the local end of some client connection,
+  // and listening on it again fails with EADDRINUSE (an e2e outage test once never recovered so).
+  // So services without a preferred port take a random free one below that range.
+  const listenBelowEphemeral = async (server: Server) => {
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const port = 20_000 + Math.floor(Math.random() * 12_000);
+      try {
+        return await listen(server, port);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "EADDRINUSE") throw error;
+      }
+    }
+    return listen(server, 0);
+  };
   // The nine services prefer the ports after the admin port (stable URLs for `npm start`), but on a
   // busy machine one of those may be taken (the caller only checked the admin port), so a taken one
-  // falls back to any free port: the URLs are announced, nobody guesses them.
+  // falls back to another free port: the URLs are announced, nobody guesses them.
   const listenPreferring = (server: Server, port: number) =>
-    listen(server, port).catch((error: NodeJS.ErrnoException) => {
-      if (port === 0 || error.code !== "EADDRINUSE") throw error;
-      return listen(server, 0);
-    });
+    port === 0
+      ? listenBelowEphemeral(server)
+      : listen(server, port).catch((error: NodeJS.ErrnoException) => {
+          if (error.code !== "EADDRINUSE") throw error;
+          return listenBelowEphemeral(server);
+        });
   const close = (server: Server) =>
     new Promise<void>((resolve) => {
       if (!server.listening) return resolve();

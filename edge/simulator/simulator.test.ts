@@ -282,12 +282,30 @@ describe("ports", () => {
       expect(new URL(started.baseUrl).port).toBe(String(adminPort));
       expect(ports[0]).toBe(adminPort + 1);
       expect(ports[2]).not.toBe(adminPort + 3);
+      expect(ports[2]).toBeLessThan(32_768); // below the ephemeral range, see the next test
       expect(new Set(ports).size).toBe(9);
       const answer = await fetch(`${Object.values(started.urls)[2]}/health`, { headers: auth });
       expect(answer.status).toBeLessThan(500);
     } finally {
       await started.stop();
       squatter.close();
+    }
+  });
+
+  it("keeps the services below the ephemeral range, so one taken down gets its own port back", async () => {
+    // Linux hands outgoing connections local ports from 32768 up (macOS from 49152). A service
+    // port there, closed while "down", can become some client's local end, and listening on it
+    // again then fails with EADDRINUSE (an e2e outage test once never recovered so).
+    for (const url of Object.values(sim.urls)) expect(Number(new URL(url).port)).toBeLessThan(32_768);
+    const before = sim.urls.course;
+    await sim.setFault("course", { down: true });
+    try {
+      await expect(fetch(`${before}/health`)).rejects.toThrow();
+      await sim.setFault("course", {});
+      expect(sim.urls.course).toBe(before);
+      expect((await get("course", "/api/v1/enrollments?userId=lrn-aurora-001")).status).toBe(200);
+    } finally {
+      await sim.clearFaults();
     }
   });
 });
