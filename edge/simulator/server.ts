@@ -223,6 +223,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const env = Object.fromEntries(SERVICE_NAMES.map((s) => [SERVICE_ENV[s], urls[s]]));
   const isService = (s: string): s is ServiceName => (SERVICE_NAMES as readonly string[]).includes(s);
   const admin = new Hono()
+    // A service that cannot listen again (its port taken meanwhile) is an answer, not a crash.
+    .onError((error) =>
+      problem(503, "Service Unavailable", `the simulator could not apply the fault: ${error.message}`),
+    )
     .get("/__admin/services", (c) => c.json({ urls, env, seed, now: world.now.toISOString() }))
     .get("/__admin/faults", (c) => c.json(Object.fromEntries(faults)))
     .put("/__admin/faults/:service", async (c) => {
