@@ -72,6 +72,20 @@ test("with Course Builder down the widgets show stale data with the label, and f
   // (10 s, restarted by every failed probe), so allow several of them on a loaded 2-core run.
   await page.goto(`${stack().urls.dashboard}/#/operator`);
   await courseDown.uncheck();
+  // Up again as far as the simulator knows, and answering (so a failure below is the BFF's).
+  await expect
+    .poll(() => fetch(`${stack().urls.simulatorAdmin}/__admin/faults`).then((r) => r.json()), { timeout: 5000 })
+    .not.toMatchObject({ course: { down: true } });
+  await expect
+    .poll(
+      () =>
+        fetch(`${stack().urls.simulator!.COURSE_MS_URL}/health`).then(
+          (r) => r.status,
+          () => 599,
+        ),
+      { timeout: 5000 },
+    )
+    .toBeLessThan(500);
   await page.goto(`${stack().urls.dashboard}/#/me`);
   const fresh = await reloadUntil(page, (s) => s.every((x) => x === "fresh"), 60_000);
   expect(fresh).toEqual(["fresh", "fresh"]);
