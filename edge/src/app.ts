@@ -2,7 +2,7 @@
  * The BFF as a runtime-free Hono app. `node.ts` and `worker.ts` build the dependencies for their
  * runtime and hand them in; nothing here may touch `process`, bindings or module-level state.
  *
- * Request path: answer headers -> request id -> log line -> security headers -> CORS -> per-IP limit ->
+ * Request path: answer headers (request id, security headers) -> log line -> CORS -> per-IP limit ->
  * body rules -> token -> per-user limit -> route (validation, access, handler) -> ETag. Every failure
  * on the way leaves through onError / notFound as application/problem+json. Headers known before
  * the handler (request id, security, rate limits) go into one record per request (answer-headers.ts).
@@ -12,7 +12,7 @@ import type { Context } from "hono";
 import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import type { AppDeps } from "./deps.ts";
-import { answerHeaders, answerHeadersOf, requestId, securityHeaderSet } from "./http/answer-headers.ts";
+import { answerHeaders, securityHeaderSet } from "./http/answer-headers.ts";
 import { forbidEmbedTokens, requireUser } from "./http/auth.ts";
 import { EVENT_BATCH_MAX_BYTES, jsonBodies } from "./http/body.ts";
 import { conditionalAnalytics } from "./http/conditional.ts";
@@ -55,9 +55,16 @@ export function createApp(deps: AppDeps) {
   const signer = createTokenSigner(tokenSettings);
 
   const app = createRouter();
-  app.use(answerHeaders());
-  // Accepted when it is 1-128 of [A-Za-z0-9_-=], else replaced by a fresh UUID; echoed back.
-  app.use(requestId({ limitLength: 128 }));
+  // Widget files are public and embeddable from any origin (CORP cross-origin, set by their route).
+  const apiSecurity = securityHeaderSet();
+  const assetSecurity = securityHeaderSet({ embeddable: true });
+  app.use(
+    answerHeaders({
+      // A caller's X-Request-Id is kept when it is 1-128 of [A-Za-z0-9_-=], else a fresh UUID.
+      requestIdMaxLength: 128,
+      securityFor: (path) => (path.startsWith("/widgets/") ? assetSecurity : apiSecurity),
+    }),
+  );
   app.use(async function provideDeps(c, next) {
     c.set("deps", deps);
     c.set("tokens", tokens);
@@ -65,13 +72,6 @@ export function createApp(deps: AppDeps) {
     await next();
   });
   app.use(requestLog());
-  // Widget files are public and embeddable from any origin (CORP cross-origin, set by their route).
-  const apiHeaders = securityHeaderSet();
-  const assetHeaders = securityHeaderSet({ embeddable: true });
-  app.use(async function securityHeaders(c, next) {
-    Object.assign(answerHeadersOf(c), c.req.path.startsWith("/widgets/") ? assetHeaders : apiHeaders);
-    await next();
-  });
   app.use(corsFromAllowList(deps.http.corsOrigins));
   app.use("/api/*", rateLimit({ scope: "ip" }));
   // 64 KB for every body but event batches: up to 500 events (issue 5) run to ~120 KB.

@@ -177,6 +177,14 @@ describe("answer headers on Node (real socket)", () => {
     });
   });
 
+  it("a caller's X-Request-Id is kept up to 128 of [A-Za-z0-9_-=], otherwise replaced", async () => {
+    const idOf = async (id: string) => (await get("/api/v1/me", { "X-Request-Id": id })).headers.get("x-request-id");
+    expect(await idOf("a".repeat(128))).toBe("a".repeat(128));
+    expect(await idOf("trace_id-01=")).toBe("trace_id-01=");
+    expect(await idOf("a".repeat(129))).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await idOf("no/slashes")).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
   it("a preflight from an allowed origin", async () => {
     const preflight = await fetch(`${api.base}/api/v1/learners/lrn-a1/velocity`, {
       method: "OPTIONS",

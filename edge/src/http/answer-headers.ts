@@ -23,10 +23,29 @@ declare module "hono" {
   }
 }
 
-/** Outermost middleware: starts the record, and adds it to responses built without it. */
-export function answerHeaders(): MiddlewareHandler {
+export interface AnswerHeaderOptions {
+  /** X-Request-Id up to this length is accepted (default 255, as hono/request-id). */
+  requestIdMaxLength?: number;
+  /** The security headers for a path: constant records (securityHeaderSet), copied per request. */
+  securityFor?: (path: string) => Readonly<Record<string, string>>;
+}
+
+/**
+ * Outermost middleware: starts the record with the request id and the security headers, and adds
+ * it to responses built without it.
+ *
+ * X-Request-Id is the caller's when it is 1 to requestIdMaxLength of [A-Za-z0-9_-=] (hono/request-id's
+ * rule), else a fresh UUID; it is echoed back and kept in `c.var.requestId` for logs, problems and
+ * upstream calls.
+ */
+export function answerHeaders(opts: AnswerHeaderOptions = {}): MiddlewareHandler {
+  const maxLength = opts.requestIdMaxLength ?? 255;
+  const securityFor = opts.securityFor ?? (() => ({}));
   return async function answerHeaders(c, next) {
-    const state: AnswerHeaders = { record: {}, built: false };
+    let id = c.req.header("X-Request-Id");
+    if (!id || id.length > maxLength || /[^\w\-=]/.test(id)) id = crypto.randomUUID();
+    c.set("requestId", id);
+    const state: AnswerHeaders = { record: { ...securityFor(c.req.path), "x-request-id": id }, built: false };
     c.set("answerHeaders", state);
     await next();
     if (state.built) return;
@@ -55,21 +74,6 @@ export function answerWith(c: Context, body: string | null, status: number, own:
 /** Whether the response was built by answerWith() (so it is final: no header work left for it). */
 export function answeredWithRecord(c: Context): boolean {
   return c.get("answerHeaders")?.built === true;
-}
-
-/**
- * X-Request-Id: the caller's when it is 1-128 of [A-Za-z0-9_-=] (hono/request-id's rule), else a
- * fresh UUID; echoed back and kept in `c.var.requestId` for logs, problems and upstream calls.
- */
-export function requestId(opts: { limitLength?: number } = {}): MiddlewareHandler {
-  const limitLength = opts.limitLength ?? 255;
-  return async function requestId(c, next) {
-    let id = c.req.header("X-Request-Id");
-    if (!id || id.length > limitLength || /[^\w\-=]/.test(id)) id = crypto.randomUUID();
-    c.set("requestId", id);
-    answerHeadersOf(c)["x-request-id"] = id;
-    await next();
-  };
 }
 
 /**
