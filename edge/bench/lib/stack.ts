@@ -124,7 +124,10 @@ export async function startBff(
   const entry = join(ctx.edgeDir, "src", "node.ts");
   const port = await freePort();
   const scratch = mkdtempSync(join(tmpdir(), "ms8-bench-"));
-  const nodeArgs: string[] = [...(options.nodeArgs ?? [])];
+  // MS8_BENCH_BFF_NODE_ARGS: extra node flags for every BFF of a run, for experiments by hand
+  // (e.g. "--trace-gc" or "--max-semi-space-size=8"); never set by the benchmarks themselves.
+  const fromEnv = process.env.MS8_BENCH_BFF_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
+  const nodeArgs: string[] = [...fromEnv, ...(options.nodeArgs ?? [])];
   let memoryFile: string | undefined;
   if (options.memoryProbe) {
     memoryFile = join(scratch, "memory.jsonl");
