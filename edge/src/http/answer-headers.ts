@@ -13,8 +13,8 @@ import type { Context, MiddlewareHandler } from "hono";
 interface AnswerHeaders {
   /** Lower-case names, as HTTP/1.1 writes them. */
   record: Record<string, string>;
-  /** The response was built with answerWith(): it already carries the record. */
-  built: boolean;
+  /** The response answerWith() built: it already carries the record. */
+  built?: Response;
 }
 
 declare module "hono" {
@@ -45,10 +45,12 @@ export function answerHeaders(opts: AnswerHeaderOptions = {}): MiddlewareHandler
     let id = c.req.header("X-Request-Id");
     if (!id || id.length > maxLength || /[^\w\-=]/.test(id)) id = crypto.randomUUID();
     c.set("requestId", id);
-    const state: AnswerHeaders = { record: { ...securityFor(c.req.path), "x-request-id": id }, built: false };
+    const state: AnswerHeaders = { record: { ...securityFor(c.req.path), "x-request-id": id } };
     c.set("answerHeaders", state);
     await next();
-    if (state.built) return;
+    // Any other response (also one that replaced a built answer, as an error after it would)
+    // gets the record where it lacks a header; a copy of a built answer lacks none.
+    if (c.res === state.built) return;
     const headers = c.res.headers;
     for (const name in state.record) {
       if (!headers.has(name)) headers.set(name, state.record[name]!);
@@ -67,13 +69,13 @@ export function answerHeadersOf(c: Context): Record<string, string> {
  */
 export function answerWith(c: Context, body: string | null, status: number, own: Record<string, string>): Response {
   const state = c.get("answerHeaders");
-  state.built = true;
-  return new Response(body, { status, headers: Object.assign(state.record, own) });
+  state.built = new Response(body, { status, headers: Object.assign(state.record, own) });
+  return state.built;
 }
 
 /** Whether the response was built by answerWith() (so it is final: no header work left for it). */
 export function answeredWithRecord(c: Context): boolean {
-  return c.get("answerHeaders")?.built === true;
+  return c.get("answerHeaders")?.built !== undefined;
 }
 
 /**
