@@ -57,7 +57,7 @@ export const ar: Messages = {
       studyLoad: "عبء الدراسة",
       courseWeek: "المدة في الدورة",
     },
-    share: (percent) => `${percent} من الدرجة`,
+    share: (percent, effect) => `${percent} ممّا ${effect === "lowers" ? "يخفضه" : "يرفعه"}`,
     actions: "الخطوات التالية المقترحة",
     forLearner: "للمتعلّم",
     forTrainer: "للمدرّب",

@@ -56,7 +56,7 @@ export const de: Messages = {
       studyLoad: "Lernpensum",
       courseWeek: "Zeit im Kurs",
     },
-    share: (percent) => `${percent} des Werts`,
+    share: (percent, effect) => `${percent} dessen, was ihn ${effect === "lowers" ? "senkt" : "erhöht"}`,
     actions: "Empfohlene nächste Schritte",
     forLearner: "Für die lernende Person",
     forTrainer: "Für die Trainerin oder den Trainer",

@@ -61,7 +61,9 @@ export const en = {
      * API's own `label` (so it never drifts from edge/src/analytics/risk.ts FACTOR_LABELS).
      */
     factorNames: {} as Record<string, string>,
-    share: (percent: string) => `${percent} of the score`,
+    /** A factor's weight is its share of what raises the risk (or lowers it, when nothing raises it). */
+    share: (percent: string, effect: "raises" | "lowers") =>
+      `${percent} of what ${effect === "lowers" ? "lowers" : "raises"} it`,
     actions: "Recommended next steps",
     forLearner: "For the learner",
     forTrainer: "For the trainer",

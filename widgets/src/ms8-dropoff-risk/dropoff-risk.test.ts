@@ -24,7 +24,10 @@ describe("<ms8-dropoff-risk> content", () => {
     expect(factors).to.have.length(3);
     // People read the API's label, not the machine name; the name is only the fallback.
     expect(factors[0]!.querySelector(".factor-name")!.textContent).to.equal("Missed work");
-    expect(factors[0]!.textContent).to.contain("50% of the score").and.contain("9 days").and.not.contain("missedWork");
+    expect(factors[0]!.textContent)
+      .to.contain("50% of what raises it")
+      .and.contain("9 days")
+      .and.not.contain("missedWork");
     expect(factors[1]!.querySelector(".factor-name")!.textContent).to.equal("Late hand-ins");
     expect(factors[2]!.querySelector(".factor-name")!.textContent).to.equal("scoreShortfall");
     expect(factors[0]!.querySelector(".bar-fill")!.getAttribute("width")).to.equal("50");

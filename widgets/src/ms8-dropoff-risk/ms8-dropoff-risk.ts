@@ -108,7 +108,7 @@ export class Ms8DropoffRisk extends Ms8Element<DropoffRisk> {
           (factor) => html`<li class="factor" part="factor">
             <div class="factor-head">
               <span class="factor-name" data-factor=${factor.name}>${r.factorNames[factor.name] ?? factor.label ?? factor.name}</span>
-              <span class="muted">${r.share(format.percent(factor.weight))}</span>
+              <span class="muted">${r.share(format.percent(factor.weight), factor.effect ?? "raises")}</span>
             </div>
             <svg class="factor-bar" part="factor-bar" viewBox="0 0 100 6" preserveAspectRatio="none" aria-hidden="true">
               <rect class="bar-track" x="0" y="0" width="100" height="6" rx="3" />
