@@ -63,7 +63,10 @@ async function startBff(options: { mockFallback: boolean; serviceSecret?: string
       halfOpenAfterMs: HALF_OPEN_MS,
     },
   });
+  // The insights' warnings go to the same captured log as the app's lines.
+  const insightLogs: string[] = [];
   const insights = createLearnerInsights({
+    logger: { log: (level, fields) => insightLogs.push(JSON.stringify({ level, ...fields })) },
     upstreams,
     cache: createMemoryCache({ clock }),
     store,
@@ -99,7 +102,13 @@ async function startBff(options: { mockFallback: boolean; serviceSecret?: string
   const advance = (ms: number) => {
     now += ms;
   };
-  return { request, advance, logs: world.logs };
+  return {
+    request,
+    advance,
+    get logs() {
+      return [...insightLogs, ...world.logs];
+    },
+  };
 }
 
 const velocityOf = (learnerId: string) => `/api/v1/learners/${learnerId}/velocity`;
@@ -123,6 +132,26 @@ describe("sign-in through the Auth service", () => {
     expect(down.status).toBe(503);
     expect(down.headers.get("content-type")).toContain("application/problem+json");
     expect(down.headers.get("retry-after")).toBeTruthy();
+    // The warning says what failed and carries the request id the client got back.
+    const warning = bff.logs.map((line) => JSON.parse(line)).find((line) => line.msg === "auth service failed");
+    expect(warning).toMatchObject({ requestId: down.headers.get("x-request-id") });
+    expect(warning.error).toMatch(/^network: auth: /);
+  });
+});
+
+describe("a learner the Directory or Course Builder cannot describe", () => {
+  it("answers 503 naming the service that failed, and every warning carries the request id", async () => {
+    const bff = await startBff({ mockFallback: false });
+    await sim.setFault("course", { down: true });
+    const res = await bff.request(velocityOf("lrn-borealis-170"));
+    expect(res.status).toBe(503);
+    expect(res.body.detail).toBe("the Course Builder cannot answer for this learner");
+    const requestId = res.headers.get("x-request-id");
+    const warnings = bff.logs
+      .map((line) => JSON.parse(line))
+      .filter((line) => line.level === "warn" && line.learnerId === "lrn-borealis-170");
+    expect(warnings.map((w) => w.msg)).toContain("learner profile unavailable");
+    for (const warning of warnings) expect(warning.requestId).toBe(requestId);
   });
 });
 
@@ -173,6 +202,18 @@ describe("GET /health probes each upstream's own /health", () => {
     const res = await bff.request("/health");
     expect(performance.now() - started).toBeLessThan(1_500);
     expect((res.body as Report).upstreams.skills).toMatchObject({ state: "down", probe: { state: "down" } });
+  });
+
+  it("after a recovery with no traffic, an open breaker beside a healthy probe is degraded, not down", async () => {
+    const bff = await startBff({ mockFallback: true });
+    await sim.setFault("content", { down: true });
+    for (let n = 0; n < 3; n++) await bff.request(velocityOf(`lrn-borealis-${String(150 + n).padStart(3, "0")}`));
+    const during = (await bff.request("/health")).body as Report;
+    expect(during.upstreams.content).toMatchObject({ state: "down", breaker: "open", probe: { state: "down" } });
+    await sim.clearFaults();
+    // No learner request since: the breaker has had no call to close on.
+    const after = (await bff.request("/health")).body as Report;
+    expect(after.upstreams.content).toMatchObject({ state: "degraded", breaker: "open", probe: { state: "healthy" } });
   });
 
   it("reuses a probe round for a few seconds, so /health cannot hammer the services", async () => {
@@ -227,7 +268,12 @@ describe.each(FAULTS.map(([name, fault], i) => ({ name, fault, i })))(
       const health = await demo.request("/health");
       expect(health.status).toBe(200);
       expect(health.body.status).toBe("degraded");
-      expect(health.body.upstreams.content).toMatchObject({ state: "down", breaker: "open" });
+      // Open breaker: down, unless the service's own /health still answers (malformed answers do
+      // not touch it): then degraded, as after a recovery nobody has called yet (test below).
+      expect(health.body.upstreams.content).toMatchObject({
+        state: fault.malformedRate ? "degraded" : "down",
+        breaker: "open",
+      });
 
       await sim.clearFaults();
       await new Promise((r) => setTimeout(r, HALF_OPEN_MS + 50));

@@ -26,7 +26,7 @@ import {
 } from "../deps.ts";
 import { type GamificationState, gamificationView } from "../gamification/read-model.ts";
 import type { AnalyticsStore } from "../store/types.ts";
-import type { Upstreams } from "../upstream/clients.ts";
+import { UPSTREAM_SERVICE_NAMES, type UpstreamService, type Upstreams } from "../upstream/clients.ts";
 import { UpstreamError } from "../upstream/errors.ts";
 import type { DirectoryUser, Enrollments } from "../upstream/schemas.ts";
 import { defaultAnalytics, type InsightAnalytics } from "./analytics.ts";
@@ -117,7 +117,9 @@ export function createLearnerInsights(deps: LearnerInsightsDeps): WarmingLearner
   const warn = (msg: string, fields: Record<string, unknown>) => logger?.log("warn", { msg, ...fields });
   const cache = forgivingCache(deps.cache, warn);
   const background = (work: Promise<unknown>, opts?: InsightOptions) => {
-    const guarded = work.catch((error: unknown) => warn("background refresh failed", { error: describe(error) }));
+    const guarded = work.catch((error: unknown) =>
+      warn("background refresh failed", { requestId: opts?.requestId, error: describe(error) }),
+    );
     if (opts?.waitUntil) opts.waitUntil(guarded);
   };
 
@@ -233,8 +235,14 @@ export function createLearnerInsights(deps: LearnerInsightsDeps): WarmingLearner
     } catch (error) {
       // Authorization never guesses: an old Directory answer, or no answer at all.
       if (hit) return hit.value;
-      warn("learner profile unavailable", { learnerId, error: describe(error) });
-      throw new UpstreamUnavailableError("the Directory cannot answer for this learner", retryAfterSeconds);
+      warn("learner profile unavailable", { learnerId, requestId: opts?.requestId, error: describe(error) });
+      // The profile needs the Directory and Course Builder: name the one that failed.
+      const failed =
+        error instanceof UpstreamError ? UPSTREAM_SERVICE_NAMES[error.service as UpstreamService] : undefined;
+      throw new UpstreamUnavailableError(
+        `${failed ? `the ${failed}` : "the Directory or Course Builder"} cannot answer for this learner`,
+        retryAfterSeconds,
+      );
     }
   }
 
@@ -250,7 +258,11 @@ export function createLearnerInsights(deps: LearnerInsightsDeps): WarmingLearner
       });
       if (!gathered) throw new LearnerNotFoundError(learnerId);
       if (gathered.missingSources.length) {
-        warn("snapshot built without optional sources", { learnerId, missing: gathered.missingSources });
+        warn("snapshot built without optional sources", {
+          learnerId,
+          requestId: opts?.requestId,
+          missing: gathered.missingSources,
+        });
       }
       const { snapshot } = gathered;
       const calculatedAt = clock.now();
@@ -354,7 +366,7 @@ export function createLearnerInsights(deps: LearnerInsightsDeps): WarmingLearner
     opts?: InsightOptions,
   ): Promise<Insight<KindData[K]>> {
     const stored = await store.readSnapshot<KindData[K]>(learnerId, kind).catch((error: unknown) => {
-      warn("snapshot read failed", { learnerId, kind, error: describe(error) });
+      warn("snapshot read failed", { learnerId, kind, requestId: opts?.requestId, error: describe(error) });
       return null;
     });
     if (stored && stored.expiresAt.getTime() > clock.now().getTime()) {
@@ -379,7 +391,7 @@ export function createLearnerInsights(deps: LearnerInsightsDeps): WarmingLearner
       };
     } catch (error) {
       if (error instanceof LearnerNotFoundError) throw error;
-      warn("realtime analytics failed", { learnerId, kind, error: describe(error) });
+      warn("realtime analytics failed", { learnerId, kind, requestId: opts?.requestId, error: describe(error) });
       if (stored) {
         return {
           data: stored.payload,
@@ -431,7 +443,7 @@ export function createLearnerInsights(deps: LearnerInsightsDeps): WarmingLearner
       return await withSignal(read, opts?.signal);
     } catch (error) {
       if (error instanceof LearnerNotFoundError || error instanceof UpstreamUnavailableError) throw error;
-      warn("gamification read failed", { learnerId, error: describe(error) });
+      warn("gamification read failed", { learnerId, requestId: opts?.requestId, error: describe(error) });
       if (hit) return fromCached(hit.value, "stale_cache");
       if (deps.mockFallback) {
         const now = clock.now();

@@ -10,6 +10,7 @@ import { authorizeLearner } from "../http/access.ts";
 import { createRouter } from "../http/context.ts";
 import { ProblemError } from "../http/problem.ts";
 import { EMBED_TOKEN_MAX_SECONDS, embedWidgets, USER_TOKEN_SECONDS } from "../http/tokens.ts";
+import { UpstreamError } from "../upstream/errors.ts";
 import { readErrors } from "./learners.ts";
 
 const loginRoute = createRoute({
@@ -98,6 +99,11 @@ export const authRoutes = createRouter()
     return c.json({ token, expiresAt: new Date(exp * 1000).toISOString(), learnerId, widgets }, 200);
   });
 
+/**
+ * What failed, for the operator: an upstream failure says which kind and call (never the body, so
+ * no credentials); anything else only its name.
+ */
 function errorName(err: unknown): string {
+  if (err instanceof UpstreamError) return `${err.failure}: ${err.message}`;
   return err instanceof Error ? err.name : typeof err;
 }

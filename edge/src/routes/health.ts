@@ -84,11 +84,18 @@ type BreakerView = ReturnType<LearnerInsights["upstreamHealth"]>[string];
 
 const severity: Record<HealthState, number> = { healthy: 0, degraded: 1, down: 2 };
 
-/** The worse of probe and breaker: an open breaker means this instance is not calling the service. */
+/**
+ * The worse of probe and breaker: an open breaker means this instance is not calling the service.
+ * But a breaker only closes on a real call, so with no traffic it stays open long after the service
+ * is back: when the service's own /health answers, an open breaker is "degraded" (this instance
+ * tries the service again on its next request), not "down", which would send an operator looking
+ * for an outage that is over.
+ */
 function combine(breaker: BreakerView | undefined, probed: ComponentHealth | undefined) {
   const base: BreakerView = breaker ?? { state: "healthy", breaker: "closed" };
   if (!probed) return base;
-  const state = severity[probed.state] > severity[base.state] ? probed.state : base.state;
+  const breakerState = base.state === "down" && probed.state === "healthy" ? "degraded" : base.state;
+  const state = severity[probed.state] > severity[breakerState] ? probed.state : breakerState;
   return { ...base, state, probe: probed };
 }
 

@@ -46,6 +46,19 @@ export const UPSTREAM_SERVICES = [
 ] as const;
 export type UpstreamService = (typeof UPSTREAM_SERVICES)[number];
 
+/** What people call each service, for answers and logs an operator reads. */
+export const UPSTREAM_SERVICE_NAMES: Record<UpstreamService, string> = {
+  auth: "Auth",
+  directory: "Directory",
+  course: "Course Builder",
+  content: "Content Studio",
+  assessment: "Assessment",
+  skills: "Skills Engine",
+  learnerAi: "Learner AI",
+  devlab: "DevLab",
+  rag: "RAG Assistant",
+};
+
 const seg = encodeURIComponent;
 
 function authClient(call: ServiceCaller) {
