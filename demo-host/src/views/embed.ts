@@ -67,14 +67,24 @@ ${bundleTag(app)}
 <ms8-dropoff-risk ${attrs}></ms8-dropoff-risk>
 <ms8-badges ${attrs}></ms8-badges>
 
-<!-- 3. Where the API is, and how to get a short-lived embed token (asked before each request
-     and once more after a 401). Under a strict CSP, move this into your own script file. -->
+<!-- 3. Where the API is, and how to get a short-lived embed token: one for all three widgets
+     (they ask at the same moment), minted again when it expires or after a 401.
+     Under a strict CSP, move this into your own script file. -->
 <script>
+  let minted = null; // Promise of {token, expiresAt}, or of null (no token for this user)
   MS8.configure({
     apiBase: "${app.api.base}",
     getToken: async () => {
-      const answer = await fetch("/ms8/embed-token?learnerId=${learnerId}", { method: "POST" });
-      return answer.ok ? (await answer.json()).token : null;
+      minted ??= fetch("/ms8/embed-token?learnerId=${learnerId}", { method: "POST" })
+        .then((answer) => (answer.ok ? answer.json() : null));
+      const current = await minted;
+      if (current && Date.parse(current.expiresAt) - 30_000 < Date.now()) minted = null;
+      return current?.token ?? null;
+    },
+    fetch: async (input, init) => {
+      const answer = await fetch(input, init);
+      if (answer.status === 401) minted = null; // the widget's retry mints a fresh one
+      return answer;
     },
   });
 </script>`;
@@ -98,11 +108,21 @@ app.post("/ms8/embed-token", async (req, res) => {
 // Load ${bundleUrl(app)} once (a <script> in index.html, or this effect).
 export function LearnerAnalytics({ learnerId }: { learnerId: string }) {
   useEffect(() => {
+    // One embed token for the three widgets, minted again when it expires or after a 401.
+    let minted: Promise<{ token: string; expiresAt: string } | null> | null = null;
     window.MS8?.configure({
       apiBase: "${app.api.base}",
       getToken: async () => {
-        const answer = await fetch(\`/ms8/embed-token?learnerId=\${learnerId}\`, { method: "POST" });
-        return answer.ok ? (await answer.json()).token : null;
+        minted ??= fetch(\`/ms8/embed-token?learnerId=\${learnerId}\`, { method: "POST" })
+          .then((answer) => (answer.ok ? answer.json() : null));
+        const current = await minted;
+        if (current && Date.parse(current.expiresAt) - 30_000 < Date.now()) minted = null;
+        return current?.token ?? null;
+      },
+      fetch: async (input, init) => {
+        const answer = await fetch(input, init);
+        if (answer.status === 401) minted = null;
+        return answer;
       },
     });
   }, [learnerId]);
