@@ -71,6 +71,10 @@ export const DropoffRisk = z.object({
   learnerId: LearnerId,
   /** Calibrated probability of withdrawing: 0.3 means about a 30 % chance. */
   riskScore: z.number().min(0).max(1),
+  /**
+   * riskScore relative to the typical learner at the same week of the course: low below 1.5 times,
+   * medium from 1.5, high from 2, critical from 3 (docs/risk-model.md#levels).
+   */
   riskLevel: RiskLevel,
   factors: z.array(RiskFactor),
   recommendedActions: z.object({ learner: z.array(z.string()), trainer: z.array(z.string()) }),

@@ -5,7 +5,14 @@
  * cross-validated by module (each module scored by a model fitted without it).
  */
 import { dropoffModel } from "../../src/analytics/dropoff-model.ts";
-import { type DropoffModel, type RiskLevel, riskLevelOf, scoreDropoffRisk } from "../../src/analytics/risk.ts";
+import {
+  type DropoffModel,
+  type RiskLevel,
+  riskLevelOf,
+  scoreDropoffRisk,
+  typicalDropoffRisk,
+} from "../../src/analytics/risk.ts";
+import { riskSignals } from "../../src/analytics/risk-features.ts";
 import { type OuladTables, ouladCases } from "./convert.ts";
 import { type Evaluation, evaluate, rocAuc } from "./metrics.ts";
 import { crossValidate, EVALUATION_DAYS, labelledSignals, TRAINING_DAYS } from "./train.ts";
@@ -17,8 +24,11 @@ export interface DayEvaluation extends Evaluation {
   mode: EvaluationMode;
   /** AUC within each module (its own base rate removed). */
   moduleAuc: Record<string, number>;
-  /** Learners and observed withdrawal rate per risk level. */
-  levels: Record<RiskLevel, { count: number; observed: number }>;
+  /**
+   * Per risk level: learners, observed withdrawal rate, mean predicted risk, and the mean risk of
+   * the typical learner at the same course week (the base the level is relative to).
+   */
+  levels: Record<RiskLevel, { count: number; observed: number; meanPredicted: number; meanTypical: number }>;
 }
 
 export function evaluateOulad(
@@ -29,7 +39,7 @@ export function evaluateOulad(
   const mode = opts.mode ?? "committed";
   const model = opts.model ?? dropoffModel;
   const casesByDay = new Map(days.map((d) => [d, ouladCases(tables, d)]));
-  let scored: { module: string; day: number; risk: number; withdrew: boolean }[];
+  let scored: { module: string; day: number; risk: number; level: RiskLevel; typical: number; withdrew: boolean }[];
   if (mode === "cross-validated") {
     // Fitted as the committed model is (all training days at once), scored on the requested days.
     const allDays = [...new Set([...TRAINING_DAYS, ...days])];
@@ -39,16 +49,26 @@ export function evaluateOulad(
     const trainingDays = new Set(TRAINING_DAYS);
     scored = crossValidate(rows, (r) => trainingDays.has(r.day))
       .filter(({ row }) => evaluated.has(row.day))
-      .map(({ row, risk }) => ({ ...row, risk }));
+      .map(({ row, risk, typical }) => ({
+        ...row,
+        risk,
+        typical,
+        level: riskLevelOf(risk / typical, model.levels),
+      }));
   } else {
-    // Exactly what the API and `ms8 risk` answer: scoreDropoffRisk's (rounded) riskScore.
+    // Exactly what the API and `ms8 risk` answer: scoreDropoffRisk's (rounded) riskScore and its level.
     scored = days.flatMap((day) =>
-      casesByDay.get(day)!.map((c) => ({
-        module: c.module,
-        day,
-        risk: scoreDropoffRisk(c.snapshot, model).riskScore,
-        withdrew: c.withdrawsAfterDay,
-      })),
+      casesByDay.get(day)!.map((c) => {
+        const answer = scoreDropoffRisk(c.snapshot, model);
+        return {
+          module: c.module,
+          day,
+          risk: answer.riskScore,
+          level: answer.riskLevel,
+          typical: typicalDropoffRisk(riskSignals(c.snapshot), model),
+          withdrew: c.withdrawsAfterDay,
+        };
+      }),
     );
   }
   return days.map((day) => {
@@ -57,8 +77,9 @@ export function evaluateOulad(
     for (const m of [...new Set(outcomes.map((o) => o.module))].sort()) {
       moduleAuc[m] = rocAuc(outcomes.filter((o) => o.module === m));
     }
-    const levels = { low: [], medium: [], high: [], critical: [] } as Record<RiskLevel, boolean[]>;
-    for (const o of outcomes) levels[riskLevelOf(o.risk, model.levels)].push(o.withdrew);
+    const levels = { low: [], medium: [], high: [], critical: [] } as Record<RiskLevel, typeof outcomes>;
+    for (const o of outcomes) levels[o.level].push(o);
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / (xs.length || 1);
     return {
       day,
       mode,
@@ -67,7 +88,12 @@ export function evaluateOulad(
       levels: Object.fromEntries(
         Object.entries(levels).map(([k, v]) => [
           k,
-          { count: v.length, observed: v.filter(Boolean).length / (v.length || 1) },
+          {
+            count: v.length,
+            observed: mean(v.map((o) => (o.withdrew ? 1 : 0))),
+            meanPredicted: mean(v.map((o) => o.risk)),
+            meanTypical: mean(v.map((o) => o.typical)),
+          },
         ]),
       ) as DayEvaluation["levels"],
     };
@@ -90,7 +116,10 @@ export function evaluationTable(results: DayEvaluation[]): string {
   return lines.join("\n");
 }
 
-/** Per day: AUC within each module, the calibration deciles and the observed rate per level. */
+/**
+ * Per day: AUC within each module, the calibration deciles, and per level the observed rate beside
+ * the mean predicted risk and the typical learner's risk at the same week (what the level is relative to).
+ */
 export function evaluationDetails(results: DayEvaluation[]): string {
   const lines: string[] = [];
   for (const r of results) {
@@ -101,8 +130,15 @@ export function evaluationDetails(results: DayEvaluation[]): string {
     lines.push("| decile | learners | mean predicted | observed |", "| ---: | ---: | ---: | ---: |");
     for (const b of r.calibration)
       lines.push(`| ${b.decile} | ${b.count} | ${pct(b.meanPredicted)} | ${pct(b.observed)} |`);
-    lines.push("", "| level | learners | observed withdrawal |", "| --- | ---: | ---: |");
-    for (const [level, v] of Object.entries(r.levels)) lines.push(`| ${level} | ${v.count} | ${pct(v.observed)} |`);
+    lines.push(
+      "",
+      "| level | learners | observed withdrawal | mean predicted | typical learner |",
+      "| --- | ---: | ---: | ---: | ---: |",
+    );
+    for (const [level, v] of Object.entries(r.levels)) {
+      const rates = v.count ? `${pct(v.observed)} | ${pct(v.meanPredicted)} | ${pct(v.meanTypical)}` : "- | - | -";
+      lines.push(`| ${level} | ${v.count} | ${rates} |`);
+    }
     lines.push("");
   }
   return lines.join("\n");

@@ -13,9 +13,10 @@ const dir = process.argv[2] ?? defaultOuladDir;
 const tables = readOuladTables(dir);
 const rows = TRAINING_DAYS.flatMap((day) => labelledSignals(ouladCases(tables, day), day));
 const presentations = [...new Set(tables.courses.map((c) => c.presentation))].sort().join(", ");
+// v2: the same weights as v1; the levels became relative to the typical learner at the same week.
 const model = fitCalibrated(
   rows,
-  "oulad-2013-v1",
+  "oulad-2013-v2",
   `OULAD presentations ${presentations}: ${rows.length} snapshots at days ${TRAINING_DAYS.join(", ")}`,
 );
 const target = new URL("../../src/analytics/dropoff-model.ts", import.meta.url);

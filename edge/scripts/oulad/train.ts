@@ -13,18 +13,21 @@
  *    module comes from a model that never saw that module.
  */
 
-import { type DropoffModel, riskContributions } from "../../src/analytics/risk.ts";
+import { type DropoffModel, riskContributions, typicalDropoffRisk } from "../../src/analytics/risk.ts";
 import { RISK_FEATURES, type RiskFeatureName, riskSignals } from "../../src/analytics/risk-features.ts";
 import type { LearnerSnapshot } from "../../src/analytics/snapshot.ts";
 import { fitLogistic, sigmoid } from "./logistic.ts";
 
 /**
- * Level thresholds on the calibrated probability (lower bounds), chosen from the calibration
- * tables in docs/risk-model.md: "low" is at or below the typical learner (about 1 in 6 leave after
- * day 28), "medium" from 20 %, about 1.2 times that, "high" from 33 %, about twice it (the top
- * decile), "critical" from 50 %, where leaving is more likely than not.
+ * Level thresholds (lower bounds) on the relative risk: riskScore over the typical learner's risk at
+ * the same course week (typicalDropoffRisk in risk.ts). Chosen from the OULAD bands in
+ * docs/risk-model.md: below 1.5 times typical the observed rate stays near the base rate; from 1.5
+ * ("medium") learners leave at about 1.5-2 times the day's rate, from 2 ("high") about twice or
+ * more, from 3 ("critical") about three times (over half at day 28). Relative, not absolute, so a
+ * learner gone quiet late in a course (base rate near 10 %) is not "low" at 17 %, and a new joiner
+ * with only the week signal sits at exactly 1, far from any boundary.
  */
-export const LEVELS: DropoffModel["levels"] = { medium: 0.2, high: 0.33, critical: 0.5 };
+export const LEVELS: DropoffModel["levels"] = { basis: "relative_to_typical", medium: 1.5, high: 2, critical: 3 };
 /** Ridge strength: enough to keep a module's quirks out of the weights, not enough to blunt them. */
 export const RIDGE = 1;
 /** Days the evaluation reports (issue 10). */
@@ -120,19 +123,23 @@ export function fitCalibrated(rows: LabelledSignals[], version: string, trainedO
   return { version, trainedOn, intercept: platt.intercept + slope * raw.intercept, features, levels: LEVELS };
 }
 
-/** Step 4: out-of-module predicted risk for every row (each from a model that never saw its module). */
+/**
+ * Step 4: out-of-module predicted risk for every row (each from a model that never saw its module),
+ * with that model's typical risk at the row's course week, for the row's level.
+ */
 export function crossValidate(
   rows: LabelledSignals[],
   usedForTraining: (row: LabelledSignals) => boolean = () => true,
-): { row: LabelledSignals; risk: number }[] {
-  const out: { row: LabelledSignals; risk: number }[] = [];
+): { row: LabelledSignals; risk: number; typical: number }[] {
+  const out: { row: LabelledSignals; risk: number; typical: number }[] = [];
   for (const m of modulesOf(rows)) {
     const model = fitCalibrated(
       rows.filter((r) => r.module !== m && usedForTraining(r)),
       `cv-without-${m}`,
       "",
     );
-    for (const r of rows) if (r.module === m) out.push({ row: r, risk: riskOf(model, r) });
+    for (const r of rows)
+      if (r.module === m) out.push({ row: r, risk: riskOf(model, r), typical: typicalDropoffRisk(r, model) });
   }
   return out;
 }

@@ -6,7 +6,7 @@
 import type { DropoffModel } from "./risk.ts";
 
 export const dropoffModel: DropoffModel = {
-  version: "oulad-2013-v1",
+  version: "oulad-2013-v2",
   trainedOn: "OULAD presentations 2013B, 2013J: 93019 snapshots at days 7, 14, 21, 28, 42, 56, 84, 112",
   intercept: -1.798227,
   features: {
@@ -32,8 +32,9 @@ export const dropoffModel: DropoffModel = {
     },
   },
   levels: {
-    medium: 0.2,
-    high: 0.33,
-    critical: 0.5,
+    basis: "relative_to_typical",
+    medium: 1.5,
+    high: 2,
+    critical: 3,
   },
 };

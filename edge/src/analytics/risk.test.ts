@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DropoffRisk } from "../contract.ts";
 import { dropoffModel } from "./dropoff-model.ts";
-import { type DropoffModel, riskLevelOf, scoreDropoffRisk } from "./risk.ts";
+import { type DropoffModel, riskLevelOf, scoreDropoffRisk, typicalDropoffRisk } from "./risk.ts";
 import { riskSignals } from "./risk-features.ts";
 import type { LearnerSnapshot } from "./snapshot.ts";
 
@@ -17,7 +17,7 @@ const handModel: DropoffModel = {
     studyLoad: { coefficient: 1, reference: 0 },
     courseWeek: { coefficient: -0.5, reference: 4 },
   },
-  levels: { medium: 0.2, high: 0.33, critical: 0.5 },
+  levels: { basis: "relative_to_typical", medium: 1.5, high: 2, critical: 3 },
 };
 
 const struggling: LearnerSnapshot = {
@@ -93,6 +93,7 @@ describe("scoreDropoffRisk", () => {
     // log-odds = -1 + 2(0.75 - 0.1) + 1(0.5 - 0.2) + 0.5(2 - 0) + 1(0 - 0) - 0.5(4.143 - 4)
     //          = -1 + 1.3 + 0.3 + 1 - 0.0714 = 1.5286; risk = 1 / (1 + e^-1.5286) = 0.822
     expect(r.riskScore).toBe(0.822);
+    // the typical learner in week 4.143: -1 - 0.0714 -> 0.255; 0.822 / 0.255 = 3.2 times typical
     expect(r.riskLevel).toBe("critical");
     // raising terms 1.3, 1.0, 0.3 of 2.6
     expect(r.factors.map((f) => [f.name, f.weight, f.effect])).toEqual([
@@ -118,6 +119,17 @@ describe("scoreDropoffRisk", () => {
     ]);
     expect(r.missingSignals).toEqual([]);
     expect(r.modelVersion).toBe("hand-1");
+  });
+
+  it("gives docs/analytics.md's worked example: 0.482, three times the typical learner of week 4, critical", () => {
+    const r = scoreDropoffRisk({
+      ...struggling,
+      enrollments: [{ ...struggling.enrollments[0]!, studiedCredits: 90 }],
+    });
+    expect(r.riskScore).toBe(0.482);
+    // typical of week 4.14 is 0.161: 0.48224 / 0.16074 = 3.0002, just over the critical bound
+    expect(r.riskLevel).toBe("critical");
+    expect(r.recommendedActions.learner[0]).toMatch(/^Today: revisit your weakest topics/);
   });
 
   it("explains a low score by what lowers it when nothing raises it", () => {
@@ -152,8 +164,9 @@ describe("scoreDropoffRisk", () => {
     ]);
   });
 
-  it("advises on missed work and on weeks without a lesson even when the level is low", () => {
-    // Gone quiet late in the course: week 15 pulls the score down to low, but missed work raises it.
+  it("calls a learner gone quiet late in a course medium, against that week's typical learner", () => {
+    // Gone quiet late in the course: week 15 pulls the score down to 0.169, which an absolute
+    // threshold would call low; but the typical learner of week 15 is at 0.085, so it is twice that.
     const goneQuiet: LearnerSnapshot = {
       ...struggling,
       asOf: "2026-04-20T10:00:00+01:00",
@@ -205,17 +218,19 @@ describe("scoreDropoffRisk", () => {
     // courseWeek day 105 = week 15 -> -0.067227 (15 - 6.306701) = -0.584424; study load missing (0)
     // log-odds = -1.798227 + 0.736516 - 0.096270 + 0.148002 - 0.584424 = -1.594403 -> 1 / (1 + e^1.594403) = 0.169
     expect(r.riskScore).toBe(0.169);
-    expect(r.riskLevel).toBe("low");
+    // typical in week 15: -1.798227 - 0.584424 = -2.382651 -> 0.0845; 0.16877 / 0.08451 = 1.997 -> medium
+    expect(r.riskScore / typicalDropoffRisk(riskSignals(goneQuiet))).toBeCloseTo(2, 1);
+    expect(r.riskLevel).toBe("medium");
     // factors stay the model's own: raising 0.736516 and 0.148002 of 0.884518
     expect(r.factors.map((f) => [f.name, f.weight])).toEqual([
       ["missedWork", 0.833],
       ["scoreShortfall", 0.167],
     ]);
     expect(r.recommendedActions.learner[0]).toBe(
-      "Next time you study: catch up on Assignment 2 and the assessment due 5 April, past their due dates, or ask your trainer about an extension.",
+      "This week: catch up on Assignment 2 and the assessment due 5 April, past their due dates, or ask your trainer about an extension.",
     );
     expect(r.recommendedActions.trainer[0]).toBe(
-      "At your next check-in: reach out about the missed work (Assignment 2 and the assessment due 5 April) and agree a catch-up plan.",
+      "This week: reach out about the missed work (Assignment 2 and the assessment due 5 April) and agree a catch-up plan.",
     );
     // units are no model term: they add a note beside the factors, and the score above is unchanged
     expect(r.recommendedActions.learner.at(-1)).toBe(
@@ -238,17 +253,18 @@ describe("scoreDropoffRisk", () => {
     };
     const r = scoreDropoffRisk(lateHandIns, handModel);
     // -1 + 2(0 - 0.1) + 1(0.5 - 0.2) + 0.5(-2) + 1 ln(120 / 60) - 0.5(0.1429)
-    //  = -1 - 0.2 + 0.3 - 1 + 0.6931 - 0.0714 = -1.2783 -> 0.218, medium
+    //  = -1 - 0.2 + 0.3 - 1 + 0.6931 - 0.0714 = -1.2783 -> 0.218: raised by load and lateness, yet
+    //  below the typical learner of week 4.143 (0.255, 0.85 times), so low: act at the next check-in
     expect(r.riskScore).toBe(0.218);
-    expect(r.riskLevel).toBe("medium");
+    expect(r.riskLevel).toBe("low");
     expect(r.factors.map((f) => f.name)).toEqual(["studyLoad", "lateWork"]);
     expect(r.recommendedActions.learner).toEqual([
-      "This week: plan your week across all your courses; consider deferring one if the load is too much.",
-      "This week: plan your hand-ins, putting the next due dates in your calendar and starting each assessment a week ahead.",
+      "Next time you study: plan your week across all your courses; consider deferring one if the load is too much.",
+      "Next time you study: plan your hand-ins, putting the next due dates in your calendar and starting each assessment a week ahead.",
     ]);
     expect(r.recommendedActions.trainer).toEqual([
-      "This week: talk about workload, as the learner carries 120 credits at once.",
-      "This week: ask what gets in the way of deadlines (1 of 2 hand-ins came in late).",
+      "At your next check-in: talk about workload, as the learner carries 120 credits at once.",
+      "At your next check-in: ask what gets in the way of deadlines (1 of 2 hand-ins came in late).",
     ]);
   });
 
@@ -264,6 +280,8 @@ describe("scoreDropoffRisk", () => {
     const week = dropoffModel.features.courseWeek;
     const logOdds = dropoffModel.intercept + week.coefficient * (29 / 7 - week.reference);
     expect(r.riskScore).toBe(Math.round(1000 / (1 + Math.exp(-logOdds))) / 1000);
+    // that is the typical learner of the week, exactly: low
+    expect(r.riskLevel).toBe("low");
     expect(r.factors.map((f) => [f.name, f.weight])).toEqual([["courseWeek", 1]]);
     expect(r.missingSignals).toEqual([
       "Missed work: nothing has been due yet, so the score counts it as typical.",
@@ -304,12 +322,81 @@ describe("scoreDropoffRisk", () => {
     expect(r.modelVersion).toBe(dropoffModel.version);
   });
 
-  it("maps scores to levels at the documented thresholds", () => {
-    expect([0.1, 0.2, 0.33, 0.5].map((s) => riskLevelOf(s, handModel.levels))).toEqual([
+  it("maps the relative risk to levels at the model file's thresholds", () => {
+    expect(dropoffModel.levels).toEqual({ basis: "relative_to_typical", medium: 1.5, high: 2, critical: 3 });
+    expect([0, 1, 1.49, 1.5, 1.99, 2, 2.99, 3, 10].map((ratio) => riskLevelOf(ratio))).toEqual([
+      "low",
+      "low",
       "low",
       "medium",
+      "medium",
+      "high",
       "high",
       "critical",
+      "critical",
     ]);
+    // the model's own thresholds, not the defaults
+    const strict = { ...handModel.levels, medium: 1.1 };
+    expect(riskLevelOf(1.2, strict)).toBe("medium");
+  });
+
+  it("takes the typical learner from the intercept and the week term alone", () => {
+    const s = riskSignals(struggling); // week 29 / 7, every other signal far from typical
+    // -1 - 0.5 (29/7 - 4) = -1.0714 -> 0.2551
+    expect(typicalDropoffRisk(s, handModel)).toBeCloseTo(1 / (1 + Math.exp(1 + 0.5 * (29 / 7 - 4))), 12);
+    // no course week: its term is 0, as in the score
+    const noWeek = { values: { ...s.values, courseWeek: null } };
+    expect(typicalDropoffRisk(noWeek, handModel)).toBeCloseTo(1 / (1 + Math.exp(1)), 12);
+  });
+
+  it("puts 1.49 times the typical learner in low and 1.5 times in medium, the same at any week", () => {
+    // studyLoad's term ln(credits / 60) is the only other signal, so the odds ratio is credits / 60
+    // exactly; the risk ratio p / typical follows from the odds. Credits found by solving for it.
+    const creditsFor = (ratio: number, week: number) => {
+      const typical = typicalDropoffRisk({ values: { courseWeek: week } } as never, handModel);
+      const p = ratio * typical;
+      return 60 * ((p / (1 - p)) * ((1 - typical) / typical));
+    };
+    // (days where three times the hand model's typical learner is still a probability below 1)
+    for (const day of [29, 60, 100]) {
+      const asOf = new Date(Date.parse("2026-03-02T12:00:00Z") + day * 86_400_000).toISOString();
+      for (const [ratio, level] of [
+        [1.48, "low"],
+        [1.52, "medium"],
+        [1.98, "medium"],
+        [2.02, "high"],
+        [2.98, "high"],
+        [3.02, "critical"],
+      ] as const) {
+        const credits = creditsFor(ratio, day / 7);
+        const r = scoreDropoffRisk(
+          {
+            ...struggling,
+            asOf,
+            assessments: [],
+            enrollments: [{ ...struggling.enrollments[0]!, dueDate: "2026-12-31", studiedCredits: credits }],
+          },
+          handModel,
+        );
+        expect([day, ratio, r.riskLevel]).toEqual([day, ratio, level]);
+      }
+    }
+  });
+
+  it("keeps a new joiner with only the course-week signal at low, whatever the week", () => {
+    for (const day of [0, 1, 6, 13, 20, 40, 70, 112]) {
+      const asOf = new Date(Date.parse("2026-03-02T12:00:00Z") + day * 86_400_000).toISOString();
+      const joiner: LearnerSnapshot = {
+        ...struggling,
+        asOf,
+        assessments: [],
+        enrollments: [{ ...struggling.enrollments[0]!, dueDate: "2026-12-31", enrolledAt: asOf }],
+      };
+      delete joiner.enrollments[0]!.studiedCredits;
+      const r = scoreDropoffRisk(joiner);
+      // early weeks score about 0.20, on the old absolute low/medium boundary; relative, it is 1
+      expect(r.riskScore).toBeCloseTo(typicalDropoffRisk(riskSignals(joiner)), 3);
+      expect([day, r.riskLevel]).toEqual([day, "low"]);
+    }
   });
 });

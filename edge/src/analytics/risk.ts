@@ -7,6 +7,12 @@
  * learner's log-odds plus one term per feature, coefficient x (value - reference). The factors are
  * those terms: the ones that raise the risk, each weighted by its share of the total raise (or,
  * when nothing raises it, the ones that lower it, by share of the total fall).
+ *
+ * The level is relative, the score absolute: riskScore is the calibrated probability of leaving,
+ * while riskLevel compares it with the typical learner at the same week of the course (every other
+ * signal at its reference). Withdrawal thins out as a course goes on (about 19 % leave after week 2,
+ * 10 % late on), so a fixed probability threshold would call a silent learner late in a course "low"
+ * and put every new joiner, who sits at the early-weeks base rate, on a level boundary.
  */
 import { dropoffModel } from "./dropoff-model.ts";
 import {
@@ -28,8 +34,11 @@ export interface DropoffModel {
   /** Log-odds of withdrawing for the reference learner (every feature at its reference value). */
   intercept: number;
   features: Record<RiskFeatureName, { coefficient: number; reference: number }>;
-  /** Lower bounds of riskScore for each level above low. */
-  levels: { medium: number; high: number; critical: number };
+  /**
+   * Lower bounds, for each level above low, of riskScore / the typical learner's risk at the same
+   * course week (typicalDropoffRisk): 2 means twice as likely to leave as a typical learner then.
+   */
+  levels: { basis: "relative_to_typical"; medium: number; high: number; critical: number };
 }
 
 export interface RiskFactorResult {
@@ -69,10 +78,29 @@ export function riskContributions(
   return { logOdds, terms };
 }
 
-export function riskLevelOf(score: number, levels: DropoffModel["levels"] = dropoffModel.levels): RiskLevel {
-  if (score >= levels.critical) return "critical";
-  if (score >= levels.high) return "high";
-  if (score >= levels.medium) return "medium";
+/**
+ * The typical learner's risk at the same point of the course: every signal at its reference except
+ * the course week (the baseline for the day), so only the intercept and the week term count. A
+ * missing week contributes nothing, as in riskContributions.
+ */
+export function typicalDropoffRisk(
+  signals: Pick<RiskSignals, "values">,
+  model: Pick<DropoffModel, "intercept" | "features"> = dropoffModel,
+): number {
+  const week = signals.values.courseWeek;
+  const { coefficient, reference } = model.features.courseWeek;
+  const logOdds = model.intercept + (week === null ? 0 : coefficient * (week - reference));
+  return 1 / (1 + Math.exp(-logOdds));
+}
+
+/**
+ * The level for a relative risk (riskScore / typicalDropoffRisk): low below 1.5 times the typical
+ * learner, medium from 1.5, high from about twice, critical from three times (the model file's levels).
+ */
+export function riskLevelOf(relativeRisk: number, levels: DropoffModel["levels"] = dropoffModel.levels): RiskLevel {
+  if (relativeRisk >= levels.critical) return "critical";
+  if (relativeRisk >= levels.high) return "high";
+  if (relativeRisk >= levels.medium) return "medium";
   return "low";
 }
 
@@ -252,8 +280,10 @@ function shares(values: number[]): number[] {
 export function scoreDropoffRisk(snapshot: LearnerSnapshot, model: DropoffModel = dropoffModel): DropoffRiskResult {
   const signals = riskSignals(snapshot);
   const { logOdds, terms } = riskContributions(signals, model);
-  const riskScore = round(1 / (1 + Math.exp(-logOdds)), 3);
-  const riskLevel = riskLevelOf(riskScore, model.levels);
+  const probability = 1 / (1 + Math.exp(-logOdds));
+  const riskScore = round(probability, 3);
+  // The unrounded ratio: a learner with only the week signal is exactly 1, never nudged by rounding.
+  const riskLevel = riskLevelOf(probability / typicalDropoffRisk(signals, model), model.levels);
 
   // Terms below 0.01 log-odds (about a 0.2-point change in risk) explain nothing a person could act on.
   const raising = RISK_FEATURES.filter((n) => terms[n] >= 0.01).sort((a, b) => terms[b] - terms[a]);
