@@ -19,7 +19,7 @@ import { freshPglite } from "../src/store/testing.ts";
 import type { AnalyticsStore } from "../src/store/types.ts";
 import { createUpstreams } from "../src/upstream/clients.ts";
 import { createIdentity } from "../src/upstream/identity.ts";
-import { userToken } from "./doubles/tokens.ts";
+import { serviceToken, userToken } from "./doubles/tokens.ts";
 import { createTestWorld } from "./doubles/world.ts";
 
 const SIM_SECRET = "local-dev-only-simulator-service-secret";
@@ -193,6 +193,26 @@ describe("GET /health probes each upstream's own /health", () => {
     expect(report.status).toBe("degraded");
     expect(report.upstreams.content).toMatchObject({ state: "down", breaker: "closed", probe: { state: "down" } });
     expect(report.upstreams.directory!.state).toBe("healthy");
+  });
+
+  it("tells why (detail, lastError: internal hosts and ports) only to a caller with a service token", async () => {
+    const bff = await startBff({ mockFallback: true });
+    await sim.setFault("content", { down: true });
+    for (let n = 0; n < 3; n++) await bff.request(velocityOf(`lrn-borealis-${String(160 + n).padStart(3, "0")}`));
+    type Detailed = { state: string; lastError?: string; probe?: { state: string; detail?: string } };
+    const contentAs = async (authorization?: string) => {
+      const res = await bff.request("/health", { headers: authorization ? { authorization } : {} });
+      return (res.body as { upstreams: Record<string, Detailed> }).upstreams.content!;
+    };
+    const operator = await contentAs(`Bearer ${await serviceToken("ops", "health:read")}`);
+    expect(operator).toMatchObject({ state: "down", probe: { state: "down" } });
+    expect(operator.probe!.detail).toMatch(/GET \/health failed/);
+    expect(operator.lastError).toBeTruthy();
+    // A user token (what bff.request sends by default) or none: the same states, no texts.
+    for (const anyone of [await contentAs(), await contentAs("Bearer not-a-token")]) {
+      expect(anyone).toMatchObject({ state: "down", probe: { state: "down" } });
+      expect(JSON.stringify(anyone)).not.toMatch(/detail|lastError|failed/);
+    }
   });
 
   it("a hung health endpoint counts as down after the probe's short timeout", async () => {

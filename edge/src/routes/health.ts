@@ -3,8 +3,12 @@
  * 200 while this instance can serve (upstream trouble only degrades answers to cached, stale or mock
  * data), 503 when the database or the cache is down. An upstream's state combines an active probe
  * of its own GET /health with the breaker: the breaker only learns of an outage from user traffic.
+ * Anyone may read the states (load balancers, Railway's health check); the texts that say why
+ * (`detail`, `lastError`: driver and network messages with internal hosts and ports) only a caller
+ * with a service token (`pnpm ms8 token --service ops --scope health:read`).
  */
 import { createRoute } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { HealthReport } from "../contract.ts";
 import type { ComponentHealth, HealthState, LearnerInsights } from "../deps.ts";
 import { createRouter } from "../http/context.ts";
@@ -14,6 +18,8 @@ const healthRoute = createRoute({
   path: "/health",
   tags: ["operations"],
   summary: "Whether this instance can serve, and the state of what it depends on",
+  description:
+    "Public. `detail` and `lastError` (internal host names, ports, driver messages) appear only for a caller with a service token (Authorization: Bearer, SERVICE_SECRET).",
   responses: {
     200: { description: "Able to serve", content: { "application/json": { schema: HealthReport } } },
     503: { description: "Cannot serve", content: { "application/json": { schema: HealthReport } } },
@@ -91,13 +97,31 @@ const severity: Record<HealthState, number> = { healthy: 0, degraded: 1, down: 2
  * tries the service again on its next request), not "down", which would send an operator looking
  * for an outage that is over.
  */
-function combine(breaker: BreakerView | undefined, probed: ComponentHealth | undefined) {
+function combine(
+  breaker: BreakerView | undefined,
+  probed: ComponentHealth | undefined,
+): BreakerView & { probe?: ComponentHealth } {
   const base: BreakerView = breaker ?? { state: "healthy", breaker: "closed" };
   if (!probed) return base;
   const breakerState = base.state === "down" && probed.state === "healthy" ? "degraded" : base.state;
   const state = severity[probed.state] > severity[breakerState] ? probed.state : breakerState;
   return { ...base, state, probe: probed };
 }
+
+/** Whether the caller sent a valid service token (any scope): an operator or a platform service. */
+async function isOperator(c: Context): Promise<boolean> {
+  const match = /^Bearer[ ]+([A-Za-z0-9_.=-]+)$/i.exec(c.req.header("Authorization")?.trim() ?? "");
+  if (!match?.[1]) return false;
+  return c
+    .get("tokens")
+    .service(match[1])
+    .then(
+      () => true,
+      () => false,
+    );
+}
+
+const withoutDetail = ({ detail: _, ...rest }: ComponentHealth): ComponentHealth => rest;
 
 export const healthRoutes = createRouter().openapi(healthRoute, async (c) => {
   const { clock, runtime, health, insights } = c.get("deps");
@@ -112,7 +136,20 @@ export const healthRoutes = createRouter().openapi(healthRoute, async (c) => {
   const states: HealthState[] = [database.state, cache.state, ...Object.values(upstreams).map((u) => u.state)];
   const canServe = database.state !== "down" && cache.state !== "down";
   const status: HealthState = !canServe ? "down" : states.every((s) => s === "healthy") ? "healthy" : "degraded";
-  const report = { status, runtime, checkedAt: clock.now().toISOString(), database, cache, upstreams };
+  const full = { status, runtime, checkedAt: clock.now().toISOString(), database, cache, upstreams };
+  const report = (await isOperator(c))
+    ? full
+    : {
+        ...full,
+        database: withoutDetail(database),
+        cache: withoutDetail(cache),
+        upstreams: Object.fromEntries(
+          Object.entries(upstreams).map(([name, { lastError: _, probe: probed, ...rest }]) => [
+            name,
+            probed ? { ...rest, probe: withoutDetail(probed) } : rest,
+          ]),
+        ),
+      };
   c.header("Cache-Control", "no-store");
   return canServe ? c.json(report, 200) : c.json(report, 503);
 });
