@@ -1,7 +1,7 @@
 /**
  * Fitting the drop-off model on OULAD snapshots, and validating it by module.
  *
- * 1. Each snapshot becomes its four signals (src/analytics/risk-features.ts, the same code the API
+ * 1. Each snapshot becomes its five signals (src/analytics/risk-features.ts, the same code the API
  *    runs). A feature's reference is its mean over the training rows that have it; a missing signal
  *    takes the reference, so it contributes nothing.
  * 2. A ridge-penalised logistic regression on (value - reference) gives the raw weights.
