@@ -487,7 +487,7 @@ describe("risk explanation and forecast commentary", () => {
     const answer = await advisor.explainRisk({ learnerId: "lrn-0042", orgId: "org-acme", risk });
     expect(answer).toMatchObject({ aiSource: "fallback", fallbackReason: "invalid_answer" });
     expect(answer.data.text).toBe(
-      "Your drop-off risk is high (62%). The biggest factor is days inactive, 55% of what raises it. Book a 20-minute session this week.",
+      "Your drop-off risk is high for this point of the course (62% chance of leaving). The biggest factor is days inactive, 55% of what raises it. Book a 20-minute session this week.",
     );
     expect(fake.requests).toHaveLength(2);
   });

@@ -98,7 +98,7 @@ describe("recommendLocally", () => {
 describe("template texts", () => {
   it("explain the risk with MS8's numbers", () => {
     expect(explainRiskLocally(risk)).toBe(
-      "Your drop-off risk is high (62%). The biggest factor is days inactive, 55% of what raises it. Book a 20-minute session this week.",
+      "Your drop-off risk is high for this point of the course (62% chance of leaving). The biggest factor is days inactive, 55% of what raises it. Book a 20-minute session this week.",
     );
   });
 
@@ -114,14 +114,14 @@ describe("template texts", () => {
       recommendedActions: { learner: ["Next time you study: catch up on Assignment 2."], trainer: [] },
     };
     expect(explainRiskLocally(raised)).toBe(
-      "Your drop-off risk is low (17%). The biggest factor is missed work, 83% of what raises it. Next time you study: catch up on Assignment 2.",
+      "Your drop-off risk is low for this point of the course (17% chance of leaving). The biggest factor is missed work, 83% of what raises it. Next time you study: catch up on Assignment 2.",
     );
     const lowered = {
       ...raised,
       factors: [{ name: "courseWeek", label: "Time in the course", weight: 1, reason: "r", effect: "lowers" as const }],
     };
     expect(explainRiskLocally(lowered)).toMatch(
-      /^Your drop-off risk is low \(17%\)\. What keeps it down most is time in the course \(100% of what lowers it\)\./,
+      /^Your drop-off risk is low for this point of the course \(17% chance of leaving\)\. What keeps it down most is time in the course \(100% of what lowers it\)\./,
     );
   });
 

@@ -79,10 +79,10 @@ export function explainRiskLocally(risk: DropoffRisk): string {
   // Weights are shares of what pushes the score up (or, when nothing does, of what keeps it down).
   const lowers = risk.factors.every((f) => f.effect === "lowers");
   const template = !values.topFactor
-    ? "Your drop-off risk is {riskLevel} ({riskPercent})."
+    ? "Your drop-off risk is {riskLevel} for this point of the course ({riskPercent} chance of leaving)."
     : lowers
-      ? "Your drop-off risk is {riskLevel} ({riskPercent}). What keeps it down most is {topFactor} ({topFactorShare} of what lowers it)."
-      : "Your drop-off risk is {riskLevel} ({riskPercent}). The biggest factor is {topFactor}, {topFactorShare} of what raises it.";
+      ? "Your drop-off risk is {riskLevel} for this point of the course ({riskPercent} chance of leaving). What keeps it down most is {topFactor} ({topFactorShare} of what lowers it)."
+      : "Your drop-off risk is {riskLevel} for this point of the course ({riskPercent} chance of leaving). The biggest factor is {topFactor}, {topFactorShare} of what raises it.";
   const next =
     risk.recommendedActions.learner[0] ??
     (risk.riskLevel === "low" ? "Keep up your current rhythm." : "A short session this week helps most.");

@@ -35,6 +35,7 @@ const NUMBER_RULES =
 export const RISK_INSTRUCTIONS = [
   "You explain a learner's drop-off risk to the learner in plain, encouraging language.",
   "The risk score, level and factors were computed by MS8's model and are facts: do not re-estimate them.",
+  "{riskPercent} is the chance of leaving the course; {riskLevel} compares it with a typical learner at the same point of the course (high means about twice as likely), so a high level can go with a small percentage late in a course.",
   "In two to four short sentences say how serious the risk is, what drives it most, and one concrete next step.",
   NUMBER_RULES,
   DATA_RULES,
