@@ -15,7 +15,10 @@ export const ar: Messages = {
     notSignedIn: "انتهت جلستك. سجّل الدخول مرة أخرى لعرض هذا.",
     forbidden: "ليست لديك صلاحية لعرض بيانات هذا المتعلّم.",
     notFound: "لا يوجد متعلّم بهذا المعرّف، أو أنه غير ظاهر لك.",
-    notConfigured: "تحتاج هذه الأداة إلى السمتين learner-id و api-base.",
+    notConfigured: (missing) =>
+      missing.length === 1
+        ? `تحتاج هذه الأداة إلى السمة ${missing[0]}.`
+        : `تحتاج هذه الأداة إلى السمتين ${missing.join(" و ")}.`,
     sampleData: "بيانات تجريبية",
     updated: (relative) => `حُدّث ${relative}`,
     refreshed: (title) => `${title}: تم تحديث البيانات`,

@@ -15,7 +15,10 @@ export const de: Messages = {
     notSignedIn: "Die Sitzung ist abgelaufen. Bitte erneut anmelden.",
     forbidden: "Sie haben keine Berechtigung, die Daten dieser lernenden Person zu sehen.",
     notFound: "Keine lernende Person mit dieser ID gefunden, oder sie ist für Sie nicht sichtbar.",
-    notConfigured: "Dieses Widget braucht die Attribute learner-id und api-base.",
+    notConfigured: (missing) =>
+      missing.length === 1
+        ? `Dieses Widget braucht das Attribut ${missing[0]}.`
+        : `Dieses Widget braucht die Attribute ${missing.join(" und ")}.`,
     sampleData: "Beispieldaten",
     updated: (relative) => `Aktualisiert ${relative}`,
     refreshed: (title) => `${title}: Daten aktualisiert`,

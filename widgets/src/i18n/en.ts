@@ -13,7 +13,11 @@ export const en = {
     notSignedIn: "Your session has ended. Sign in again to see this.",
     forbidden: "You do not have permission to see this learner's data.",
     notFound: "There is no learner with this ID, or it is not visible to you.",
-    notConfigured: "This widget needs the learner-id and api-base attributes.",
+    /** `missing`: the attribute names not set (learner-id, api-base). */
+    notConfigured: (missing: string[]) =>
+      missing.length === 1
+        ? `This widget needs the ${missing[0]} attribute.`
+        : `This widget needs the ${missing.join(" and ")} attributes.`,
     sampleData: "Sample data",
     updated: (relative: string) => `Updated ${relative}`,
     refreshed: (title: string) => `${title}: data refreshed`,

@@ -1,4 +1,4 @@
-import { expect, waitUntil } from "@open-wc/testing";
+import { expect, fixture, html, waitUntil } from "@open-wc/testing";
 import { Chart } from "chart.js";
 import { eventFromLearner, learner, part, useFakeApi, waitForState } from "../../test/helpers.ts";
 import { describeStates, mountWidget } from "../../test/states.ts";
@@ -11,6 +11,13 @@ const mount = (id: string, lang = "en") => mountWidget("ms8-velocity", id, { lan
 
 describe("<ms8-velocity> content", () => {
   beforeEach(() => useFakeApi());
+
+  it("without learner-id says exactly that attribute is missing, and offers no retry that cannot help", async () => {
+    const el = (await fixture(html`<ms8-velocity lang="en"></ms8-velocity>`)) as Ms8Velocity;
+    await waitForState(el, "error");
+    expect(part(el, "error-detail")!.textContent).to.equal("This widget needs the learner-id attribute.");
+    expect(part(el, "retry-button")).to.equal(null);
+  });
 
   it("shows current versus target pace, trend, status, completion and the weekly chart with its table", async () => {
     const id = learner("ok");

@@ -30,7 +30,14 @@ export interface Ms8DataDetail<T> {
   meta: Meta;
 }
 
-class MissingConfiguration extends Error {}
+/** Attributes the element needs and does not have; the page must set them, so no retry is offered. */
+class MissingConfiguration extends Error {
+  readonly missing: string[];
+  constructor(missing: string[]) {
+    super(`missing ${missing.join(", ")}`);
+    this.missing = missing;
+  }
+}
 
 /** learner id, API base, element token, configuration generation (bumped by MS8.configure). */
 type ResourceArgs = [string | undefined, string | undefined, string | undefined, number];
@@ -83,7 +90,11 @@ export abstract class Ms8Element<T> extends LitElement {
 
   protected readonly resource = new Task<ResourceArgs, Envelope<T>>(this, {
     task: async ([learnerId, apiBase, token], { signal }) => {
-      if (!learnerId || !apiBase) throw new MissingConfiguration();
+      if (!learnerId || !apiBase) {
+        throw new MissingConfiguration(
+          [!learnerId && "learner-id", !apiBase && "api-base"].filter((a) => !!a) as string[],
+        );
+      }
       return loadResource<T>({
         apiBase,
         path: this.resourcePath(learnerId),
@@ -197,7 +208,8 @@ export abstract class Ms8Element<T> extends LitElement {
 
   protected describeError(error: unknown): Ms8ErrorDetail {
     const t = this.t.common;
-    if (error instanceof MissingConfiguration) return { status: 0, title: undefined, detail: t.notConfigured };
+    if (error instanceof MissingConfiguration)
+      return { status: 0, title: undefined, detail: t.notConfigured(error.missing) };
     if (error instanceof NoToken) return { status: 401, reason: "no-token", title: undefined, detail: t.noToken };
     if (!(error instanceof ProblemError)) return { status: 0, title: undefined, detail: t.unexpectedError };
     const byStatus: Record<number, string> = {
@@ -274,7 +286,11 @@ export abstract class Ms8Element<T> extends LitElement {
     return html`<div class="state message" part="error" data-state="error" role="alert">
       <p class="error-title">${t.common.errorTitle}</p>
       <p class="error-detail" part="error-detail">${problem.detail}</p>
-      <button type="button" part="retry-button" class="retry" @click=${() => this.refresh()}>${t.common.retry}</button>
+      ${
+        error instanceof MissingConfiguration
+          ? nothing
+          : html`<button type="button" part="retry-button" class="retry" @click=${() => this.refresh()}>${t.common.retry}</button>`
+      }
     </div>`;
   }
 }
