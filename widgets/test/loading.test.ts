@@ -150,7 +150,7 @@ describe("loading", () => {
     const id = learner("ok");
     const el = await fixture<Ms8Badges>(html`<ms8-badges learner-id=${id}></ms8-badges>`);
     await waitForState(el, "error");
-    expect(el.shadowRoot!.textContent).to.contain("needs the learner-id and api-base");
+    expect(el.shadowRoot!.textContent).to.contain("needs the api-base attribute");
     configure({ apiBase });
     await waitForState(el, "data");
   });
