@@ -58,7 +58,12 @@ const atRiskRoute = createRoute({
   method: "get",
   path: "/orgs/{orgId}/at-risk",
   tags: ["organizations"],
-  summary: "Learners at or above a risk level, riskiest first (a trainer: their learners)",
+  summary: "Learners at or above a risk level, by level, then chance of leaving (a trainer: their learners)",
+  description:
+    "Ordered by risk level (critical, high, medium, low), then riskScore (the chance of leaving) descending, then " +
+    "learnerId. Levels compare a learner with the typical learner of the same course week, so a critical learner " +
+    "late in a course can score below a high one early in a course and still comes first. Pages follow nextCursor; " +
+    "a cursor issued before this order (by score alone) is refused with invalid_cursor.",
   security: [{ bearerAuth: [] }],
   request: {
     params: OrgParams,

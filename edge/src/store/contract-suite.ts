@@ -8,6 +8,7 @@ import { refreshLearnerProgress } from "../events/ingest.ts";
 import { progressFrom } from "../gamification/progress.ts";
 import { awardsFor, type LearningEvent, RULES_VERSION } from "../gamification/rules.ts";
 import { aiStoreFrom } from "./ai-store.ts";
+import { encodeCursor } from "./store.ts";
 import { type AnalyticsStore, type DirectoryUser, type ListScope, StoreError } from "./types.ts";
 
 export interface StoreFixture {
@@ -149,7 +150,7 @@ export function storeContractSuite(adapter: string, create: () => Promise<StoreF
       expect((await rejection(store.listLearners("org-a", { cursor: "not-a-cursor" }))).code).toBe("invalid_cursor");
     });
 
-    it("pages at-risk learners from the highest score, from a minimum level", async () => {
+    it("pages at-risk learners from the highest level and score, from a minimum level", async () => {
       await store.writeSnapshot(risk("lrn-a-1", "org-a", 0.9, "critical"));
       await store.writeSnapshot(risk("lrn-a-2", "org-a", 0.5, "high"));
       await store.writeSnapshot(risk("lrn-a-4", "org-a", 0.3, "medium"));
@@ -370,6 +371,62 @@ export function storeContractSuite(adapter: string, create: () => Promise<StoreF
       expect(await allPages(tess)).toEqual(["lrn-a-1", "lrn-a-2", "lrn-a-3", "lrn-a-5"]);
       await store.upsertDirectoryUsers([trained("lrn-a-4", [])]);
       expect(await allPages(tess)).toEqual(["lrn-a-1", "lrn-a-2", "lrn-a-4", "lrn-a-3", "lrn-a-5"]);
+    });
+
+    it("orders at-risk learners by level, then score, and pages that order without gap or repeat", async () => {
+      // Levels are relative to the course week: late in a course 0.30 can be critical while an early
+      // learner at 0.40 is high. A fresh organization, so the rows above do not interleave.
+      const scored: [string, number, string][] = [
+        ["lrn-c-1", 0.3, "critical"],
+        ["lrn-c-2", 0.3, "critical"],
+        ["lrn-c-3", 0.4, "high"],
+        ["lrn-c-4", 0.25, "high"],
+        ["lrn-c-5", 0.4, "high"],
+        ["lrn-c-6", 0.45, "medium"],
+        ["lrn-c-7", 0.5, "low"],
+      ];
+      await store.upsertDirectoryUsers(
+        scored.map(([userId]) => ({
+          userId,
+          orgId: "org-c",
+          displayName: userId,
+          roles: ["learner"],
+          timeZone: "UTC",
+        })),
+      );
+      for (const [learnerId, score, level] of scored) await store.writeSnapshot(risk(learnerId, "org-c", score, level));
+      const expected = ["lrn-c-1", "lrn-c-2", "lrn-c-3", "lrn-c-5", "lrn-c-4", "lrn-c-6", "lrn-c-7"];
+      const all = await store.listAtRisk("org-c", { minLevel: "low", limit: 50 });
+      expect(all.items.map((r) => [r.learnerId, r.riskScore, r.riskLevel])).toEqual(
+        expected.map((id) => scored.find(([learnerId]) => learnerId === id)),
+      );
+      for (const limit of [1, 2]) {
+        for (const [minLevel, count] of [
+          ["low", 7],
+          ["high", 5],
+        ] as const) {
+          const seen: string[] = [];
+          let cursor: string | null = null;
+          for (let pages = 0; pages < 10; pages++) {
+            const page = await store.listAtRisk("org-c", { minLevel, limit, cursor });
+            expect(page.items.length).toBeLessThanOrEqual(limit);
+            seen.push(...page.items.map((r) => r.learnerId));
+            cursor = page.nextCursor;
+            if (!cursor) break;
+          }
+          expect(seen, `minLevel ${minLevel}, pages of ${limit}`).toEqual(expected.slice(0, count));
+        }
+      }
+      // A cursor from before the level was part of the order ([score, id]) is refused, as is a
+      // rank no level has; neither reaches the database.
+      const oldCursor = encodeCursor([0.3, "lrn-c-2"]);
+      expect((await rejection(store.listAtRisk("org-c", { minLevel: "low", cursor: oldCursor }))).code).toBe(
+        "invalid_cursor",
+      );
+      for (const rank of [4, 1.5, -1]) {
+        const cursor = encodeCursor([rank, 0.3, "lrn-c-2"]);
+        expect((await rejection(store.listAtRisk("org-c", { minLevel: "low", cursor }))).code).toBe("invalid_cursor");
+      }
     });
   });
 }

@@ -41,6 +41,18 @@ export function decodeCursor(cursor: string, shape: readonly ("string" | "number
   throw new StoreError("invalid_cursor", "the cursor is not one this API issued");
 }
 
+/**
+ * The at-risk list's cursor: the level's rank (low 0 ... critical 3, as the `risk_rank` column),
+ * score and learner id. A cursor from before ranks were in it ([score, id]) is not one to resume.
+ */
+function atRiskCursor(cursor: string): [number, number, string] {
+  const [rank, score, learnerId] = decodeCursor(cursor, ["number", "number", "string"]) as [number, number, string];
+  if (!Number.isInteger(rank) || rank < 0 || rank >= RISK_ORDER.length) {
+    throw new StoreError("invalid_cursor", "the cursor is not one this API issued");
+  }
+  return [rank, score, learnerId];
+}
+
 /** The trainer a read is narrowed to; null for the whole organization. */
 const trainerOf = (scope: ListScope | undefined) => (scope?.kind === "trainer" ? scope.trainerId : null);
 const pageLimit = (limit: number | undefined) => Math.min(Math.max(Math.trunc(limit ?? 50), 1), MAX_PAGE);
@@ -105,7 +117,9 @@ function reader(call: StoreCall, actor: StoreActor): AnalyticsReader {
     async listAtRisk(orgId, opts = {}) {
       const limit = pageLimit(opts.limit);
       const levels = RISK_ORDER.slice(RISK_ORDER.indexOf(opts.minLevel ?? "high"));
-      const [afterScore, afterId] = opts.cursor ? decodeCursor(opts.cursor, ["number", "string"]) : [null, null];
+      // Ordered by level, then chance of leaving (levels are relative to the course week, so a
+      // critical learner may score below a high one): the cursor is [rank, score, learner id].
+      const [afterRank, afterScore, afterId] = opts.cursor ? atRiskCursor(opts.cursor) : [null, null, null];
       const rows = (await rpc("list_at_risk", {
         p_org_id: orgId,
         p_levels: levels,
@@ -113,6 +127,7 @@ function reader(call: StoreCall, actor: StoreActor): AnalyticsReader {
         p_after_id: afterId,
         p_limit: limit + 1,
         p_trainer_id: trainerOf(opts.scope),
+        p_after_rank: afterRank,
       })) as Row[];
       return page(
         rows,
@@ -126,7 +141,7 @@ function reader(call: StoreCall, actor: StoreActor): AnalyticsReader {
           calculatedAt: new Date(r.calculatedAt as string),
           expiresAt: new Date(r.expiresAt as string),
         }),
-        (r) => [Number(r.riskScore), r.learnerId as string],
+        (r) => [RISK_ORDER.indexOf(r.riskLevel as RiskLevel), Number(r.riskScore), r.learnerId as string],
       );
     },
 

@@ -42,6 +42,7 @@ export const STORE_FUNCTIONS = {
     p_after_id: "text",
     p_limit: "integer",
     p_trainer_id: "text",
+    p_after_rank: "smallint",
   },
   org_summary: { p_org_id: "text", p_now: "timestamptz", p_trainer_id: "text" },
   write_ai_result: { p_result: "jsonb" },
@@ -53,6 +54,7 @@ export const STORE_FUNCTIONS = {
 export type SqlArgType =
   | "jsonb"
   | "text"
+  | "smallint"
   | "integer"
   | "bigint"
   | "double precision"

@@ -62,7 +62,7 @@ select is(public.read_snapshot('l2', 'dropoff_risk'), null, 'trainer tr cannot r
 select is(public.gamification_state('l2'), null, 'trainer tr cannot read the gamification state of l2');
 select is(pg_temp.ids(public.list_learners('acme', null, null, 50)), '{l1,l3}'::text[], 'trainer tr lists l1 and l3');
 select is(pg_temp.ids(public.list_at_risk('acme', '{low,medium,high,critical}', null, null, 50)), '{l1,l3}'::text[],
-          'trainer tr''s at-risk list holds l1 and l3, riskiest first');
+          'trainer tr''s at-risk list holds l1 and l3, critical first');
 select is(public.org_summary('acme', '2026-01-08T00:00Z') ->> 'learnerCount', '2', 'trainer tr''s summary counts their two learners');
 
 select tests.as_user('tr2', 'acme', '{trainer}');
