@@ -47,8 +47,10 @@ function generationSteps(learners: number, eventsPerLearner: number): [string, s
        select r.id, '${ORG}', 'dropoff_risk', 'risk-bench',
               jsonb_build_object(
                 'learnerId', r.id, 'riskScore', r.score,
-                'riskLevel', case when r.score >= 0.75 then 'critical' when r.score >= 0.5 then 'high'
-                                  when r.score >= 0.25 then 'medium' else 'low' end,
+                -- Levels are relative to the course week (docs/risk-model.md), so they do not follow
+                -- the score alone: a spread of 0.6-1.4 per learner stands in for the week.
+                'riskLevel', case when r.score * r.spread >= 0.75 then 'critical' when r.score * r.spread >= 0.5 then 'high'
+                                  when r.score * r.spread >= 0.25 then 'medium' else 'low' end,
                 'factors', jsonb_build_array(
                   jsonb_build_object('name', (array['inactivity', 'missed_deadlines', 'falling_scores', 'pace_gap'])[1 + (r.n % 4)],
                                      'weight', 0.6, 'reason', 'generated for the scale benchmark'),
@@ -56,7 +58,8 @@ function generationSteps(learners: number, eventsPerLearner: number): [string, s
                 'recommendedActions', jsonb_build_object('learner', jsonb_build_array('Plan two short sessions this week'),
                                                          'trainer', jsonb_build_array('Check in with the learner'))),
               now() - interval '1 hour', now() + interval '3 hours'
-       from (select id, row_number() over () as n, round(power(random(), 2)::numeric, 4) as score
+       from (select id, row_number() over () as n, round(power(random(), 2)::numeric, 4) as score,
+                    0.6 + (row_number() over () % 5) * 0.2 as spread
              from public.directory_users where org_id = '${ORG}') as r`,
     ],
     [
@@ -224,11 +227,12 @@ export const database: Benchmark = {
                (select count(*) from public.points_ledger)::text as ledger,
                pg_size_pretty(pg_database_size(current_database())) as db`;
 
-      // A cursor deep in the list: the row at position ~40 % of the critical+high learners.
-      const [deep] = await db.sql<{ risk_score: string; learner_id: string }[]>`
-        select risk_score::text, learner_id from public.analytics_snapshots
+      // A cursor deep in the list: the row at position ~40 % of all learners, in the list's order
+      // (level, then chance of leaving, then id).
+      const [deep] = await db.sql<{ risk_rank: number; risk_score: string; learner_id: string }[]>`
+        select risk_rank, risk_score::text, learner_id from public.analytics_snapshots
         where org_id = ${ORG} and kind = 'dropoff_risk'
-        order by risk_score desc, learner_id offset ${Math.floor(learners * 0.4)} limit 1`;
+        order by risk_rank desc, risk_score desc, learner_id offset ${Math.floor(learners * 0.4)} limit 1`;
       const allLevels = ["low", "medium", "high", "critical"];
       const queries: Query[] = [
         {
@@ -243,7 +247,7 @@ export const database: Benchmark = {
         {
           name: "at-risk, deep page (keyset cursor at 40 %)",
           call: (sql) =>
-            sql`select public.list_at_risk(${ORG}, ${allLevels}::text[], ${deep!.risk_score}::numeric, ${deep!.learner_id}, 50) as page`,
+            sql`select public.list_at_risk(${ORG}, ${allLevels}::text[], ${deep!.risk_score}::numeric, ${deep!.learner_id}, 50, null, ${deep!.risk_rank}::smallint) as page`,
         },
         { name: "org summary", call: (sql) => sql`select public.org_summary(${ORG}, now()) as summary` },
       ];
@@ -260,16 +264,20 @@ export const database: Benchmark = {
       await asUser.end({ timeout: 5 });
 
       // Check the first page really is 50 rows and the keyset continues where it left off.
-      const [first] = await db.sql<{ page: { learnerId: string; riskScore: number }[] }[]>`
+      type AtRiskItem = { learnerId: string; riskScore: number; riskLevel: string };
+      const rank = (r: AtRiskItem) => allLevels.indexOf(r.riskLevel);
+      const [first] = await db.sql<{ page: AtRiskItem[] }[]>`
         select public.list_at_risk(${ORG}, ${allLevels}::text[], null, null, 50) as page`;
       const last = first!.page.at(-1)!;
-      const [second] = await db.sql<{ page: { learnerId: string; riskScore: number }[] }[]>`
-        select public.list_at_risk(${ORG}, ${allLevels}::text[], ${last.riskScore}::numeric, ${last.learnerId}, 50) as page`;
+      const [second] = await db.sql<{ page: AtRiskItem[] }[]>`
+        select public.list_at_risk(${ORG}, ${allLevels}::text[], ${last.riskScore}::numeric, ${last.learnerId}, 50, null, ${rank(last)}::smallint) as page`;
+      // Page 2 starts at or after page 1's last row in (level, score) order.
+      const next = second!.page[0]!;
       const keysetOk =
         first!.page.length === 50 &&
         second!.page.length === 50 &&
         !second!.page.some((r) => first!.page.some((f) => f.learnerId === r.learnerId)) &&
-        second!.page[0]!.riskScore <= last.riskScore;
+        (rank(next) < rank(last) || (rank(next) === rank(last) && next.riskScore <= last.riskScore));
 
       const asServiceSetup = ["set role service_role"];
       // The same pages through the API: GET /api/v1/orgs/{orgId}/at-risk and /summary with an org
