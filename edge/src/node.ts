@@ -63,7 +63,15 @@ export async function buildNodeDeps(config: Config): Promise<AppDeps & { close()
     });
   }
   const opened = await openNodeStore({ databaseUrl: config.databaseUrl, dataDir: config.pgliteDataDir });
-  logger.log("info", { msg: "analytics store ready", engine: opened.engine });
+  // Production on the embedded database keeps working, but on one container's disk (lost with it,
+  // not shared between instances): say so where an operator looks, as for simulated upstreams.
+  const embeddedInProduction = config.production && opened.engine === "pglite";
+  logger.log(embeddedInProduction ? "warn" : "info", {
+    msg: embeddedInProduction
+      ? "DATABASE_URL not configured: using the embedded PGlite database in production"
+      : "analytics store ready",
+    engine: opened.engine,
+  });
   const cache = createMemoryCache({ clock });
   const upstreams = createUpstreams({ urls: config.upstreamUrls, serviceSecret: secrets.serviceSecret, clock, logger });
   const insights = createLearnerInsights({

@@ -160,3 +160,27 @@ describe("node src/node.ts with the simulator", () => {
     expect(other.status).toBe(404);
   });
 });
+
+describe("node src/node.ts in production without DATABASE_URL", () => {
+  afterAll(() => {
+    for (const child of children) if (child.exitCode === null) child.kill("SIGTERM");
+  });
+  it("still starts on the embedded database, and says so at warn level where an operator looks", async () => {
+    const out = await start(
+      "src/node.ts",
+      {
+        PORT: "0",
+        HOST: "127.0.0.1", // production binds every interface by default; tests stay on loopback
+        NODE_ENV: "production",
+        PGLITE_DATA_DIR: "memory",
+        JWT_SECRET: TEST_JWT_SECRET,
+        SERVICE_SECRET: TEST_SERVICE_SECRET,
+        LOG_LEVEL: "warn",
+      },
+      /"level":"warn"[^\n]*"engine":"pglite"/,
+    );
+    const line = JSON.parse(out.split("\n").find((l) => l.includes('"engine":"pglite"'))!);
+    expect(line).toMatchObject({ level: "warn", engine: "pglite" });
+    expect(line.msg).toMatch(/DATABASE_URL not configured/);
+  }, 60_000);
+});
