@@ -72,6 +72,11 @@ export const DropoffRisk = z.object({
   /** Calibrated probability of withdrawing: 0.3 means about a 30 % chance. */
   riskScore: z.number().min(0).max(1),
   /**
+   * The typical learner's riskScore at the same week of the course (every other signal typical):
+   * what riskLevel compares with. Absent in answers stored before model oulad-2013-v2.
+   */
+  typicalRiskScore: z.number().min(0).max(1).optional(),
+  /**
    * riskScore relative to the typical learner at the same week of the course: low below 1.5 times,
    * medium from 1.5, high from 2, critical from 3 (docs/risk-model.md#levels).
    */

@@ -92,10 +92,15 @@ export function dropoffRiskFor(learnerId: string, empty: boolean): DropoffRisk {
   }
   const random = seeded(`risk:${learnerId}`);
   const riskScore = Math.round((0.15 + random() * 0.7) * 100) / 100;
+  const riskLevel = riskScore < 0.25 ? "low" : riskScore < 0.5 ? "medium" : riskScore < 0.75 ? "high" : "critical";
+  // The API's level compares with the typical learner (low < 1.5x, medium < 2x, high < 3x): a
+  // typical score in the middle of the level's band keeps the fake answer consistent.
+  const timesTypical = { low: 1, medium: 1.75, high: 2.5, critical: 3.5 }[riskLevel];
   return {
     learnerId,
     riskScore,
-    riskLevel: riskScore < 0.25 ? "low" : riskScore < 0.5 ? "medium" : riskScore < 0.75 ? "high" : "critical",
+    typicalRiskScore: Math.round((riskScore / timesTypical) * 100) / 100,
+    riskLevel,
     factors: [
       // Machine names with the API's labels (edge/src/analytics/risk.ts FACTOR_LABELS); the last
       // has no label, as an older BFF would answer, so the name is the fallback.

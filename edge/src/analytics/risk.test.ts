@@ -221,6 +221,8 @@ describe("scoreDropoffRisk", () => {
     // typical in week 15: -1.798227 - 0.584424 = -2.382651 -> 0.0845; 0.16877 / 0.08451 = 1.997 -> medium
     expect(r.riskScore / typicalDropoffRisk(riskSignals(goneQuiet))).toBeCloseTo(2, 1);
     expect(r.riskLevel).toBe("medium");
+    // ... and the answer says what it compared with (1 / (1 + e^2.382651) = 0.0845)
+    expect(r.typicalRiskScore).toBe(0.085);
     // factors stay the model's own: raising 0.736516 and 0.148002 of 0.884518
     expect(r.factors.map((f) => [f.name, f.weight])).toEqual([
       ["missedWork", 0.833],

@@ -55,6 +55,8 @@ export interface RiskFactorResult {
 export interface DropoffRiskResult {
   learnerId: string;
   riskScore: number;
+  /** The typical learner's riskScore at the same course week: what riskLevel compares with. */
+  typicalRiskScore: number;
   riskLevel: RiskLevel;
   factors: RiskFactorResult[];
   recommendedActions: { learner: string[]; trainer: string[] };
@@ -283,7 +285,8 @@ export function scoreDropoffRisk(snapshot: LearnerSnapshot, model: DropoffModel 
   const probability = 1 / (1 + Math.exp(-logOdds));
   const riskScore = round(probability, 3);
   // The unrounded ratio: a learner with only the week signal is exactly 1, never nudged by rounding.
-  const riskLevel = riskLevelOf(probability / typicalDropoffRisk(signals, model), model.levels);
+  const typical = typicalDropoffRisk(signals, model);
+  const riskLevel = riskLevelOf(probability / typical, model.levels);
 
   // Terms below 0.01 log-odds (about a 0.2-point change in risk) explain nothing a person could act on.
   const raising = RISK_FEATURES.filter((n) => terms[n] >= 0.01).sort((a, b) => terms[b] - terms[a]);
@@ -305,6 +308,7 @@ export function scoreDropoffRisk(snapshot: LearnerSnapshot, model: DropoffModel 
   return {
     learnerId: snapshot.learnerId,
     riskScore,
+    typicalRiskScore: round(typical, 3),
     riskLevel,
     factors,
     recommendedActions,

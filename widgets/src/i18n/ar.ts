@@ -52,6 +52,7 @@ export const ar: Messages = {
     level: { low: "خطر منخفض", medium: "خطر متوسط", high: "خطر مرتفع", critical: "خطر حرج" },
     score: "درجة الخطر",
     scoreOf: (percent) => `درجة الخطر ${percent}`,
+    typical: (percent) => `المعتاد في هذه المرحلة من الدورة: ${percent}`,
     factors: "ما الذي يؤثّر فيها",
     factorNames: {
       missedWork: "أعمال فائتة",

@@ -51,6 +51,7 @@ export const de: Messages = {
     level: { low: "Geringes Risiko", medium: "Mittleres Risiko", high: "Hohes Risiko", critical: "Kritisches Risiko" },
     score: "Risikowert",
     scoreOf: (percent) => `Risikowert ${percent}`,
+    typical: (percent) => `Üblich an diesem Punkt des Kurses: ${percent}`,
     factors: "Was dazu beiträgt",
     factorNames: {
       missedWork: "Versäumte Aufgaben",

@@ -59,6 +59,8 @@ export const en = {
     >,
     score: "Risk score",
     scoreOf: (percent: string) => `Risk score ${percent}`,
+    /** What the level compares with (the API's typicalRiskScore). */
+    typical: (percent: string) => `Typical at this point in the course: ${percent}`,
     factors: "What drives it",
     /**
      * Factor names by the API's machine name, for locales other than English; English shows the

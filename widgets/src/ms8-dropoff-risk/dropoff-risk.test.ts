@@ -10,7 +10,10 @@ describe("<ms8-dropoff-risk> content", () => {
 
   it("shows the level as colour, icon and words, the gauge, weighted factors and next steps", async () => {
     const id = learner("ok");
-    const dataEvent = eventFromLearner<{ data: { riskScore: number; riskLevel: string } }>(id, "ms8-data");
+    const dataEvent = eventFromLearner<{ data: { riskScore: number; riskLevel: string; typicalRiskScore: number } }>(
+      id,
+      "ms8-data",
+    );
     const el = await mountWidget("ms8-dropoff-risk", id);
     const { detail } = await dataEvent;
     await waitForState(el, "data");
@@ -20,6 +23,9 @@ describe("<ms8-dropoff-risk> content", () => {
     expect(level.querySelector("svg"), "an icon besides the colour").to.exist;
     const percent = new Intl.NumberFormat("en", { style: "percent" }).format(detail.data.riskScore);
     expect(part(el, "gauge")!.getAttribute("aria-label")).to.equal(`Risk score ${percent}`);
+    // What the level compares with, so "Medium" beside a small percentage reads right.
+    const typical = new Intl.NumberFormat("en", { style: "percent" }).format(detail.data.typicalRiskScore);
+    expect(part(el, "typical")!.textContent).to.equal(`Typical at this point in the course: ${typical}`);
     const factors = el.shadowRoot!.querySelectorAll("[part~=factor]");
     expect(factors).to.have.length(3);
     // People read the API's label, not the machine name; the name is only the fallback.

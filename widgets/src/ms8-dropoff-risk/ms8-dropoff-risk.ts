@@ -1,5 +1,5 @@
 import type { DropoffRisk, Meta, RiskLevel } from "@ms8/edge/contract";
-import { html, svg, type TemplateResult } from "lit";
+import { html, nothing, svg, type TemplateResult } from "lit";
 import type { Messages } from "../i18n/index.ts";
 import { baseStyles } from "../shared/base.styles.ts";
 import { Ms8Element } from "../shared/base-element.ts";
@@ -100,6 +100,11 @@ export class Ms8DropoffRisk extends Ms8Element<DropoffRisk> {
             <span>${r.level[data.riskLevel]}</span>
           </p>
           <p class="muted score-label">${r.scoreOf(score)}</p>
+          ${
+            data.typicalRiskScore === undefined
+              ? nothing
+              : html`<p class="muted score-label" part="typical">${r.typical(format.percent(data.typicalRiskScore))}</p>`
+          }
         </div>
       </div>
       <h3 class="subheading">${r.factors}</h3>
