@@ -94,6 +94,16 @@ describe.each(stack().personas.personas.map((p) => [`${p.role} of ${p.orgId}`, p
         courseWeek: "Time in the course",
       };
       if (machineName) expect(await factorCell.textContent()).toBe(labels[machineName]);
+      // Each row says when its numbers were computed: the API's calculatedAt for that learner.
+      const rowId = (await firstRow.getAttribute("data-learner-id"))!;
+      const listed = await api.get<{ items: { learnerId: string; calculatedAt: string }[] }>(
+        `/api/v1/orgs/${who.orgId}/at-risk?minLevel=low&limit=200`,
+      );
+      const asOf = firstRow.locator(".as-of");
+      expect(await asOf.getAttribute("data-calculated-at")).toBe(
+        listed.items.find((item) => item.learnerId === rowId)?.calculatedAt,
+      );
+      expect(await asOf.textContent()).toMatch(/^as of \S/);
       if (who.role === "org_admin") {
         await page.locator('[data-stat="calls"]').waitFor();
         await screenshot(page, `02-org-admin-${who.orgId}`);

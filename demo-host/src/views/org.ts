@@ -195,6 +195,15 @@ function atRiskCard(app: App) {
   const a = view.atRisk;
   const { t } = app;
   const percent = new Intl.NumberFormat(app.lang, { style: "percent", maximumFractionDigits: 0 });
+  // Each row is its own snapshot (recomputed when the learner is next opened or ingested): say
+  // when, since rows of one page can be hours apart. Today's as a time, older ones with the date.
+  const today = new Date().toDateString();
+  const timeOnly = new Intl.DateTimeFormat(app.lang, { timeStyle: "short" });
+  const withDate = new Intl.DateTimeFormat(app.lang, { dateStyle: "medium", timeStyle: "short" });
+  const asOf = (iso: string) => {
+    const at = new Date(iso);
+    return (at.toDateString() === today ? timeOnly : withDate).format(at);
+  };
   const rows = a.rows.state === "ready" ? sortedRows(a.rows.value.items) : [];
   const hasNext = a.rows.state === "ready" && Boolean(a.rows.value.nextCursor);
   const open = (id: string) => app.navigate(`#/learners/${encodeURIComponent(id)}`);
@@ -259,6 +268,7 @@ function atRiskCard(app: App) {
               <th scope="row">
                 <a href=${`#/learners/${encodeURIComponent(r.learnerId)}`} tabindex="-1">${r.displayName}</a>
                 <span class="muted id">${r.learnerId}</span>
+                <span class="muted as-of" data-calculated-at=${r.calculatedAt}>${t("rowAsOf", { time: asOf(r.calculatedAt) })}</span>
               </th>
               <td data-label=${t("colLevel")}><span class="level level-${r.riskLevel}"><span class="dot" aria-hidden="true"></span>${t(`level_${r.riskLevel}`)}</span></td>
               <td class="num" data-label=${t("colScore")}>${percent.format(r.riskScore)}</td>
