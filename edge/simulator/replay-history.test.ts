@@ -3,8 +3,6 @@
  * `POST /api/v1/events` (service token, ingestion, Directory lookups through insights.profile
  * against the simulator, ledger in PGlite), then read back as gamification over HTTP.
  */
-import type { AddressInfo } from "node:net";
-import { serve } from "@hono/node-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../src/app.ts";
 import { createMemoryCache } from "../src/cache/memory-cache.ts";
@@ -14,6 +12,7 @@ import { createSqlStore } from "../src/store/sql.ts";
 import { freshPglite } from "../src/store/testing.ts";
 import type { AnalyticsStore } from "../src/store/types.ts";
 import { createUpstreams } from "../src/upstream/clients.ts";
+import { serveOnLoopback } from "../test/doubles/serve.ts";
 import { userToken } from "../test/doubles/tokens.ts";
 import { createTestWorld, TEST_SERVICE_SECRET } from "../test/doubles/world.ts";
 import { replayHistory } from "./replay-history.ts";
@@ -37,13 +36,7 @@ beforeAll(async () => {
     mockFallback: false,
   });
   const app = createApp(createTestWorld({ insights, ledger: store, clock: systemClock }).deps);
-  await new Promise<void>((resolve) => {
-    const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (info: AddressInfo) => {
-      bffUrl = `http://127.0.0.1:${info.port}`;
-      close = () => new Promise<void>((done) => server.close(() => done()));
-      resolve();
-    });
-  });
+  ({ base: bffUrl, close } = await serveOnLoopback(app));
 }, 60_000);
 afterAll(async () => {
   await close?.();

@@ -4,8 +4,6 @@
  * the simulator whose faults are set through its admin endpoint. Whatever a service does, no
  * request gets a 500: 200 with the right meta.dataSource, or 503 problem+json with Retry-After.
  */
-import type { AddressInfo } from "node:net";
-import { serve } from "@hono/node-server";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { FaultInput } from "../simulator/faults.ts";
 import { type Simulator, startSimulator } from "../simulator/server.ts";
@@ -19,6 +17,7 @@ import { freshPglite } from "../src/store/testing.ts";
 import type { AnalyticsStore } from "../src/store/types.ts";
 import { createUpstreams } from "../src/upstream/clients.ts";
 import { createIdentity } from "../src/upstream/identity.ts";
+import { serveOnLoopback } from "./doubles/serve.ts";
 import { serviceToken, userToken } from "./doubles/tokens.ts";
 import { createTestWorld } from "./doubles/world.ts";
 
@@ -82,12 +81,9 @@ async function startBff(options: { mockFallback: boolean; serviceSecret?: string
     cacheMs: options.probeCacheMs ?? 0,
   });
   const app = createApp(world.deps);
-  const base = await new Promise<string>((resolve) => {
-    const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (info: AddressInfo) => {
-      servers.push({ close: () => new Promise<void>((done) => server.close(() => done())) });
-      resolve(`http://127.0.0.1:${info.port}`);
-    });
-  });
+  const served = await serveOnLoopback(app);
+  servers.push(served);
+  const { base } = served;
   const request = async (path: string, init: RequestInit = {}, as = "adm-borealis") => {
     const token = await userToken({ sub: as, org: "org-borealis", roles: ["org_admin"] });
     const started = performance.now();

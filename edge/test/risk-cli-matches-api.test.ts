@@ -4,8 +4,6 @@
  * as of the answer's calculatedAt, piped through the real CLI process gives the same data.
  */
 import { spawnSync } from "node:child_process";
-import type { AddressInfo } from "node:net";
-import { serve } from "@hono/node-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Simulator, startSimulator } from "../simulator/server.ts";
 import { createApp } from "../src/app.ts";
@@ -18,6 +16,7 @@ import { freshPglite } from "../src/store/testing.ts";
 import type { AnalyticsStore } from "../src/store/types.ts";
 import { createUpstreams, type Upstreams } from "../src/upstream/clients.ts";
 import { createIdentity } from "../src/upstream/identity.ts";
+import { serveOnLoopback } from "./doubles/serve.ts";
 import { userToken } from "./doubles/tokens.ts";
 import { createTestWorld } from "./doubles/world.ts";
 
@@ -45,13 +44,7 @@ beforeAll(async () => {
   });
   const world = createTestWorld({ insights, identity: createIdentity(upstreams), clock: systemClock });
   const app = createApp(world.deps);
-  await new Promise<void>((resolve) => {
-    const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (info: AddressInfo) => {
-      base = `http://127.0.0.1:${info.port}`;
-      close = () => new Promise<void>((done) => server.close(() => done()));
-      resolve();
-    });
-  });
+  ({ base, close } = await serveOnLoopback(app));
 });
 afterAll(async () => {
   await close?.();

@@ -5,8 +5,6 @@
  * event ingestion (POST /events) and through the analytics recompute (the org refresh), and each
  * time the trainer's lists must hold exactly the learners that trainer may open.
  */
-import type { AddressInfo } from "node:net";
-import { serve } from "@hono/node-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Simulator, startSimulator } from "../simulator/server.ts";
 import { createApp } from "../src/app.ts";
@@ -19,6 +17,7 @@ import { freshPglite } from "../src/store/testing.ts";
 import type { AnalyticsStore } from "../src/store/types.ts";
 import { createUpstreams, type Upstreams } from "../src/upstream/clients.ts";
 import { createIdentity } from "../src/upstream/identity.ts";
+import { serveOnLoopback } from "./doubles/serve.ts";
 import { serviceToken, userToken } from "./doubles/tokens.ts";
 import { createTestWorld } from "./doubles/world.ts";
 
@@ -53,13 +52,7 @@ beforeAll(async () => {
     clock: systemClock,
   });
   const app = createApp(world.deps);
-  await new Promise<void>((resolve) => {
-    const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (info: AddressInfo) => {
-      base = `http://127.0.0.1:${info.port}`;
-      close = () => new Promise<void>((done) => server.close(() => done()));
-      resolve();
-    });
-  });
+  ({ base, close } = await serveOnLoopback(app));
 });
 afterAll(async () => {
   await close?.();

@@ -4,11 +4,10 @@
  * with Cache-Control and Vary, on 200, 304, problems and preflights. The hot path builds its
  * headers in one pass; this table holds it to exactly what the middleware chain answered.
  */
-import type { AddressInfo } from "node:net";
-import { serve } from "@hono/node-server";
 import { Hono } from "hono";
 import { secureHeaders } from "hono/secure-headers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { serveOnLoopback } from "../../test/doubles/serve.ts";
 import { callers, userToken } from "../../test/doubles/tokens.ts";
 import { createTestWorld } from "../../test/doubles/world.ts";
 import { createApp } from "../app.ts";
@@ -62,16 +61,7 @@ const CORS_ANSWER = {
     "ETag,X-Request-Id,Retry-After,RateLimit-Limit,RateLimit-Remaining,RateLimit-Reset,RateLimit-Policy,WWW-Authenticate",
 };
 
-async function served(app: ReturnType<typeof createApp>) {
-  return new Promise<{ base: string; close(): Promise<void> }>((resolve) => {
-    const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (info: AddressInfo) =>
-      resolve({
-        base: `http://127.0.0.1:${info.port}`,
-        close: () => new Promise<void>((done) => server.close(() => done())),
-      }),
-    );
-  });
-}
+const served = serveOnLoopback;
 
 describe("answer headers on Node (real socket)", () => {
   let api: { base: string; close(): Promise<void> };
