@@ -56,7 +56,7 @@ export function createApp(deps: AppDeps) {
 
   // Widget files (/widgets/release.json beside /widgets/:version/:file) are routed apart, so the
   // API's routes keep Hono's fastest router.
-  const app = createRouter({ splitAt: "/widgets/" });
+  const app = createRouter();
   // Widget files are public and embeddable from any origin (CORP cross-origin, set by their route).
   const apiSecurity = securityHeaderSet();
   const assetSecurity = securityHeaderSet({ embeddable: true });

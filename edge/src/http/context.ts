@@ -5,7 +5,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Env } from "hono";
 import type { AppDeps } from "../deps.ts";
-import { PrefixRouter } from "./prefix-router.ts";
 import { type FieldError, ProblemError } from "./problem.ts";
 import type { TokenSigner, TokenVerifier } from "./tokens.ts";
 
@@ -38,13 +37,7 @@ export const validationProblem: Hook = (result) => {
   });
 };
 
-/**
- * A router whose validation failures become problem+json; mount it with `app.route()`. The app's
- * own (`splitAt`) matches paths under that prefix with a router of their own (prefix-router.ts).
- */
-export function createRouter(opts: { splitAt?: string } = {}) {
-  return new OpenAPIHono<AppEnv>({
-    defaultHook: validationProblem,
-    ...(opts.splitAt ? { router: new PrefixRouter(opts.splitAt) } : {}),
-  });
+/** A router whose validation failures become problem+json; mount it with `app.route()`. */
+export function createRouter() {
+  return new OpenAPIHono<AppEnv>({ defaultHook: validationProblem });
 }

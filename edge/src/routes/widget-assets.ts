@@ -61,8 +61,16 @@ export function widgetAssetRoutes(source: WidgetAssetSource) {
     });
   };
 
+  // "/widgets/:name", not the literal "/widgets/release.json": Hono's RegExpRouter cannot hold a
+  // static and a parameter segment at the same place, and one such pair sends the whole app (the
+  // API's hot path too) to the slower TrieRouter. app.test.ts holds the app to RegExpRouter.
   return createRouter()
-    .get("/widgets/release.json", async (c) => {
+    .get("/widgets/:name", async (c) => {
+      if (c.req.param("name") !== "release.json") {
+        throw new ProblemError("not_found", {
+          detail: "widget files live at /widgets/v<version>/<file>; the release is /widgets/release.json",
+        });
+      }
       await currentRelease();
       const body = await source.read("release.json");
       if (!body) throw new ProblemError("not_found", { detail: "the widgets are not built here" });
