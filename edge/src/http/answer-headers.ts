@@ -69,11 +69,17 @@ export function answerHeadersOf(c: Context): Record<string, string> {
  */
 export function answerWith(c: Context, body: string | null, status: number, own: Record<string, string>): Response {
   const state = c.get("answerHeaders");
-  state.built = new Response(body, { status, headers: Object.assign(state.record, own) });
+  // A new record, not the request's: if this response is replaced later (an error after it), the
+  // after-handler pass must not copy this answer's ETag or Cache-Control onto the replacement.
+  state.built = new Response(body, { status, headers: { ...state.record, ...own } });
   return state.built;
 }
 
-/** Whether the response was built by answerWith() (so it is final: no header work left for it). */
+/**
+ * Whether answerWith() built this request's answer (so it is final: no header work left for it).
+ * Not an identity check: Hono may hand the answer on as a copy (c.res merging headers set
+ * earlier), which is still the built answer.
+ */
 export function answeredWithRecord(c: Context): boolean {
   return c.get("answerHeaders")?.built !== undefined;
 }
