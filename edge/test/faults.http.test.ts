@@ -191,7 +191,7 @@ describe("GET /health probes each upstream's own /health", () => {
     expect(report.upstreams.directory!.state).toBe("healthy");
   });
 
-  it("tells why (detail, lastError: internal hosts and ports) only to a caller with a service token", async () => {
+  it("tells why (detail, lastError: internal hosts and ports) only to a service token with health:read", async () => {
     const bff = await startBff({ mockFallback: true });
     await sim.setFault("content", { down: true });
     for (let n = 0; n < 3; n++) await bff.request(velocityOf(`lrn-borealis-${String(160 + n).padStart(3, "0")}`));
@@ -204,8 +204,10 @@ describe("GET /health probes each upstream's own /health", () => {
     expect(operator).toMatchObject({ state: "down", probe: { state: "down" } });
     expect(operator.probe!.detail).toMatch(/GET \/health failed/);
     expect(operator.lastError).toBeTruthy();
-    // A user token (what bff.request sends by default) or none: the same states, no texts.
-    for (const anyone of [await contentAs(), await contentAs("Bearer not-a-token")]) {
+    // A user token (what bff.request sends by default), none, a bad one, or a service token for
+    // something else (events:write, held by every upstream service): the same states, no texts.
+    const otherService = `Bearer ${await serviceToken("course-builder", "events:write")}`;
+    for (const anyone of [await contentAs(), await contentAs("Bearer not-a-token"), await contentAs(otherService)]) {
       expect(anyone).toMatchObject({ state: "down", probe: { state: "down" } });
       expect(JSON.stringify(anyone)).not.toMatch(/detail|lastError|failed/);
     }

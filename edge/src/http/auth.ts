@@ -52,6 +52,24 @@ export function requireUser(): MiddlewareHandler {
   };
 }
 
+/**
+ * The service behind the request's token when it is a valid service token carrying `scope`, else
+ * null: for routes anyone may call that show more to a service (GET /health's details).
+ */
+export async function optionalService(c: Context, scope: string): Promise<ServicePrincipal | null> {
+  let token: string;
+  try {
+    token = bearerToken(c);
+  } catch {
+    return null;
+  }
+  const principal = await c
+    .get("tokens")
+    .service(token)
+    .catch(() => null);
+  return principal?.scopes.includes(scope) ? principal : null;
+}
+
 /** Verifies a service token carrying `scope` and sets `c.var.servicePrincipal`. */
 export function requireService(scope: string): MiddlewareHandler {
   return async function requireService(c, next) {

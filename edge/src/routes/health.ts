@@ -8,9 +8,9 @@
  * with a service token (`pnpm ms8 token --service ops --scope health:read`).
  */
 import { createRoute } from "@hono/zod-openapi";
-import type { Context } from "hono";
 import { HealthReport } from "../contract.ts";
 import type { ComponentHealth, HealthState, LearnerInsights } from "../deps.ts";
+import { optionalService } from "../http/auth.ts";
 import { createRouter } from "../http/context.ts";
 
 const healthRoute = createRoute({
@@ -19,7 +19,7 @@ const healthRoute = createRoute({
   tags: ["operations"],
   summary: "Whether this instance can serve, and the state of what it depends on",
   description:
-    "Public. `detail` and `lastError` (internal host names, ports, driver messages) appear only for a caller with a service token (Authorization: Bearer, SERVICE_SECRET).",
+    "Public. `detail` and `lastError` (internal host names, ports, driver messages) appear only for a service token with the scope health:read (Authorization: Bearer, SERVICE_SECRET).",
   responses: {
     200: { description: "Able to serve", content: { "application/json": { schema: HealthReport } } },
     503: { description: "Cannot serve", content: { "application/json": { schema: HealthReport } } },
@@ -108,18 +108,8 @@ function combine(
   return { ...base, state, probe: probed };
 }
 
-/** Whether the caller sent a valid service token (any scope): an operator or a platform service. */
-async function isOperator(c: Context): Promise<boolean> {
-  const match = /^Bearer[ ]+([A-Za-z0-9_.=-]+)$/i.exec(c.req.header("Authorization")?.trim() ?? "");
-  if (!match?.[1]) return false;
-  return c
-    .get("tokens")
-    .service(match[1])
-    .then(
-      () => true,
-      () => false,
-    );
-}
+/** The scope a service token needs to read why something is unhealthy. */
+export const HEALTH_DETAIL_SCOPE = "health:read";
 
 const withoutDetail = ({ detail: _, ...rest }: ComponentHealth): ComponentHealth => rest;
 
@@ -137,7 +127,7 @@ export const healthRoutes = createRouter().openapi(healthRoute, async (c) => {
   const canServe = database.state !== "down" && cache.state !== "down";
   const status: HealthState = !canServe ? "down" : states.every((s) => s === "healthy") ? "healthy" : "degraded";
   const full = { status, runtime, checkedAt: clock.now().toISOString(), database, cache, upstreams };
-  const report = (await isOperator(c))
+  const report = (await optionalService(c, HEALTH_DETAIL_SCOPE))
     ? full
     : {
         ...full,
