@@ -71,19 +71,30 @@ ${bundleTag(app)}
      (they ask at the same moment), minted again when it expires or after a 401.
      Under a strict CSP, move this into your own script file. -->
 <script>
-  let minted = null; // Promise of {token, expiresAt}, or of null (no token for this user)
+  let cached = null; // Promise of {token, expiresAt} (or null: no token for this user)
+  let cachedUntil = 0;
+  async function mint() {
+    const answer = await fetch("/ms8/embed-token?learnerId=${learnerId}", { method: "POST" });
+    return answer.ok ? answer.json() : null;
+  }
   MS8.configure({
     apiBase: "${app.api.base}",
     getToken: async () => {
-      minted ??= fetch("/ms8/embed-token?learnerId=${learnerId}", { method: "POST" })
-        .then((answer) => (answer.ok ? answer.json() : null));
-      const current = await minted;
-      if (current && Date.parse(current.expiresAt) - 30_000 < Date.now()) minted = null;
-      return current?.token ?? null;
+      // A failed or refused mint is not kept: the next ask (the widget's Try again) mints again.
+      if (!cached || Date.now() > cachedUntil) {
+        cached = mint();
+        cachedUntil = Number.POSITIVE_INFINITY; // until the answer says how long it lives
+        cached.then(
+          (minted) => (cachedUntil = minted ? Date.parse(minted.expiresAt) - 30_000 : 0),
+          () => (cachedUntil = 0),
+        );
+      }
+      return (await cached)?.token ?? null;
     },
+    // A 401 means the cached token is dead: drop it, so the widget's retry mints a new one.
     fetch: async (input, init) => {
       const answer = await fetch(input, init);
-      if (answer.status === 401) minted = null; // the widget's retry mints a fresh one
+      if (answer.status === 401) cached = null;
       return answer;
     },
   });
@@ -108,20 +119,30 @@ app.post("/ms8/embed-token", async (req, res) => {
 // Load ${bundleUrl(app)} once (a <script> in index.html, or this effect).
 export function LearnerAnalytics({ learnerId }: { learnerId: string }) {
   useEffect(() => {
-    // One embed token for the three widgets, minted again when it expires or after a 401.
-    let minted: Promise<{ token: string; expiresAt: string } | null> | null = null;
+    // One embed token for the three widgets (docs/embedding.md): minted again when it expires,
+    // after a 401, or when the last mint failed.
+    let cached: Promise<{ token: string; expiresAt: string } | null> | null = null;
+    let cachedUntil = 0;
+    const mint = async () => {
+      const answer = await fetch(\`/ms8/embed-token?learnerId=\${learnerId}\`, { method: "POST" });
+      return answer.ok ? answer.json() : null;
+    };
     window.MS8?.configure({
       apiBase: "${app.api.base}",
       getToken: async () => {
-        minted ??= fetch(\`/ms8/embed-token?learnerId=\${learnerId}\`, { method: "POST" })
-          .then((answer) => (answer.ok ? answer.json() : null));
-        const current = await minted;
-        if (current && Date.parse(current.expiresAt) - 30_000 < Date.now()) minted = null;
-        return current?.token ?? null;
+        if (!cached || Date.now() > cachedUntil) {
+          cached = mint();
+          cachedUntil = Number.POSITIVE_INFINITY;
+          cached.then(
+            (minted) => (cachedUntil = minted ? Date.parse(minted.expiresAt) - 30_000 : 0),
+            () => (cachedUntil = 0),
+          );
+        }
+        return (await cached)?.token ?? null;
       },
       fetch: async (input, init) => {
         const answer = await fetch(input, init);
-        if (answer.status === 401) minted = null;
+        if (answer.status === 401) cached = null;
         return answer;
       },
     });
