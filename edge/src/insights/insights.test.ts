@@ -11,6 +11,7 @@ import { createSqlStore } from "../store/sql.ts";
 import { freshPglite } from "../store/testing.ts";
 import type { AnalyticsStore } from "../store/types.ts";
 import { createUpstreams } from "../upstream/clients.ts";
+import { defaultAnalytics } from "./analytics.ts";
 import { createLearnerInsights, type LearnerInsightsDeps } from "./learner-insights.ts";
 import { refreshOrgSnapshots } from "./org-refresh.ts";
 
@@ -108,6 +109,22 @@ describe("the happy half of the fallback chain", () => {
     expect(again.dataSource).toBe("cached");
     expect(again.data).toEqual(stored!.payload);
     expect(callsTo()).toEqual({});
+  });
+
+  it("recomputes a current snapshot stored by other formulas (a model change), keeping it as the fallback", async () => {
+    const older = build({ analytics: { ...defaultAnalytics, version: "analytics-v1+oulad-2013-v1" } });
+    expect((await older.insights.dropoffRisk("lrn-borealis-002", older.opts)).dataSource).toBe("realtime");
+    await older.settle();
+    expect((await store.readSnapshot("lrn-borealis-002", "dropoff_risk"))?.computationVersion).toBe(
+      "analytics-v1+oulad-2013-v1",
+    );
+    const current = build(); // empty response cache, same database, today's formulas
+    const answer = await current.insights.dropoffRisk("lrn-borealis-002", current.opts);
+    expect(answer.dataSource).toBe("realtime");
+    await current.settle();
+    expect((await store.readSnapshot("lrn-borealis-002", "dropoff_risk"))?.computationVersion).toBe(
+      defaultAnalytics.version,
+    );
   });
 
   it("serves a stale cache entry within grace and refreshes it behind the answer", async () => {

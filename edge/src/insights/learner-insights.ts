@@ -369,7 +369,13 @@ export function createLearnerInsights(deps: LearnerInsightsDeps): WarmingLearner
       warn("snapshot read failed", { learnerId, kind, requestId: opts?.requestId, error: describe(error) });
       return null;
     });
-    if (stored && stored.expiresAt.getTime() > clock.now().getTime()) {
+    // Current only when computed by these formulas: after a model change (levels of v1 against
+    // v2) a stored answer is recomputed, and kept only as the stale fallback below.
+    if (
+      stored &&
+      stored.expiresAt.getTime() > clock.now().getTime() &&
+      stored.computationVersion === analytics.version
+    ) {
       const cached: CachedInsight<KindData[K]> = {
         data: stored.payload,
         calculatedAt: stored.calculatedAt.toISOString(),
