@@ -267,6 +267,14 @@ export function storeContractSuite(adapter: string, create: () => Promise<StoreF
       expect(await ada.gamificationState("lrn-a-2")).toBeNull();
       expect((await ada.listLearners("org-a")).items.map((l) => l.learnerId)).toEqual(["lrn-a-1"]);
       const trainer = store.forUser({ userId: "trn-a-1", orgId: "org-a", roles: ["trainer"] });
+      // Mirrored without trainer ids, the learners' trainers are unknown: no trainer may read them,
+      // in the trainer-scoped list nor under RLS. Recorded as "none listed", every trainer may.
+      expect((await trainer.listLearners("org-a")).items).toEqual([]);
+      const tessScope = { kind: "trainer", trainerId: "trn-a-1" } as const;
+      expect((await store.listLearners("org-a", { scope: tessScope })).items).toEqual([]);
+      await store.upsertDirectoryUsers(
+        people.filter((p) => p.orgId === "org-a" && p.roles.includes("learner")).map((p) => ({ ...p, trainerIds: [] })),
+      );
       expect((await trainer.listLearners("org-a")).items).toHaveLength(5);
       expect((await trainer.readSnapshot("lrn-a-3", "dropoff_risk"))?.payload).toMatchObject({ riskLevel: "high" });
       const otherAdmin = store.forUser({ userId: "adm-b", orgId: "org-b", roles: ["org_admin"] });
@@ -290,7 +298,9 @@ export function storeContractSuite(adapter: string, create: () => Promise<StoreF
       await store.upsertDirectoryUsers([
         trained("lrn-a-1", ["trn-a-1"]),
         trained("lrn-a-2", ["trn-a-1"]),
+        trained("lrn-a-3", []),
         trained("lrn-a-4", ["trn-a-2"]),
+        trained("lrn-a-5", []),
       ]);
       const tess = { kind: "trainer", trainerId: "trn-a-1" } as const;
       const theo = { kind: "trainer", trainerId: "trn-a-2" } as const;

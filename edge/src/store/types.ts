@@ -74,6 +74,7 @@ export interface DirectoryUser {
   /**
    * A learner's trainers: those assigned to any of the learner's courses (the profile's
    * trainerIds). Empty: no trainer is listed, so every trainer of the organization may read them.
+   * Absent on a new learner: not known yet, and no trainer may read them until it is written.
    * Absent: this writer does not know the courses, and the stored list is kept.
    */
   trainerIds?: string[];

@@ -85,10 +85,11 @@ describe("the PostgREST stand-in enforces what PostgREST enforces", () => {
 
   it("serves table reads under row-level security, as supabase-js from() sends them", async () => {
     const service = createSupabaseStore({ url: standin.url, serviceRoleKey: await key({ role: "service_role" }) });
+    // No trainer listed for their courses (trainerIds []), so every trainer of org-a may read them.
     await service.upsertDirectoryUsers([
-      { userId: "lrn-1", orgId: "org-a", displayName: "Ada", roles: ["learner"], timeZone: "UTC" },
-      { userId: "lrn-2", orgId: "org-a", displayName: "Ben", roles: ["learner"], timeZone: "UTC" },
-      { userId: "lrn-9", orgId: "org-b", displayName: "Gus", roles: ["learner"], timeZone: "UTC" },
+      { userId: "lrn-1", orgId: "org-a", displayName: "Ada", roles: ["learner"], timeZone: "UTC", trainerIds: [] },
+      { userId: "lrn-2", orgId: "org-a", displayName: "Ben", roles: ["learner"], timeZone: "UTC", trainerIds: [] },
+      { userId: "lrn-9", orgId: "org-b", displayName: "Gus", roles: ["learner"], timeZone: "UTC", trainerIds: [] },
     ]);
     const as = async (claims: Record<string, unknown>) =>
       createClient(standin.url, await key({ role: "anon" }), {

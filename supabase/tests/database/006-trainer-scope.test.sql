@@ -5,7 +5,7 @@
 -- Fixture (000 + below): acme learners l1 (trained by tr), l2 (trained by tr2), l3 (no trainer);
 -- trainers tr and tr2, admin ad; globex admin gad.
 begin;
-select plan(42);
+select plan(44);
 select tests.create_fixture();
 
 -- ---------------------------------------------------------------------------------------------
@@ -16,11 +16,17 @@ select is(
   public.upsert_directory_users('[
     {"userId":"l1","orgId":"acme","displayName":"Ada","roles":["learner"],"timeZone":"Europe/Berlin","trainerIds":["tr","tr"]},
     {"userId":"l2","orgId":"acme","displayName":"Ben","roles":["learner"],"timeZone":"America/New_York","trainerIds":["tr2"]},
-    {"userId":"l3","orgId":"acme","displayName":"Cleo","roles":["learner"],"timeZone":"UTC"},
+    {"userId":"l3","orgId":"acme","displayName":"Cleo","roles":["learner"],"timeZone":"UTC","trainerIds":[]},
     {"userId":"tr2","orgId":"acme","displayName":"Tia","roles":["trainer"],"timeZone":"UTC"}
   ]') ->> 'changed', '4', 'two learners get trainers, a new learner and a new trainer are mirrored');
 select is((select trainer_ids from public.directory_users where id = 'l1'), '{tr}'::text[], 'trainer ids are stored once each');
-select is((select trainer_ids from public.directory_users where id = 'l3'), '{}'::text[], 'a learner mirrored without trainer ids has none');
+select is((select trainer_ids from public.directory_users where id = 'l3'), '{}'::text[], 'a learner whose courses list no trainer has none');
+-- Mirrored by a writer that does not know the courses: unknown (null), which no trainer may read
+-- (20261126001000_trainer_ids_unknown.sql), until the BFF records the learner's trainers.
+select is(
+  public.upsert_directory_users('[{"userId":"i1","orgId":"initech","displayName":"Ivo","roles":["learner"],"timeZone":"UTC"}]') ->> 'changed',
+  '1', 'a learner of another organization is mirrored without trainer ids');
+select is((select trainer_ids from public.directory_users where id = 'i1'), null::text[], '... and their trainers are unknown, not none');
 select is(
   public.upsert_directory_users('[{"userId":"l1","orgId":"acme","displayName":"Ada","roles":["learner"],"timeZone":"Europe/Berlin","trainerIds":["tr"]}]') ->> 'changed',
   '0', 'the same trainers again change nothing');
