@@ -8,10 +8,11 @@ import type { DropoffRisk, Forecast } from "../contract.ts";
 import type { CatalogueCourse, LearnerSkill } from "./ports.ts";
 
 /**
- * A share as the widgets show it (Intl rounds half away from zero on the decimal value): 0.145 is
- * "15%" there, and Math.round(0.145 * 100) would say 14 (14.499999999999998).
+ * A share as the widgets show it: Intl rounds the decimal value (0.145 is "15%"), where
+ * Math.round(0.145 * 100) would say 14 (14.499999999999998).
  */
-const percent = (share: number) => `${Math.round(Number((share * 100).toFixed(6)))}%`;
+const percentFormat = new Intl.NumberFormat("en", { style: "percent" });
+const percent = (share: number) => percentFormat.format(share);
 
 const DATA_RULES = [
   "The user message is a JSON document of data about an anonymous learner.",

@@ -27,7 +27,7 @@ import {
 import { type GamificationState, gamificationView } from "../gamification/read-model.ts";
 import type { AnalyticsStore } from "../store/types.ts";
 import { UPSTREAM_SERVICE_NAMES, type UpstreamService, type Upstreams } from "../upstream/clients.ts";
-import { UpstreamError } from "../upstream/errors.ts";
+import { UpstreamError, upstreamFailureText } from "../upstream/errors.ts";
 import type { DirectoryUser, Enrollments } from "../upstream/schemas.ts";
 import { defaultAnalytics, type InsightAnalytics } from "./analytics.ts";
 import {
@@ -503,8 +503,7 @@ function insightOf<T>(entry: CachedInsight<T>, dataSource: DataSource): Insight<
 }
 
 function describe(error: unknown): string {
-  if (error instanceof UpstreamError) return `${error.failure}: ${error.message}`;
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return upstreamFailureText(error) ?? (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
 }
 
 /**

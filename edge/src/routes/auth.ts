@@ -10,7 +10,7 @@ import { authorizeLearner } from "../http/access.ts";
 import { createRouter } from "../http/context.ts";
 import { ProblemError } from "../http/problem.ts";
 import { EMBED_TOKEN_MAX_SECONDS, embedWidgets, USER_TOKEN_SECONDS } from "../http/tokens.ts";
-import { UpstreamError } from "../upstream/errors.ts";
+import { upstreamFailureText } from "../upstream/errors.ts";
 import { readErrors } from "./learners.ts";
 
 const loginRoute = createRoute({
@@ -104,6 +104,5 @@ export const authRoutes = createRouter()
  * no credentials); anything else only its name.
  */
 function errorName(err: unknown): string {
-  if (err instanceof UpstreamError) return `${err.failure}: ${err.message}`;
-  return err instanceof Error ? err.name : typeof err;
+  return upstreamFailureText(err) ?? (err instanceof Error ? err.name : typeof err);
 }

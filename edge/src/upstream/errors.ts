@@ -54,3 +54,8 @@ export class ServiceTokenRejectedError extends UpstreamError {
     });
   }
 }
+
+/** "network: course: GET … failed" for an upstream failure (its kind and call, never a body), else undefined. */
+export function upstreamFailureText(error: unknown): string | undefined {
+  return error instanceof UpstreamError ? `${error.failure}: ${error.message}` : undefined;
+}
