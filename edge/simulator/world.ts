@@ -258,6 +258,15 @@ export const PERSONA_PASSWORDS: Record<Role, string> = {
   org_admin: "local-dev-only-admin",
 };
 
+/**
+ * The trainers of a learner as the world has them: those assigned to any of the learner's courses
+ * (sorted, each once), what the BFF's profile computes from the Directory. Empty: none listed.
+ */
+export function trainersOfLearner(world: World, learnerId: string): string[] {
+  const courses = new Set(world.learners.get(learnerId)?.enrollments.map((e) => e.courseId));
+  return [...new Set(world.assignments.filter((a) => courses.has(a.courseId)).map((a) => a.trainerId))].sort();
+}
+
 export interface WorldOptions {
   seed?: number;
   /** The simulated present; history ends here. Default: the start of the current UTC day. */

@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Simulator, startSimulator } from "../simulator/server.ts";
+import { trainersOfLearner } from "../simulator/world.ts";
 import { createApp } from "../src/app.ts";
 import { createMemoryCache } from "../src/cache/memory-cache.ts";
 import { systemClock } from "../src/deps.ts";
@@ -65,9 +66,8 @@ function trainedBy(trainerId: string): string[] {
   const { world } = sim;
   return [...world.learners.entries()]
     .filter(([id]) => world.users.get(id)!.orgId === ORG)
-    .filter(([, record]) => {
-      const courses = new Set(record.enrollments.map((e) => e.courseId));
-      const trainers = world.assignments.filter((a) => courses.has(a.courseId)).map((a) => a.trainerId);
+    .filter(([id]) => {
+      const trainers = trainersOfLearner(world, id);
       return trainers.length === 0 || trainers.includes(trainerId);
     })
     .map(([id]) => id)

@@ -5,6 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { type Simulator, startSimulator } from "../../simulator/server.ts";
+import { trainersOfLearner } from "../../simulator/world.ts";
 import { createMemoryCache } from "../cache/memory-cache.ts";
 import { systemClock } from "../deps.ts";
 import { createSqlStore } from "../store/sql.ts";
@@ -274,10 +275,7 @@ describe("refreshing an organization", () => {
     const { world } = sim;
     const learners = [...world.learners.keys()].filter((id) => world.users.get(id)!.orgId === "org-cascade");
     // The simulator's course assignments, read directly: who trains each learner's courses.
-    const trainersOf = (learnerId: string) => {
-      const courses = new Set(world.learners.get(learnerId)!.enrollments.map((e) => e.courseId));
-      return new Set(world.assignments.filter((a) => courses.has(a.courseId)).map((a) => a.trainerId));
-    };
+    const trainersOf = (learnerId: string) => new Set(trainersOfLearner(world, learnerId));
     const trainers = [...world.users.values()].filter((u) => u.orgId === "org-cascade" && u.roles.includes("trainer"));
     let narrowed = 0;
     for (const trainer of trainers) {

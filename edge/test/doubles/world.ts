@@ -5,7 +5,7 @@
  * request asked for nothing). The real implementations live in src/insights, src/store, src/upstream.
  */
 
-import { generateWorld } from "../../simulator/world.ts";
+import { generateWorld, trainersOfLearner } from "../../simulator/world.ts";
 import { createAiAdvisor, memoryAiCache, memoryAiStore } from "../../src/ai/index.ts";
 import type { AiServices } from "../../src/ai/ports.ts";
 import type { DropoffRisk, Forecast, Gamification, RiskLevel, Velocity } from "../../src/contract.ts";
@@ -41,14 +41,13 @@ const simulatedProfiles: LearnerProfile[] = [...simulated.learners.entries()]
   .map(([id, record]) => {
     const user = simulated.users.get(id)!;
     const courseIds = record.enrollments.map((e) => e.courseId);
-    const trainerIds = simulated.assignments.filter((a) => courseIds.includes(a.courseId)).map((a) => a.trainerId);
     return {
       learnerId: id,
       orgId: user.orgId,
       displayName: user.displayName,
       timeZone: user.timeZone,
       courseIds,
-      trainerIds: [...new Set(trainerIds)].sort(),
+      trainerIds: trainersOfLearner(simulated, id),
     };
   });
 
