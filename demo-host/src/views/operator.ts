@@ -25,6 +25,12 @@ interface Fault {
 }
 const state = {
   faults: {} as Record<string, Fault>,
+  /**
+   * Whether the faults shown were read since the panel was entered. Until then the switches are
+   * disabled: after a page load they would show every service up, and switching one "off" that is
+   * really down did nothing (the e2e outage test saw the fault stay on).
+   */
+  loaded: false,
   draft: {} as Record<string, { latencyMs: number; errorRate: number }>,
   health: null as Record<string, unknown> | null,
   error: "",
@@ -45,6 +51,7 @@ async function refresh(app: App) {
     const [faults, health] = await Promise.all([admin("/faults"), app.api.health()]);
     state.faults = (faults?.faults ?? faults ?? {}) as Record<string, Fault>;
     state.health = health;
+    state.loaded = true;
     state.error = "";
   } catch (error) {
     state.error = error instanceof Error ? error.message : String(error);
@@ -64,6 +71,7 @@ async function setFault(app: App, service: string, fault: Fault) {
 export function enterOperator(app: App) {
   clearInterval(state.timer);
   if (!app.config.operator) return;
+  state.loaded = false;
   refresh(app);
   state.timer = setInterval(() => {
     if (location.hash.startsWith("#/operator")) refresh(app);
@@ -107,7 +115,7 @@ export function operatorView(app: App) {
         }}>${t("restoreAll")}</button>
       </header>
       <div class="table-wrap">
-        <table class="services">
+        <table class="services" aria-busy=${state.loaded ? "false" : "true"}>
           <thead>
             <tr>
               <th scope="col">${t("service")}</th>
@@ -135,6 +143,7 @@ export function operatorView(app: App) {
                       data-fault="down"
                       aria-label=${`${name}: ${t("faultDown")}`}
                       .checked=${Boolean(fault.down)}
+                      ?disabled=${!state.loaded}
                       @change=${(e: Event) => setFault(app, id, { ...fault, down: (e.target as HTMLInputElement).checked })}
                     />
                     <span aria-hidden="true"></span>
@@ -155,8 +164,8 @@ export function operatorView(app: App) {
                     }} />
                 </td>
                 <td class="actions">
-                  <button type="button" @click=${() => setFault(app, id, { ...fault, latencyMs: draft.latencyMs, errorRate: draft.errorRate })}>${t("apply")}</button>
-                  <button type="button" class="link" @click=${() => {
+                  <button type="button" ?disabled=${!state.loaded} @click=${() => setFault(app, id, { ...fault, latencyMs: draft.latencyMs, errorRate: draft.errorRate })}>${t("apply")}</button>
+                  <button type="button" class="link" ?disabled=${!state.loaded} @click=${() => {
                     state.draft[id] = { latencyMs: 0, errorRate: 0 };
                     setFault(app, id, {});
                   }}>${t("restore")}</button>
