@@ -285,13 +285,15 @@ export function createLearnerInsights(deps: LearnerInsightsDeps): WarmingLearner
       );
       // Persisting is not on the answer's path: the snapshots hang off the Directory mirror, so the
       // learner is mirrored first (a no-op when unchanged), with their trainers, by which the org
-      // lists narrow a trainer's view. The trainers are the fresh profile's (every learner route
+      // lists narrow a trainer's view. The trainers are the cached profile's (every learner route
       // authorizes with profile() first; org-refresh loads it too): without one they are left as
       // stored, rather than cost a Directory call on every computation.
       const { user } = gathered;
       const persisted = (async () => {
         const known = await cache.get<LearnerProfile | null>(profileKey(learnerId));
-        const trainerIds = known && known.freshUntil > clock.now().getTime() ? known.value?.trainerIds : undefined;
+        // Any cached profile, fresh or in its stale window: trainers change rarely, and without them
+        // a new learner's trainers would be unknown (no trainer sees them) until the next write.
+        const trainerIds = known?.value?.trainerIds;
         await store.upsertDirectoryUsers([
           {
             userId: learnerId,
