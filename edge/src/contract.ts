@@ -160,9 +160,18 @@ export const AiFallbackReason = z.enum([
 ]);
 export type AiFallbackReason = z.infer<typeof AiFallbackReason>;
 
+/**
+ * Whom the AI text is written for: the learner themself ("you"), or the people who support them
+ * (trainers and org admins, and anything they embed: "the learner", with the trainer's actions).
+ * Decided from the caller: a token whose user is the learner reads the learner's words.
+ */
+export const Audience = z.enum(["learner", "trainer"]);
+export type Audience = z.infer<typeof Audience>;
+
 export const AiMeta = Meta.extend({
   aiSource: AiSource,
   fallbackReason: AiFallbackReason.optional(),
+  audience: Audience,
 });
 export type AiMeta = z.infer<typeof AiMeta>;
 /** The envelope of answers with AI text in them: analytics provenance plus where the text came from. */

@@ -64,7 +64,7 @@ interface CallSite {
 }
 
 /** Bumped when prompts or schemas change, so cached answers of the old prompt are not reused. */
-const PROMPT_VERSION = "ai-v1";
+const PROMPT_VERSION = "ai-v2";
 
 export interface AiAdvisorOptions {
   /** GOOGLE_GEMINI_API_KEY; without it every answer is the fallback (reason `no_api_key`). */
@@ -311,6 +311,7 @@ export function createAiAdvisor(options: AiAdvisorOptions): AiAdvisor {
 
     recommend(input, call) {
       const count = clampCount(input.count ?? AI_DEFAULTS.recommendationCount);
+      const audience = input.audience ?? "learner";
       const completedCourseIds = input.completedCourseIds ?? [];
       const local = {
         skills: input.skills,
@@ -319,6 +320,7 @@ export function createAiAdvisor(options: AiAdvisorOptions): AiAdvisor {
         completedCourseIds,
         catalogue: input.catalogue,
         count,
+        audience,
       };
       const taken = new Set([...input.enrolledCourseIds, ...completedCourseIds]);
       const eligible = input.catalogue.filter((c) => !taken.has(c.courseId));
@@ -336,6 +338,7 @@ export function createAiAdvisor(options: AiAdvisorOptions): AiAdvisor {
           learnerId: input.learnerId,
           orgId: input.orgId,
           hashInput: {
+            audience,
             count,
             skills: [...input.skills].sort((a, b) => a.skillId.localeCompare(b.skillId)),
             goals: [...input.goals].sort(),
@@ -344,14 +347,14 @@ export function createAiAdvisor(options: AiAdvisorOptions): AiAdvisor {
             catalogue: [...input.catalogue].sort((a, b) => a.courseId.localeCompare(b.courseId)),
           },
           request: {
-            instructions: RECOMMENDATION_INSTRUCTIONS,
+            instructions: RECOMMENDATION_INSTRUCTIONS[audience],
             prompt: recommendationPrompt({ ...local, catalogue: candidates }),
             schema: GeminiRecommendations,
             jsonSchema: recommendationsJsonSchema(candidates.map((c) => c.courseId)),
             maxOutputTokens: 300 * count + 200,
             check: (value) => {
               const texts = (value as GeminiRecommendations).items.flatMap((i) => [i.reasoning, ...i.expectedOutcomes]);
-              return leaksInstructions(texts.join("\n"), RECOMMENDATION_INSTRUCTIONS)
+              return leaksInstructions(texts.join("\n"), RECOMMENDATION_INSTRUCTIONS[audience])
                 ? "the answer repeats the instructions"
                 : null;
             },
@@ -388,32 +391,34 @@ export function createAiAdvisor(options: AiAdvisorOptions): AiAdvisor {
     },
 
     explainRisk(input, call) {
+      const audience = input.audience ?? "learner";
       const values = riskPlaceholders(input.risk);
       return answer<AiText>(
         {
           useCase: "risk_explanation",
           learnerId: input.learnerId,
           orgId: input.orgId,
-          hashInput: input.risk,
-          request: numberFreeTextRequest(RISK_INSTRUCTIONS, riskPrompt(input.risk), values),
+          hashInput: { audience, risk: input.risk },
+          request: numberFreeTextRequest(RISK_INSTRUCTIONS[audience], riskPrompt(input.risk), values),
           accept: (value) => acceptNumberFreeText(value, values),
-          fallback: () => ({ text: explainRiskLocally(input.risk) }),
+          fallback: () => ({ text: explainRiskLocally(input.risk, audience) }),
         },
         call,
       );
     },
 
     commentOnForecast(input, call) {
+      const audience = input.audience ?? "learner";
       const values = forecastPlaceholders(input.forecast);
       return answer<AiText>(
         {
           useCase: "forecast_commentary",
           learnerId: input.learnerId,
           orgId: input.orgId,
-          hashInput: input.forecast,
-          request: numberFreeTextRequest(FORECAST_INSTRUCTIONS, forecastPrompt(input.forecast), values),
+          hashInput: { audience, forecast: input.forecast },
+          request: numberFreeTextRequest(FORECAST_INSTRUCTIONS[audience], forecastPrompt(input.forecast), values),
           accept: (value) => acceptNumberFreeText(value, values),
-          fallback: () => ({ text: commentOnForecastLocally(input.forecast) }),
+          fallback: () => ({ text: commentOnForecastLocally(input.forecast, audience) }),
         },
         call,
       );

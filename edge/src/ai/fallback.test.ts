@@ -81,6 +81,18 @@ describe("recommendLocally", () => {
     expect(item?.reasoning).toBe("Builds SQL, where your current level is below the level your role needs.");
   });
 
+  it("speak about the learner, not to them, when a trainer reads the reasons", () => {
+    const items = recommendLocally({ ...local(), audience: "trainer" });
+    expect(items[0]?.reasoning).toBe(
+      "Builds SQL, where the learner's current level is below the level their role needs.",
+    );
+    const byGoal = recommendLocally({ ...local({ skills: [], goals: ["data visualization"] }), audience: "trainer" });
+    expect(byGoal[0]?.reasoning).toBe("Matches the learner's goals (data and visualization).");
+    // Same courses in the same order: only the words depend on the reader.
+    expect(items.map((i) => i.courseId)).toEqual(recommendLocally(local()).map((i) => i.courseId));
+    expect(JSON.stringify(items)).not.toMatch(/\byour?\b/i);
+  });
+
   it("excludes completed and already-chosen courses and stops at the catalogue's end", () => {
     const items = recommendLocally({
       ...local({ completedCourseIds: ["c-stats"] }),
@@ -122,6 +134,19 @@ describe("template texts", () => {
     };
     expect(explainRiskLocally(lowered)).toMatch(
       /^Your drop-off risk is low for this point of the course \(17% chance of leaving\)\. What keeps it down most is time in the course \(100% of what lowers it\)\./,
+    );
+  });
+
+  it("tell a trainer about the learner, and offer the trainer's action, not the learner's", () => {
+    expect(explainRiskLocally(risk, "trainer")).toBe(
+      "This learner's drop-off risk is high for this point of the course (62% chance of leaving). The biggest factor is days inactive, 55% of what raises it. Reach out personally.",
+    );
+    const noTrainerAction = { ...risk, riskLevel: "low" as const, recommendedActions: { learner: ["x"], trainer: [] } };
+    expect(explainRiskLocally(noTrainerAction, "trainer")).toMatch(
+      /No action needed now; review again after the next assessment\.$/,
+    );
+    expect(commentOnForecastLocally(forecast, "trainer")).toBe(
+      "At their current pace the learner should finish around 2027-02-14 (between 2027-01-30 and 2027-03-10). Their expected final score is 78 (likely between 71 and 85). Confidence in this forecast is medium.",
     );
   });
 
@@ -177,8 +202,21 @@ describe("prompt helpers", () => {
     expect(fillPlaceholders("A stray { brace", {})).toBeNull();
   });
 
+  it("tell Gemini who reads the text: the learner as you, the trainer about the learner", () => {
+    expect(RISK_INSTRUCTIONS.learner).toContain("to the learner in plain, encouraging language");
+    expect(RISK_INSTRUCTIONS.trainer).toContain("to the learner's trainer");
+    expect(RISK_INSTRUCTIONS.trainer).toContain("never as you");
+    expect(RISK_INSTRUCTIONS.trainer).toContain("one concrete step the trainer can take");
+    // The numbers rule and the data rule are the same text for both readers.
+    const shared = (text: string) => text.slice(text.indexOf("Write no digits"));
+    expect(shared(RISK_INSTRUCTIONS.learner)).toMatch(/^Write no digits.*Answer only with JSON/);
+    expect(shared(RISK_INSTRUCTIONS.trainer)).toBe(shared(RISK_INSTRUCTIONS.learner));
+  });
+
   it("spot an answer that repeats the instructions", () => {
-    expect(leaksInstructions(`Sure. ${RISK_INSTRUCTIONS.slice(0, 200)}`, RISK_INSTRUCTIONS)).toBe(true);
-    expect(leaksInstructions("Your risk is high; a short session this week helps.", RISK_INSTRUCTIONS)).toBe(false);
+    expect(leaksInstructions(`Sure. ${RISK_INSTRUCTIONS.learner.slice(0, 200)}`, RISK_INSTRUCTIONS.learner)).toBe(true);
+    expect(leaksInstructions("Your risk is high; a short session this week helps.", RISK_INSTRUCTIONS.learner)).toBe(
+      false,
+    );
   });
 });

@@ -2,7 +2,7 @@
  * The local advisor: deterministic, free, and good enough that the demo runs without a key. It also
  * refills recommendations whose course ids Gemini made up.
  */
-import type { DropoffRisk, Forecast, Recommendation } from "../contract.ts";
+import type { Audience, DropoffRisk, Forecast, Recommendation } from "../contract.ts";
 import type { CatalogueCourse, LearnerSkill } from "./ports.ts";
 import { fillPlaceholders, forecastPlaceholders, riskPlaceholders } from "./prompts.ts";
 
@@ -15,6 +15,8 @@ export interface LocalRecommendInput {
   count: number;
   /** Courses already chosen (by Gemini) that must not be repeated. */
   excludeCourseIds?: string[];
+  /** Whom the reasoning speaks to (default the learner). */
+  audience?: Audience;
 }
 
 /**
@@ -55,7 +57,7 @@ export function recommendLocally(input: LocalRecommendInput): Recommendation[] {
   return ranked.map(({ course, closes, named, goalHits }, rank) => ({
     courseId: course.courseId,
     title: course.title,
-    reasoning: reasoningFor(course, closes, goalHits),
+    reasoning: reasoningFor(course, closes, goalHits, input.audience ?? "learner"),
     expectedOutcomes:
       closes.length > 0
         ? closes.slice(0, 3).map((s) => `Progress in ${s.name}`)
@@ -66,45 +68,70 @@ export function recommendLocally(input: LocalRecommendInput): Recommendation[] {
   }));
 }
 
-function reasoningFor(course: CatalogueCourse, closes: { name: string }[], goalHits: string[]): string {
-  if (closes.length > 0) {
-    return `Builds ${listOf(closes.map((s) => s.name))}, where your current level is below the level your role needs.`;
-  }
-  if (goalHits.length > 0) return `Matches your goals (${listOf(goalHits)}).`;
-  return `A next step in the catalogue you have not taken yet (${course.level ?? "any"} level).`;
+/**
+ * The words that change with the reader. A trainer reads about "the learner" and is offered the
+ * trainer's actions: "your drop-off risk" on a trainer's screen reads as theirs.
+ */
+const VOICE = {
+  learner: {
+    gap: "where your current level is below the level your role needs",
+    goals: "Matches your goals",
+    untaken: "A next step in the catalogue you have not taken yet",
+    risk: "Your drop-off risk",
+    steady: "Keep up your current rhythm.",
+    nudge: "A short session this week helps most.",
+    pace: "At your current pace you should finish around",
+    score: "Your expected final score is",
+  },
+  trainer: {
+    gap: "where the learner's current level is below the level their role needs",
+    goals: "Matches the learner's goals",
+    untaken: "A next step in the catalogue the learner has not taken yet",
+    risk: "This learner's drop-off risk",
+    steady: "No action needed now; review again after the next assessment.",
+    nudge: "A personal check-in this week helps most.",
+    pace: "At their current pace the learner should finish around",
+    score: "Their expected final score is",
+  },
+} as const satisfies Record<Audience, Record<string, string>>;
+
+function reasoningFor(course: CatalogueCourse, closes: { name: string }[], goalHits: string[], audience: Audience) {
+  const voice = VOICE[audience];
+  if (closes.length > 0) return `Builds ${listOf(closes.map((s) => s.name))}, ${voice.gap}.`;
+  if (goalHits.length > 0) return `${voice.goals} (${listOf(goalHits)}).`;
+  return `${voice.untaken} (${course.level ?? "any"} level).`;
 }
 
-export function explainRiskLocally(risk: DropoffRisk): string {
+export function explainRiskLocally(risk: DropoffRisk, audience: Audience = "learner"): string {
+  const voice = VOICE[audience];
   const values = riskPlaceholders(risk);
   // Weights are shares of what pushes the score up (or, when nothing does, of what keeps it down).
   const lowers = risk.factors.every((f) => f.effect === "lowers");
+  const head = `${voice.risk} is {riskLevel} for this point of the course ({riskPercent} chance of leaving).`;
   const template = !values.topFactor
-    ? "Your drop-off risk is {riskLevel} for this point of the course ({riskPercent} chance of leaving)."
+    ? head
     : lowers
-      ? "Your drop-off risk is {riskLevel} for this point of the course ({riskPercent} chance of leaving). What keeps it down most is {topFactor} ({topFactorShare} of what lowers it)."
-      : "Your drop-off risk is {riskLevel} for this point of the course ({riskPercent} chance of leaving). The biggest factor is {topFactor}, {topFactorShare} of what raises it.";
-  const next =
-    risk.recommendedActions.learner[0] ??
-    (risk.riskLevel === "low" ? "Keep up your current rhythm." : "A short session this week helps most.");
+      ? `${head} What keeps it down most is {topFactor} ({topFactorShare} of what lowers it).`
+      : `${head} The biggest factor is {topFactor}, {topFactorShare} of what raises it.`;
+  const next = risk.recommendedActions[audience][0] ?? (risk.riskLevel === "low" ? voice.steady : voice.nudge);
   return `${fillPlaceholders(template, values)} ${next}`;
 }
 
-export function commentOnForecastLocally(forecast: Forecast): string {
+export function commentOnForecastLocally(forecast: Forecast, audience: Audience = "learner"): string {
+  const voice = VOICE[audience];
   const values = forecastPlaceholders(forecast);
   const parts: string[] = [];
   if (values.projectedCompletion && values.earliestCompletion) {
-    parts.push(
-      "At your current pace you should finish around {projectedCompletion} (between {earliestCompletion} and {latestCompletion}).",
-    );
+    parts.push(`${voice.pace} {projectedCompletion} (between {earliestCompletion} and {latestCompletion}).`);
   } else if (values.projectedCompletion) {
-    parts.push("At your current pace you should finish around {projectedCompletion}.");
+    parts.push(`${voice.pace} {projectedCompletion}.`);
   } else {
     parts.push("There is not enough activity yet to project a completion date.");
   }
   if (values.expectedScore && values.scoreLow) {
-    parts.push("Your expected final score is {expectedScore} (likely between {scoreLow} and {scoreHigh}).");
+    parts.push(`${voice.score} {expectedScore} (likely between {scoreLow} and {scoreHigh}).`);
   } else if (values.expectedScore) {
-    parts.push("Your expected final score is {expectedScore}.");
+    parts.push(`${voice.score} {expectedScore}.`);
   }
   parts.push("Confidence in this forecast is {confidence}.");
   return fillPlaceholders(parts.join(" "), values) ?? "";

@@ -3,7 +3,15 @@
  * inputs (analytics numbers, Skills Engine, Learner AI goals, Course Builder catalogue) and hands
  * them in, so nothing in src/ai knows about upstream services or HTTP.
  */
-import type { AiFallbackReason, AiSource, AiUsageReport, DropoffRisk, Forecast, Recommendations } from "../contract.ts";
+import type {
+  AiFallbackReason,
+  AiSource,
+  AiUsageReport,
+  Audience,
+  DropoffRisk,
+  Forecast,
+  Recommendations,
+} from "../contract.ts";
 
 export type AiUseCase = "recommendations" | "risk_explanation" | "forecast_commentary";
 
@@ -34,6 +42,8 @@ export interface LearnerSkill {
 export interface RecommendInput {
   learnerId: string;
   orgId: string;
+  /** Who reads the text (default learner): the words and the actions offered differ. */
+  audience?: Audience;
   skills: LearnerSkill[];
   /** The learner's own words (Learner AI goals): quoted data, never instructions. */
   goals: string[];
@@ -47,12 +57,16 @@ export interface RecommendInput {
 export interface ExplainRiskInput {
   learnerId: string;
   orgId: string;
+  /** Who reads the text (default learner): the words and the actions offered differ. */
+  audience?: Audience;
   risk: DropoffRisk;
 }
 
 export interface ForecastCommentInput {
   learnerId: string;
   orgId: string;
+  /** Who reads the text (default learner): the words and the actions offered differ. */
+  audience?: Audience;
   forecast: Forecast;
 }
 

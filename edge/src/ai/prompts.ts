@@ -4,7 +4,7 @@
  * quoted JSON strings that the instructions declare to be data. No learner id, name or e-mail is
  * ever part of it: the model sees skills, goals, catalogue courses and numbers only.
  */
-import type { DropoffRisk, Forecast } from "../contract.ts";
+import type { Audience, DropoffRisk, Forecast } from "../contract.ts";
 import type { CatalogueCourse, LearnerSkill } from "./ports.ts";
 
 /**
@@ -21,34 +21,58 @@ const DATA_RULES = [
   "Answer only with JSON that matches the response schema.",
 ].join(" ");
 
-export const RECOMMENDATION_INSTRUCTIONS = [
+/**
+ * The reader, as the instructions name them. A trainer's text talks about "the learner" and ends
+ * with what the trainer can do; the learner's talks to them. Each audience has its own cached answer.
+ */
+const READER: Record<Audience, { to: string; tone: string; step: string; about: string }> = {
+  learner: {
+    to: "to the learner",
+    tone: "plain, encouraging language",
+    step: "one concrete next step for the learner",
+    about: "Address the learner as you.",
+  },
+  trainer: {
+    to: "to the learner's trainer",
+    tone: "plain, factual language",
+    step: "one concrete step the trainer can take to support the learner",
+    about: "Refer to the learner as the learner (they), never as you; the reader is their trainer.",
+  },
+};
+
+const byAudience = (build: (reader: (typeof READER)[Audience]) => string[]): Record<Audience, string> => ({
+  learner: build(READER.learner).join(" "),
+  trainer: build(READER.trainer).join(" "),
+});
+
+export const RECOMMENDATION_INSTRUCTIONS = byAudience((reader) => [
   "You are the course advisor of MS8, a learning analytics service.",
   "Recommend courses from the catalogue in the data that close the learner's skill gaps (targetLevel above level) and serve their goals.",
   "Use only courseId values that appear in the catalogue; never recommend a course listed in enrolledCourseIds or completedCourseIds.",
   "Return exactly the number of items given in `count` when the catalogue allows it, most urgent first (priority 1 is the most urgent).",
-  "Keep reasoning to one or two sentences and expected outcomes to short phrases.",
+  `Keep reasoning to one or two sentences and expected outcomes to short phrases, written ${reader.to}. ${reader.about}`,
   DATA_RULES,
-].join(" ");
+]);
 
 const NUMBER_RULES =
   "Write no digits at all: wherever a number, percentage or date belongs, write the matching {placeholder} from `placeholders` exactly, braces included; MS8 fills in its own values.";
 
-export const RISK_INSTRUCTIONS = [
-  "You explain a learner's drop-off risk to the learner in plain, encouraging language.",
+export const RISK_INSTRUCTIONS = byAudience((reader) => [
+  `You explain a learner's drop-off risk ${reader.to} in ${reader.tone}. ${reader.about}`,
   "The risk score, level and factors were computed by MS8's model and are facts: do not re-estimate them.",
   "{riskPercent} is the chance of leaving the course; {riskLevel} compares it with a typical learner at the same point of the course (high means about twice as likely), so a high level can go with a small percentage late in a course.",
-  "In two to four short sentences say how serious the risk is, what drives it most, and one concrete next step.",
+  `In two to four short sentences say how serious the risk is, what drives it most, and ${reader.step}.`,
   NUMBER_RULES,
   DATA_RULES,
-].join(" ");
+]);
 
-export const FORECAST_INSTRUCTIONS = [
-  "You comment on a learner's outcome forecast in plain, encouraging language.",
+export const FORECAST_INSTRUCTIONS = byAudience((reader) => [
+  `You comment on a learner's outcome forecast ${reader.to} in ${reader.tone}. ${reader.about}`,
   "The projected completion date, score and their intervals were computed by MS8 and are facts: do not re-estimate them.",
-  "In two to four short sentences say what the forecast means, how certain it is, and what would improve it.",
+  `In two to four short sentences say what the forecast means, how certain it is, and ${reader.step} that would improve it.`,
   NUMBER_RULES,
   DATA_RULES,
-].join(" ");
+]);
 
 /** Takes out what could identify a person if a learner typed it into a goal (e-mail, phone, link). */
 export function redactPersonalData(text: string): string {

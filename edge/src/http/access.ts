@@ -8,7 +8,7 @@
  * Another organization is a 404 (no hint the learner exists); same organization but not allowed, 403.
  */
 import type { Context } from "hono";
-import type { EmbedWidget } from "../contract.ts";
+import type { Audience, EmbedWidget } from "../contract.ts";
 import type { LearnerProfile, Principal } from "../deps.ts";
 import { ProblemError } from "./problem.ts";
 
@@ -55,4 +55,12 @@ export async function authorizeLearner(c: Context, learnerId: string, widget?: E
 
 export function authorizeOrg(c: Context, orgId: string): void {
   enforce(orgAccess(c.get("principal"), orgId), "organization");
+}
+
+/**
+ * Whom a learner's AI texts speak to: the learner reading their own answers (also through an embed
+ * token they minted), or anyone else allowed to read them, who supports the learner (trainer voice).
+ */
+export function audienceOf(principal: Principal, learnerId: string): Audience {
+  return principal.userId === learnerId ? "learner" : "trainer";
 }

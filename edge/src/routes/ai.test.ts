@@ -22,6 +22,7 @@ import {
   type Role,
 } from "../contract.ts";
 import { type AppDeps, type LearnerProfile, UpstreamUnavailableError } from "../deps.ts";
+import { requireUser } from "../http/auth.ts";
 import { createRouter } from "../http/context.ts";
 import { createTokenSigner } from "../http/tokens.ts";
 import { commentedForecast, explainedRisk } from "./ai.ts";
@@ -95,6 +96,7 @@ function appWith(ai: AiServices | undefined) {
     expiresAt: new Date(clock.now().getTime() + 3600_000),
   });
   const probes = createRouter()
+    .use("/probe/*", requireUser())
     .get("/probe/dropoff-risk", async (c) => c.json(await explainedRisk(c, "org-acme", insightOf(risk)), 200))
     .get("/probe/forecast", async (c) => c.json(await commentedForecast(c, "org-acme", insightOf(forecast)), 200));
   // app.ts mounts aiRoutes under /api/v1 itself.
@@ -165,6 +167,18 @@ describe("GET /api/v1/learners/{learnerId}/recommendations", () => {
     expect(res.status).toBe(200);
     expect(res.body.meta).toMatchObject({ aiSource: "fallback", fallbackReason: reason });
     expect(Recommendations.parse(res.body.data).items).toHaveLength(3);
+  });
+
+  it("words the reasons for whoever reads them: the learner, or the learner's trainer", async () => {
+    const app = appWith(aiServices({ apiKey: undefined }).services);
+    const own = await get(app, "/api/v1/learners/lrn-0042/recommendations", await tokenFor("lrn-0042", ["learner"]));
+    const admin = await get(app, "/api/v1/learners/lrn-0042/recommendations", await tokenFor("u-admin", ["org_admin"]));
+    expect(own.body.meta).toMatchObject({ audience: "learner" });
+    expect(admin.body.meta).toMatchObject({ audience: "trainer" });
+    const reasons = (res: typeof own) => Recommendations.parse(res.body.data).items.map((i) => i.reasoning);
+    expect(reasons(own).join(" ")).toMatch(/\byour\b/);
+    expect(reasons(admin).join(" ")).not.toMatch(/\byour?\b/i);
+    expect(reasons(admin).join(" ")).toMatch(/the learner/);
   });
 
   it("without a key answers from the fallback and never calls Gemini", async () => {
@@ -274,31 +288,74 @@ describe("GET /api/v1/orgs/{orgId}/ai-usage", () => {
 });
 
 describe("risk explanation and forecast commentary beside the analytics", () => {
+  const asLearner = () => tokenFor("lrn-0042", ["learner"]);
+  const asTrainer = () => tokenFor("u-trainer", ["trainer"]);
+  const probe = async (app: ReturnType<typeof appWith>, path: string, token: string) =>
+    (await app.request(path, { headers: { Authorization: `Bearer ${token}` } })).json();
+
   it("adds Gemini's words to MS8's numbers, and says so in meta", async () => {
     fake.script(
       { kind: "json", value: { text: "Your risk is {riskLevel} at {riskPercent}, mostly from {topFactor}." } },
       { kind: "json", value: { text: "You should finish around {projectedCompletion}; confidence is {confidence}." } },
     );
     const app = appWith(aiServices().services);
-    const riskRes = await app.request("/probe/dropoff-risk");
-    const riskBody = aiEnvelope(DropoffRisk).parse(await riskRes.json());
+    const riskBody = aiEnvelope(DropoffRisk).parse(await probe(app, "/probe/dropoff-risk", await asLearner()));
     expect(riskBody.data).toMatchObject({
       riskScore: 0.62,
       explanation: "Your risk is high at 62%, mostly from days inactive.",
     });
-    expect(riskBody.meta).toMatchObject({ aiSource: "gemini", dataSource: "realtime" });
-    const forecastBody = aiEnvelope(Forecast).parse(await (await app.request("/probe/forecast")).json());
+    expect(riskBody.meta).toMatchObject({ aiSource: "gemini", dataSource: "realtime", audience: "learner" });
+    const forecastBody = aiEnvelope(Forecast).parse(await probe(app, "/probe/forecast", await asLearner()));
     expect(forecastBody.data.commentary).toBe("You should finish around 2027-02-14; confidence is medium.");
+  });
+
+  it("writes for the trainer when a trainer reads the learner: its own instructions, its own cached answer", async () => {
+    fake.script(
+      { kind: "json", value: { text: "Your risk is {riskLevel}." } },
+      { kind: "json", value: { text: "The learner's risk is {riskLevel}; reach out this week." } },
+    );
+    const app = appWith(aiServices().services);
+    await probe(app, "/probe/dropoff-risk", await asLearner());
+    const trainerBody = aiEnvelope(DropoffRisk).parse(await probe(app, "/probe/dropoff-risk", await asTrainer()));
+    // The learner's cached words are not served to the trainer: a second Gemini call, told who reads.
+    expect(fake.requests).toHaveLength(2);
+    expect(fake.requests[0]?.systemText).toContain("to the learner in plain, encouraging language");
+    expect(fake.requests[1]?.systemText).toContain("to the learner's trainer");
+    expect(trainerBody.data.explanation).toBe("The learner's risk is high; reach out this week.");
+    expect(trainerBody.meta).toMatchObject({ aiSource: "gemini", audience: "trainer" });
+    // Each reader's answer is cached under its own key: asking again calls Gemini no more.
+    const again = aiEnvelope(DropoffRisk).parse(await probe(app, "/probe/dropoff-risk", await asTrainer()));
+    expect(again.data.explanation).toBe(trainerBody.data.explanation);
+    expect(fake.requests).toHaveLength(2);
+  });
+
+  it("the template speaks to the learner, and about the learner to anyone else (an admin's embed token too)", async () => {
+    const app = appWith(undefined);
+    const learner = aiEnvelope(DropoffRisk).parse(await probe(app, "/probe/dropoff-risk", await asLearner()));
+    expect(learner.data.explanation).toMatch(/^Your drop-off risk is high .* Book a 20-minute session this week\.$/);
+    const trainer = aiEnvelope(DropoffRisk).parse(await probe(app, "/probe/dropoff-risk", await asTrainer()));
+    expect(trainer.data.explanation).toMatch(/^This learner's drop-off risk is high .* Reach out personally\.$/);
+    expect(trainer.meta.audience).toBe("trainer");
+    const embed = await signer.signUser({
+      sub: "u-admin",
+      org: "org-acme",
+      roles: ["org_admin"],
+      embed: { learnerId: "lrn-0042", widgets: ["forecast"] },
+      ttlSeconds: 600,
+    });
+    const forecastBody = aiEnvelope(Forecast).parse(await probe(app, "/probe/forecast", embed.token));
+    expect(forecastBody.meta.audience).toBe("trainer");
+    expect(forecastBody.data.commentary).toMatch(/^At their current pace the learner should finish around 2027-02-14/);
   });
 
   it("Gemini failing, or AI not wired at all, still answers with the template and the reason", async () => {
     fake.script({ kind: "status", status: 500 });
     const failing = aiEnvelope(DropoffRisk).parse(
-      await (await appWith(aiServices().services).request("/probe/dropoff-risk")).json(),
+      await probe(appWith(aiServices().services), "/probe/dropoff-risk", await asLearner()),
     );
     expect(failing.meta).toMatchObject({ aiSource: "fallback", fallbackReason: "gemini_error" });
     expect(failing.data.explanation).toContain("62%");
-    const unwired = aiEnvelope(Forecast).parse(await (await appWith(undefined).request("/probe/forecast")).json());
+    const unwired = aiEnvelope(Forecast).parse(await probe(appWith(undefined), "/probe/forecast", await asLearner()));
     expect(unwired.meta).toMatchObject({ aiSource: "fallback", fallbackReason: "no_api_key" });
     expect(unwired.data.commentary).toContain("2027-02-14");
   });

@@ -27,7 +27,7 @@ import {
   Recommendations,
 } from "../contract.ts";
 import { type Insight, UpstreamUnavailableError } from "../deps.ts";
-import { authorizeLearner, authorizeOrg } from "../http/access.ts";
+import { audienceOf, authorizeLearner, authorizeOrg } from "../http/access.ts";
 import { createRouter } from "../http/context.ts";
 import { envelopeOf, waitUntilOf } from "../http/insight.ts";
 import { ProblemError } from "../http/problem.ts";
@@ -113,13 +113,18 @@ export const aiRoutes = createRouter()
     const profile = await authorizeLearner(c, learnerId, "recommendations");
     const ai = aiServicesOf(c);
     const options = { requestId: c.get("requestId"), signal: c.req.raw.signal };
+    const audience = audienceOf(c.get("principal"), learnerId);
     const context = await ai.recommendationContext(learnerId, profile.orgId, options);
-    const answer = await ai.advisor.recommend({ learnerId, orgId: profile.orgId, count, ...context }, options);
+    const answer = await ai.advisor.recommend(
+      { learnerId, orgId: profile.orgId, count, audience, ...context },
+      options,
+    );
     const meta: AiMeta = {
       dataSource: answer.cached ? "cached" : "realtime",
       calculatedAt: answer.calculatedAt.toISOString(),
       expiresAt: answer.expiresAt.toISOString(),
       ...provenanceOf(answer),
+      audience,
     };
     return c.json({ data: answer.data, meta }, 200);
   })
@@ -155,23 +160,31 @@ export const AI_TEXT_DEADLINE_MS = 1_500;
  */
 export async function explainedRisk(c: Context, orgId: string, insight: Insight<DropoffRisk>) {
   const risk = insight.data;
+  const audience = audienceOf(c.get("principal"), risk.learnerId);
   const ai = c.get("deps").ai;
   const answer = ai
-    ? await ai.advisor.explainRisk({ learnerId: risk.learnerId, orgId, risk }, inlineOptions(c))
-    : unwiredAnswer(explainRiskLocally(risk));
+    ? await ai.advisor.explainRisk({ learnerId: risk.learnerId, orgId, risk, audience }, inlineOptions(c))
+    : unwiredAnswer(explainRiskLocally(risk, audience));
   const { data, meta } = envelopeOf(insight);
-  return { data: { ...data, explanation: answer.data.text }, meta: { ...meta, ...provenanceOf(answer) } };
+  return {
+    data: { ...data, explanation: answer.data.text },
+    meta: { ...meta, ...provenanceOf(answer), audience },
+  };
 }
 
 /** For GET /learners/{id}/forecast: the forecast with `commentary` and `meta.aiSource`, as explainedRisk. */
 export async function commentedForecast(c: Context, orgId: string, insight: Insight<Forecast>) {
   const forecast = insight.data;
+  const audience = audienceOf(c.get("principal"), forecast.learnerId);
   const ai = c.get("deps").ai;
   const answer = ai
-    ? await ai.advisor.commentOnForecast({ learnerId: forecast.learnerId, orgId, forecast }, inlineOptions(c))
-    : unwiredAnswer(commentOnForecastLocally(forecast));
+    ? await ai.advisor.commentOnForecast({ learnerId: forecast.learnerId, orgId, forecast, audience }, inlineOptions(c))
+    : unwiredAnswer(commentOnForecastLocally(forecast, audience));
   const { data, meta } = envelopeOf(insight);
-  return { data: { ...data, commentary: answer.data.text }, meta: { ...meta, ...provenanceOf(answer) } };
+  return {
+    data: { ...data, commentary: answer.data.text },
+    meta: { ...meta, ...provenanceOf(answer), audience },
+  };
 }
 
 function inlineOptions(c: Context): AiCallOptions {
