@@ -126,6 +126,10 @@ describe.each(stack().personas.personas.map((p) => [`${p.role} of ${p.orgId}`, p
     if (who.role === "learner") expect(Object.values(shown).every((w) => typeof w === "object")).toBe(true);
     // The forecast card is the dashboard's own call with the session: its date equals the API's.
     await page.locator('[data-field="projectedCompletion"]').waitFor();
+    // Its commentary is written for whoever reads it: to the learner, about the learner to staff.
+    const commentary = (await page.locator(".commentary").textContent()) ?? "";
+    if (who.role === "learner") expect(commentary).toMatch(/\byour?\b/i);
+    else expect(commentary).not.toMatch(/\byour?\b/i);
     await screenshot(page, `03-learner-view-as-${who.role}-${who.orgId}`);
     expect(problems).toEqual([]);
     await close();
