@@ -106,6 +106,22 @@ const EnvSchema = z.object({
   SNAPSHOT_TTL_SECONDS: seconds(4 * 3600),
   /** How long raw upstream answers (Directory user, enrollments) are shared between requests. */
   UPSTREAM_CACHE_SECONDS: seconds(60),
+  /**
+   * Node only: how often the refresh job recomputes due snapshots (expired, or computed by other
+   * formulas) so the org lists stay current; 0 turns it off. Workers use the cron trigger instead.
+   */
+  SNAPSHOT_REFRESH_MINUTES: z.coerce
+    .number({ error: "must be a whole number of minutes (0 turns the refresh off)" })
+    .int("must be a whole number of minutes (0 turns the refresh off)")
+    .min(0, "must be 0 (off) or more")
+    .default(15),
+  /** Learners recomputed per refresh run (Node timer and Workers cron alike). */
+  SNAPSHOT_REFRESH_BATCH: z.coerce
+    .number({ error: "must be a whole number of learners" })
+    .int("must be a whole number of learners")
+    .min(1, "must be 1 or more")
+    .max(1000, "must be 1000 or fewer")
+    .default(100),
 });
 
 export interface Config {
@@ -139,6 +155,8 @@ export interface Config {
   cacheTtl: { freshSeconds: number; staleSeconds: number };
   snapshotTtlSeconds: number;
   upstreamCacheSeconds: number;
+  /** The refresh job: every `everyMinutes` on Node (0 = off), `batch` learners per run. */
+  snapshotRefresh: { everyMinutes: number; batch: number };
 }
 
 export class ConfigError extends Error {
@@ -202,5 +220,6 @@ export function parseConfig(env: Record<string, unknown>): Config {
     cacheTtl: { freshSeconds: e.CACHE_TTL_SECONDS, staleSeconds: e.CACHE_STALE_SECONDS },
     snapshotTtlSeconds: e.SNAPSHOT_TTL_SECONDS,
     upstreamCacheSeconds: e.UPSTREAM_CACHE_SECONDS,
+    snapshotRefresh: { everyMinutes: e.SNAPSHOT_REFRESH_MINUTES, batch: e.SNAPSHOT_REFRESH_BATCH },
   };
 }

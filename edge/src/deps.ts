@@ -19,6 +19,7 @@ import type {
   Velocity,
 } from "./contract.ts";
 import type { IngestionDeps } from "./events/ingest.ts";
+import type { DueRefreshSummary } from "./insights/org-refresh.ts";
 import type { WidgetAssetSource } from "./routes/widget-assets.ts";
 import type { ListScope, OrgSummary } from "./store/types.ts";
 
@@ -233,4 +234,9 @@ export interface AppDeps {
   ledger?: IngestionDeps["store"];
   /** The built widgets served at /widgets/ (routes/widget-assets.ts); absent = not served here. */
   widgetAssets?: WidgetAssetSource;
+  /**
+   * One run of the refresh job (src/insights/org-refresh.ts): recomputes the learners whose stored
+   * snapshots are due, so the org lists stay current. Absent without a database.
+   */
+  refreshSnapshots?: () => Promise<DueRefreshSummary>;
 }

@@ -14,7 +14,13 @@ import { type AppDeps, systemClock } from "./deps.ts";
 import { createJsonLogger } from "./http/logger.ts";
 import { createMemoryRateLimiter } from "./http/rate-limit.ts";
 import { stdoutLines } from "./http/stdout-sink.ts";
-import { createLearnerInsights } from "./insights/index.ts";
+import {
+  createLearnerInsights,
+  type DueRefreshSummary,
+  defaultAnalytics,
+  refreshDueSnapshots,
+  startRefreshTimer,
+} from "./insights/index.ts";
 import { resolveSecrets } from "./local-secrets.ts";
 import { recommendationContextFromUpstreams } from "./routes/ai.ts";
 import { createUpstreamProbe } from "./routes/health.ts";
@@ -51,7 +57,9 @@ function clientIp(c: Context): string | undefined {
  * cache, the nine upstream clients (the simulator's URLs when unset), the Gemini advisor with its
  * local fallback, in-process rate limits.
  */
-export async function buildNodeDeps(config: Config): Promise<AppDeps & { close(): Promise<void> }> {
+export async function buildNodeDeps(
+  config: Config,
+): Promise<AppDeps & { close(): Promise<void>; refreshSnapshots(): Promise<DueRefreshSummary> }> {
   const secrets = resolveSecrets(config);
   const logger = createJsonLogger(config.logLevel, stdoutLines());
   const clock = systemClock;
@@ -120,6 +128,14 @@ export async function buildNodeDeps(config: Config): Promise<AppDeps & { close()
     clientIp,
     // The widgets' build output of this checkout (pnpm --dir widgets build); 404 until it exists.
     widgetAssets: nodeWidgetAssets(fileURLToPath(new URL("../../widgets/dist", import.meta.url))),
+    refreshSnapshots: () =>
+      refreshDueSnapshots({
+        insights,
+        store: opened.store,
+        now: clock.now(),
+        version: defaultAnalytics.version,
+        batch: config.snapshotRefresh.batch,
+      }),
     close: () => opened.store.close(),
   };
 }
@@ -133,6 +149,18 @@ const server = serve({ fetch: app.fetch, port: config.port, hostname }, (info) =
   deps.logger.log("info", { msg: "ms8 edge listening", url: `http://${hostname}:${info.port}` });
 });
 
+// Keeps the org lists current: recomputes learners whose stored snapshots are due (SNAPSHOT_REFRESH_*).
+const refresh =
+  config.snapshotRefresh.everyMinutes > 0
+    ? startRefreshTimer({
+        run: deps.refreshSnapshots,
+        everyMs: config.snapshotRefresh.everyMinutes * 60_000,
+        logger: deps.logger,
+      })
+    : null;
+
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => server.close(() => void deps.close().finally(() => process.exit(0))));
+  process.on(signal, () =>
+    server.close(() => void (refresh?.stop() ?? Promise.resolve()).then(deps.close).finally(() => process.exit(0))),
+  );
 }

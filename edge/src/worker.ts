@@ -17,7 +17,13 @@ import { type Config, ConfigError, parseConfig } from "./config.ts";
 import { type AppDeps, type ComponentHealth, systemClock, UpstreamUnavailableError } from "./deps.ts";
 import { createJsonLogger } from "./http/logger.ts";
 import { createBindingRateLimiter, type RateLimitBinding } from "./http/rate-limit.ts";
-import { createLearnerInsights, type InsightStore } from "./insights/index.ts";
+import {
+  createLearnerInsights,
+  defaultAnalytics,
+  type InsightStore,
+  refreshDueSnapshots,
+  runLoggedRefresh,
+} from "./insights/index.ts";
 import { recommendationContextFromUpstreams } from "./routes/ai.ts";
 import { createUpstreamProbe } from "./routes/health.ts";
 import { workersWidgetAssets } from "./routes/widget-assets.ts";
@@ -61,7 +67,11 @@ function parseWorkerEnv(env: WorkerBindings): z.infer<typeof WorkerEnv> {
 }
 
 type App = ReturnType<typeof createApp>;
-const apps = new WeakMap<object, App | ConfigError>();
+interface Built {
+  app: App;
+  deps: AppDeps;
+}
+const built = new WeakMap<object, Built | ConfigError>();
 
 /** Outside production a Worker without secrets gets random ones for its lifetime (wrangler dev). */
 function ephemeralSecret(): string {
@@ -153,37 +163,68 @@ export function buildWorkerDeps(env: WorkerBindings, config: Config): AppDeps {
     },
     clientIp: (c: Context) => c.req.header("CF-Connecting-IP") ?? undefined,
     ...(env.ASSETS ? { widgetAssets: workersWidgetAssets(env.ASSETS) } : {}),
+    ...(store
+      ? {
+          refreshSnapshots: () =>
+            refreshDueSnapshots({
+              insights,
+              store,
+              now: clock.now(),
+              version: defaultAnalytics.version,
+              batch: config.snapshotRefresh.batch,
+            }),
+        }
+      : {}),
   };
 }
 
-function appFor(env: WorkerBindings): App | ConfigError {
-  let app = apps.get(env);
-  if (!app) {
+function builtFor(env: WorkerBindings): Built | ConfigError {
+  let entry = built.get(env);
+  if (!entry) {
     try {
-      app = createApp(buildWorkerDeps(env, parseConfig(env)));
+      const deps = buildWorkerDeps(env, parseConfig(env));
+      entry = { app: createApp(deps), deps };
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
-      app = err;
+      entry = err;
     }
-    apps.set(env, app);
+    built.set(env, entry);
   }
-  return app;
+  return entry;
 }
 
 export default {
   fetch(request: Request, env: WorkerBindings, ctx: ExecutionContext) {
-    const app = appFor(env);
-    if (app instanceof ConfigError) {
+    const entry = builtFor(env);
+    if (entry instanceof ConfigError) {
       // The Worker's "start" is its first request: refuse to serve, naming the variable.
-      console.error(app.message);
+      console.error(entry.message);
       const body = {
         type: "https://ms8.dev/problems/internal",
         title: "Misconfigured",
         status: 500,
-        detail: app.message,
+        detail: entry.message,
       };
       return Response.json(body, { status: 500, headers: { "Content-Type": "application/problem+json" } });
     }
-    return app.fetch(request, env, ctx);
+    return entry.app.fetch(request, env, ctx);
+  },
+
+  /**
+   * The cron trigger (`[triggers] crons` in wrangler.toml): one run of the refresh job, so the org
+   * lists, which read the database only, stay current. Without a database there is nothing to do.
+   */
+  async scheduled(_controller: unknown, env: WorkerBindings, ctx: ExecutionContext) {
+    const entry = builtFor(env);
+    if (entry instanceof ConfigError) {
+      console.error(entry.message);
+      return;
+    }
+    const { refreshSnapshots, logger } = entry.deps;
+    if (!refreshSnapshots) {
+      logger.log("info", { msg: "snapshot refresh skipped", reason: "no database configured (SUPABASE_URL)" });
+      return;
+    }
+    ctx.waitUntil(runLoggedRefresh(refreshSnapshots, logger));
   },
 };

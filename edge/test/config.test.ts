@@ -53,6 +53,7 @@ describe("parseConfig", () => {
       cacheTtl: { freshSeconds: 300, staleSeconds: 600 },
       snapshotTtlSeconds: 14_400,
       upstreamCacheSeconds: 60,
+      snapshotRefresh: { everyMinutes: 15, batch: 100 },
       upstreamUrls: SIMULATOR_DEFAULT_URLS,
       host: "127.0.0.1",
     });
@@ -81,6 +82,9 @@ describe("parseConfig", () => {
     [{ HOST: "every interface" }, "HOST"],
     [{ CACHE_TTL_SECONDS: "five" }, "CACHE_TTL_SECONDS"],
     [{ SNAPSHOT_TTL_SECONDS: "-1" }, "SNAPSHOT_TTL_SECONDS"],
+    [{ SNAPSHOT_REFRESH_MINUTES: "often" }, "SNAPSHOT_REFRESH_MINUTES"],
+    [{ SNAPSHOT_REFRESH_BATCH: "0" }, "SNAPSHOT_REFRESH_BATCH"],
+    [{ SNAPSHOT_REFRESH_BATCH: "5000" }, "SNAPSHOT_REFRESH_BATCH"],
     [{ GEMINI_BASE_URL: "not a url" }, "GEMINI_BASE_URL"],
     [{ NODE_ENV: "production", SERVICE_SECRET: TEST_SERVICE_SECRET }, "JWT_SECRET"],
     [{ NODE_ENV: "production", JWT_SECRET: TEST_JWT_SECRET }, "SERVICE_SECRET"],
@@ -95,7 +99,10 @@ describe("parseConfig", () => {
       AUTH_MS_URL: "http://127.0.0.1:4001/",
       RATE_LIMIT_IP_PER_MIN: "0",
       MOCK_FALLBACK: "false",
+      SNAPSHOT_REFRESH_MINUTES: "0",
+      SNAPSHOT_REFRESH_BATCH: "25",
     });
+    expect(c.snapshotRefresh).toEqual({ everyMinutes: 0, batch: 25 });
     expect(c.corsOrigins).toEqual(["https://a.test", "http://localhost:5173"]);
     expect(c.upstreamUrls).toEqual({ ...SIMULATOR_DEFAULT_URLS, auth: "http://127.0.0.1:4001" });
     expect(c.simulatedUpstreams).not.toContain("auth");

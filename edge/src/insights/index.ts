@@ -13,4 +13,11 @@ export {
   LearnerNotFoundError,
   type WarmingLearnerInsights,
 } from "./learner-insights.ts";
-export { type OrgRefreshSummary, refreshOrgSnapshots } from "./org-refresh.ts";
+export {
+  type DueRefreshSummary,
+  type OrgRefreshSummary,
+  refreshDueSnapshots,
+  refreshOrgSnapshots,
+  runLoggedRefresh,
+  startRefreshTimer,
+} from "./org-refresh.ts";

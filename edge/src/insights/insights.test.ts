@@ -14,7 +14,7 @@ import type { AnalyticsStore } from "../store/types.ts";
 import { createUpstreams } from "../upstream/clients.ts";
 import { defaultAnalytics } from "./analytics.ts";
 import { createLearnerInsights, type LearnerInsightsDeps } from "./learner-insights.ts";
-import { refreshOrgSnapshots } from "./org-refresh.ts";
+import { refreshDueSnapshots, refreshOrgSnapshots } from "./org-refresh.ts";
 
 const SECRET = "local-dev-only-service-secret";
 const NOW = new Date("2026-11-20T12:00:00Z");
@@ -251,6 +251,68 @@ describe("a cold learner route (authorize with profile(), then read analytics)",
     expect((await insights.velocity("lrn-aurora-009", opts)).dataSource).toBe("cached");
     expect(callsTo()["directory GET /api/v1/users/lrn-aurora-009"]).toBe(1); // the profile did reload
     for (const call of gatherCalls("lrn-aurora-009")) expect(callsTo()[call], call).toBeUndefined();
+  });
+});
+
+describe("the refresh job", () => {
+  it("recomputes expired and other-formula snapshots, a batch at a time, and keeps a stale one when upstreams fail", async () => {
+    const store = createSqlStore(await freshPglite());
+    onTestFinished(() => store.close());
+    let now = NOW.getTime();
+    const at = () => new Date(now);
+    const borealis = [...sim.world.learners.keys()].filter((id) => sim.world.users.get(id)!.orgId === "org-borealis");
+    const [a, b, c, older] = borealis.slice(-4) as [string, string, string, string];
+    const learners = [a, b, c];
+    const first = build({ store, at });
+    for (const id of learners) {
+      await first.insights.profile(id);
+      await first.insights.dropoffRisk(id, first.opts);
+    }
+    await first.settle();
+    // A fourth learner stored by older formulas, not yet expired: due first, whatever its expiry.
+    await store.upsertDirectoryUsers([
+      {
+        userId: older,
+        orgId: "org-borealis",
+        displayName: "Older",
+        roles: ["learner"],
+        timeZone: "UTC",
+        trainerIds: [],
+      },
+    ]);
+    const stored = (await store.readSnapshot(a, "dropoff_risk"))!;
+    await store.writeSnapshot({ ...stored, learnerId: older, computationVersion: "analytics-v1+oulad-2013-v1" });
+    const run = (batch: number) =>
+      refreshDueSnapshots({
+        insights: build({ store, at }).insights,
+        store,
+        now: at(),
+        version: defaultAnalytics.version,
+        batch,
+      });
+
+    // Nothing of this version has expired yet: only the other-formula snapshot is due.
+    const fresh = await run(10);
+    expect(fresh).toMatchObject({ due: 1, otherVersion: 1, bySource: { realtime: 1 }, failed: [] });
+    expect((await store.readSnapshot(older, "dropoff_risk"))!.computationVersion).toBe(defaultAnalytics.version);
+
+    // Five hours on, past the 4-hour snapshot TTL, all four are due: two per run, until none is.
+    now += 5 * 3600_000;
+    const all = [...learners, older];
+    const batch = await run(2);
+    expect(batch).toMatchObject({ due: 2, otherVersion: 0, bySource: { realtime: 2 }, failed: [] });
+    const recomputed = await Promise.all(all.map((id) => store.readSnapshot(id, "dropoff_risk")));
+    expect(recomputed.filter((s) => s!.calculatedAt.getTime() === now)).toHaveLength(2);
+
+    // The services fail: the other two keep their stale snapshots and stay due.
+    await sim.setFault("content", { down: true });
+    expect(await run(2)).toMatchObject({ due: 2, bySource: { stale_cache: 2 }, failed: [] });
+    await sim.clearFaults();
+    expect(await run(2)).toMatchObject({ due: 2, bySource: { realtime: 2 } });
+    expect(await run(2)).toMatchObject({ due: 0, bySource: {}, failed: [] });
+    const listed = await store.listAtRisk("org-borealis", { minLevel: "low", limit: 50 });
+    const listedAt = listed.items.filter((r) => all.includes(r.learnerId)).map((r) => r.calculatedAt.getTime());
+    expect(listedAt).toEqual(all.map(() => now));
   });
 });
 

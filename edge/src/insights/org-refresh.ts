@@ -6,7 +6,8 @@
  * first as a learner route does, so the stored learner carries their trainers (which narrow a
  * trainer's org lists).
  */
-import type { LearnerInsights } from "../deps.ts";
+import type { LearnerInsights, Logger } from "../deps.ts";
+import type { DueSnapshot } from "../store/types.ts";
 import type { Upstreams } from "../upstream/clients.ts";
 
 export interface OrgRefreshSummary {
@@ -32,21 +33,137 @@ export async function refreshOrgSnapshots(options: {
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
 
-  const summary: OrgRefreshSummary = { learners: learnerIds.length, bySource: {}, failed: [] };
+  return { learners: learnerIds.length, ...(await recompute(options.insights, learnerIds, options.concurrency)) };
+}
+
+/**
+ * Recomputes each learner through the normal insights path, a few at a time, profile first as a
+ * learner route does (so the stored learner carries their trainers); waits for the snapshot writes.
+ */
+async function recompute(
+  insights: LearnerInsights,
+  learnerIds: string[],
+  concurrency = 4,
+): Promise<Pick<OrgRefreshSummary, "bySource" | "failed">> {
+  const result: Pick<OrgRefreshSummary, "bySource" | "failed"> = { bySource: {}, failed: [] };
   const writes: Promise<unknown>[] = [];
   const queue = [...learnerIds];
   const worker = async () => {
     for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
       try {
-        await options.insights.profile(id);
-        const answer = await options.insights.dropoffRisk(id, { waitUntil: (w) => void writes.push(w) });
-        summary.bySource[answer.dataSource] = (summary.bySource[answer.dataSource] ?? 0) + 1;
+        await insights.profile(id);
+        const answer = await insights.dropoffRisk(id, { waitUntil: (w) => void writes.push(w) });
+        result.bySource[answer.dataSource] = (result.bySource[answer.dataSource] ?? 0) + 1;
       } catch (error) {
-        summary.failed.push({ learnerId: id, error: error instanceof Error ? error.message : String(error) });
+        result.failed.push({ learnerId: id, error: error instanceof Error ? error.message : String(error) });
       }
     }
   };
-  await Promise.all(Array.from({ length: options.concurrency ?? 4 }, worker));
+  await Promise.all(Array.from({ length: concurrency }, worker));
   await Promise.allSettled(writes); // the snapshots are written behind each answer
-  return summary;
+  return result;
+}
+
+export interface DueRefreshSummary {
+  /** Snapshots the store named as due (at most the batch). */
+  due: number;
+  /** Of those, computed by other formulas than the running ones. */
+  otherVersion: number;
+  /** dataSource of each recomputation: realtime when it worked; stale_cache/mock when upstreams failed. */
+  bySource: Record<string, number>;
+  failed: { learnerId: string; error: string }[];
+}
+
+/**
+ * One run of the refresh job: recomputes the drop-off risk (and with it velocity and forecast) of
+ * the learners whose stored snapshot is due (other formulas first, then expired, oldest first),
+ * so the organization lists, which read Postgres only, show numbers no older than the snapshot TTL
+ * plus one interval. Node runs it on a timer, Workers on a cron trigger (see node.ts, worker.ts).
+ * A learner whose upstreams fail keeps the stale snapshot (still due next time); nothing throws.
+ */
+export async function refreshDueSnapshots(options: {
+  insights: LearnerInsights;
+  store: { riskSnapshotsDue(opts: { now: Date; version: string; limit: number }): Promise<DueSnapshot[]> };
+  now: Date;
+  /** The running formulas (InsightAnalytics.version), as stored in computation_version. */
+  version: string;
+  /** Learners per run (default 100). */
+  batch?: number;
+  /** Learners computed at once (default 4: gentle on the services). */
+  concurrency?: number;
+}): Promise<DueRefreshSummary> {
+  const due = await options.store.riskSnapshotsDue({
+    now: options.now,
+    version: options.version,
+    limit: options.batch ?? 100,
+  });
+  return {
+    due: due.length,
+    otherVersion: due.filter((d) => !d.currentVersion).length,
+    ...(await recompute(
+      options.insights,
+      due.map((d) => d.learnerId),
+      options.concurrency,
+    )),
+  };
+}
+
+/**
+ * One refresh run with its log line, never throwing: what an operator reads to see that the org
+ * lists are kept current ("snapshot refresh", how many were due, how each went). A run whose
+ * learners failed or fell back to stale numbers logs at warn, with the first error.
+ */
+export async function runLoggedRefresh(run: () => Promise<DueRefreshSummary>, logger: Logger): Promise<void> {
+  const started = Date.now();
+  try {
+    const summary = await run();
+    const degraded = summary.failed.length > 0 || Object.keys(summary.bySource).some((s) => s !== "realtime");
+    logger.log(degraded ? "warn" : "info", {
+      msg: "snapshot refresh",
+      due: summary.due,
+      otherVersion: summary.otherVersion,
+      bySource: summary.bySource,
+      failed: summary.failed.length,
+      ...(summary.failed[0] ? { firstError: summary.failed[0] } : {}),
+      ms: Date.now() - started,
+    });
+  } catch (error) {
+    // The store could not name the due learners (database down): the next run tries again.
+    logger.log("error", {
+      msg: "snapshot refresh failed",
+      error: error instanceof Error ? error.message : String(error),
+    });
+  }
+}
+
+/**
+ * Node's refresh timer: a run every `everyMs`, never two at once (a slow run delays the next), and
+ * the timer does not keep the process alive. `stop()` waits for a run in progress.
+ */
+export function startRefreshTimer(options: {
+  run: () => Promise<DueRefreshSummary>;
+  everyMs: number;
+  logger: Logger;
+}): { stop(): Promise<void> } {
+  let running: Promise<void> | null = null;
+  let stopped = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const schedule = () => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      running = runLoggedRefresh(options.run, options.logger).finally(() => {
+        running = null;
+        schedule();
+      });
+    }, options.everyMs);
+    timer.unref?.();
+  };
+  schedule();
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
 }

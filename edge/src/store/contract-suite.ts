@@ -438,5 +438,46 @@ export function storeContractSuite(adapter: string, create: () => Promise<StoreF
         expect((await rejection(store.listAtRisk("org-c", { minLevel: "low", cursor }))).code).toBe("invalid_cursor");
       }
     });
+
+    it("names the risk snapshots due for refresh: other formulas first, then expired, oldest first", async () => {
+      const learners = ["lrn-d-1", "lrn-d-2", "lrn-d-3", "lrn-d-4"];
+      await store.upsertDirectoryUsers(
+        learners.map((userId) => ({
+          userId,
+          orgId: "org-d",
+          displayName: userId,
+          roles: ["learner"],
+          timeZone: "UTC",
+        })),
+      );
+      const at = (iso: string) => new Date(`2026-01-10T${iso}:00Z`);
+      const snapshot = (learnerId: string, version: string, expiresAt: Date, kind = "dropoff_risk") => ({
+        ...risk(learnerId, "org-d", 0.2, "low"),
+        kind,
+        computationVersion: version,
+        calculatedAt: at("08:00"),
+        expiresAt,
+      });
+      await store.writeSnapshot(snapshot("lrn-d-1", "risk-v1", at("09:00")));
+      await store.writeSnapshot(snapshot("lrn-d-2", "risk-v1", at("11:00")));
+      await store.writeSnapshot(snapshot("lrn-d-3", "risk-v0", new Date("2026-01-11T08:00:00Z")));
+      await store.writeSnapshot(snapshot("lrn-d-4", "risk-v1", at("15:00")));
+      await store.writeSnapshot(snapshot("lrn-d-4", "risk-v1", at("09:00"), "velocity"));
+      // At 13:00 the other tests' risk-v1 rows (expiring 14:00) are current, as is lrn-d-4's. The
+      // database may be shared with other test files (workerd), so only org-d's rows are judged.
+      const dueAt13 = () => store.riskSnapshotsDue({ now: at("13:00"), version: "risk-v1", limit: 1000 });
+      const inOrgD = (rows: Awaited<ReturnType<typeof dueAt13>>) => rows.filter((d) => d.orgId === "org-d");
+      const due = await dueAt13();
+      expect(inOrgD(due)).toEqual([
+        { learnerId: "lrn-d-3", orgId: "org-d", expiresAt: new Date("2026-01-11T08:00:00Z"), currentVersion: false },
+        { learnerId: "lrn-d-1", orgId: "org-d", expiresAt: at("09:00"), currentVersion: true },
+        { learnerId: "lrn-d-2", orgId: "org-d", expiresAt: at("11:00"), currentVersion: true },
+      ]);
+      const firstTwo = await store.riskSnapshotsDue({ now: at("13:00"), version: "risk-v1", limit: 2 });
+      expect(firstTwo).toEqual(due.slice(0, 2));
+      // A recomputed snapshot leaves the list.
+      await store.writeSnapshot({ ...snapshot("lrn-d-1", "risk-v1", at("17:00")), calculatedAt: at("13:00") });
+      expect(inOrgD(await dueAt13()).map((d) => d.learnerId)).toEqual(["lrn-d-3", "lrn-d-2"]);
+    });
   });
 }

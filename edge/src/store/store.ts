@@ -10,6 +10,7 @@ import {
   type AnalyticsReader,
   type AnalyticsStore,
   type AtRiskRow,
+  type DueSnapshot,
   type LearnerHistory,
   type LearnerListing,
   type ListScope,
@@ -274,6 +275,22 @@ export function createStore(call: StoreCall, close: () => Promise<void>): Analyt
 
     async recordAiUsage(usage) {
       await rpc("record_ai_usage", { p_usage: { ...usage, createdAt: usage.createdAt?.toISOString() } });
+    },
+
+    async riskSnapshotsDue({ now, version, limit }) {
+      const rows = (await rpc("risk_snapshots_due", {
+        p_now: now.toISOString(),
+        p_version: version,
+        p_limit: limit,
+      })) as Row[];
+      return rows.map(
+        (r): DueSnapshot => ({
+          learnerId: r.learnerId as string,
+          orgId: r.orgId as string,
+          expiresAt: new Date(r.expiresAt as string),
+          currentVersion: r.currentVersion === true,
+        }),
+      );
     },
 
     async ping() {

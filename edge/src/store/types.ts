@@ -49,6 +49,7 @@ export const STORE_FUNCTIONS = {
   read_ai_result: { p_learner_id: "text", p_kind: "text", p_input_hash: "text" },
   record_ai_usage: { p_usage: "jsonb" },
   ai_usage_by_day: { p_org_id: "text", p_from: "date", p_to: "date" },
+  risk_snapshots_due: { p_now: "timestamptz", p_version: "text", p_limit: "integer" },
   store_health: {},
 } as const satisfies Record<string, Record<string, SqlArgType>>;
 export type SqlArgType =
@@ -62,6 +63,15 @@ export type SqlArgType =
   | "date"
   | "text[]";
 export type StoreFunction = keyof typeof STORE_FUNCTIONS;
+
+/** A learner whose stored drop-off risk is due for recomputation (see riskSnapshotsDue). */
+export interface DueSnapshot {
+  learnerId: string;
+  orgId: string;
+  expiresAt: Date;
+  /** False when the snapshot was computed by other formulas than the running ones. */
+  currentVersion: boolean;
+}
 
 /** A Directory user as MS8 mirrors it. */
 export interface DirectoryUser {
@@ -227,6 +237,11 @@ export interface AnalyticsStore extends AnalyticsReader {
   writeSnapshot(snapshot: Snapshot): Promise<boolean>;
   writeAiResult(result: Omit<AiResult, "createdAt"> & { createdAt?: Date }): Promise<void>;
   recordAiUsage(usage: AiUsage): Promise<void>;
+  /**
+   * Learners whose drop-off snapshot the refresh job should recompute: computed by formulas other
+   * than `version` first, then expired by `now`, oldest first; at most `limit` (1-1000).
+   */
+  riskSnapshotsDue(opts: { now: Date; version: string; limit: number }): Promise<DueSnapshot[]>;
   /** One round trip through the same path as every call, for /health. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,0 +1,97 @@
+-- The refresh job's queue: risk_snapshots_due names the drop-off snapshots to recompute, those of
+-- other formulas first, then the expired ones oldest first, only for the service role, and finds
+-- the expired ones through the expiry index rather than reading every snapshot.
+begin;
+select plan(13);
+
+insert into public.organizations (id, name) values ('due', 'Due'), ('due2', 'Due too');
+insert into public.directory_users (id, org_id, display_name, roles, trainer_ids) values
+  ('d1', 'due', 'Expired first', '{learner}', '{}'),
+  ('d2', 'due', 'Expired later', '{learner}', '{}'),
+  ('d3', 'due2', 'Other formulas', '{learner}', '{}'),
+  ('d4', 'due', 'Current', '{learner}', '{}'),
+  ('d5', 'due', 'Expired at the same time', '{learner}', '{}');
+insert into public.analytics_snapshots (learner_id, org_id, kind, computation_version, payload, calculated_at, expires_at)
+values
+  ('d1', 'due', 'dropoff_risk', 'v2', '{"riskScore": 0.2, "riskLevel": "low"}', '2026-01-05T05:00Z', '2026-01-05T09:00Z'),
+  ('d2', 'due', 'dropoff_risk', 'v2', '{"riskScore": 0.2, "riskLevel": "low"}', '2026-01-05T07:00Z', '2026-01-05T11:00Z'),
+  ('d5', 'due', 'dropoff_risk', 'v2', '{"riskScore": 0.2, "riskLevel": "low"}', '2026-01-05T07:00Z', '2026-01-05T11:00Z'),
+  ('d3', 'due2', 'dropoff_risk', 'v1', '{"riskScore": 0.2, "riskLevel": "medium"}', '2026-01-05T10:00Z', '2026-01-05T14:00Z'),
+  ('d4', 'due', 'dropoff_risk', 'v2', '{"riskScore": 0.2, "riskLevel": "low"}', '2026-01-05T10:00Z', '2026-01-05T14:00Z'),
+  ('d4', 'due', 'velocity', 'v2', '{}', '2026-01-05T05:00Z', '2026-01-05T09:00Z');
+
+create function pg_temp.ids(p_rows jsonb) returns text[] language sql as $$
+  select coalesce(array_agg(x ->> 'learnerId' order by n), '{}') from jsonb_array_elements(p_rows) with ordinality as r(x, n)
+$$;
+grant execute on function pg_temp.ids(jsonb) to service_role;
+
+select tests.as_service();
+select is(pg_temp.ids(public.risk_snapshots_due('2026-01-05T12:00Z', 'v2', 10)), '{d3,d1,d2,d5}'::text[],
+          'other formulas first (in any organization), then expired oldest first, ties by learner; current and other kinds left out');
+select is(public.risk_snapshots_due('2026-01-05T12:00Z', 'v2', 10) -> 0,
+          jsonb_build_object('learnerId', 'd3', 'orgId', 'due2', 'expiresAt', '2026-01-05T14:00:00+00:00'::timestamptz,
+                             'currentVersion', false),
+          'each row names the learner, the organization, the expiry and whether the formulas are current');
+select is(pg_temp.ids(public.risk_snapshots_due('2026-01-05T12:00Z', 'v2', 2)), '{d3,d1}'::text[], 'at most p_limit rows');
+select is(pg_temp.ids(public.risk_snapshots_due('2026-01-05T10:00Z', 'v2', 10)), '{d3,d1}'::text[],
+          'expired means expires_at at or before p_now');
+select is(pg_temp.ids(public.risk_snapshots_due('2026-01-05T12:00Z', 'v1', 10)), '{d1,d2,d5,d4}'::text[],
+          'under the older formulas every v2 row is the other version, and d3 is current but not expired');
+select is(jsonb_array_length(public.risk_snapshots_due('2026-01-05T12:00Z', 'v2', 0)), 1,
+          'a limit below 1 still answers one row');
+select is(jsonb_array_length(public.risk_snapshots_due('2026-01-05T12:00Z', 'v2', null)), 4, 'no limit: the default (100)');
+select is(pg_temp.ids(public.risk_snapshots_due('2026-01-05T04:00Z', 'v2', 10)), '{d3}'::text[],
+          'before any expiry only the snapshot of other formulas is due');
+delete from public.analytics_snapshots where learner_id = 'd3';
+select is(public.risk_snapshots_due('2026-01-05T04:00Z', 'v2', 10), '[]'::jsonb, 'nothing due: an empty array');
+
+-- The expired half is read through the expiry index, in its order (no sort over every snapshot).
+select tests.as_owner();
+select has_index('public', 'analytics_snapshots', 'analytics_snapshots_risk_expiry_idx', 'the expiry index exists');
+insert into public.organizations (id, name) values ('due-bulk', 'Bulk');
+insert into public.directory_users (id, org_id, display_name, roles)
+select 'db' || g, 'due-bulk', 'Bulk ' || g, '{learner}' from generate_series(1, 5000) g;
+insert into public.analytics_snapshots (learner_id, org_id, kind, computation_version, payload, calculated_at, expires_at)
+select 'db' || g, 'due-bulk', 'dropoff_risk', 'v2', '{"riskScore": 0.1, "riskLevel": "low"}',
+       '2026-01-04T00:00Z'::timestamptz + g * interval '1 minute',
+       '2026-01-04T04:00Z'::timestamptz + g * interval '1 minute'
+from generate_series(1, 5000) g;
+analyze public.analytics_snapshots;
+-- The function's own body, prepared with generic parameters as a SQL function is planned.
+create function pg_temp.due_plan() returns text language plpgsql as $$
+declare
+  body text;
+  plan text := '';
+  line text;
+  path text := current_setting('search_path');
+begin
+  select prosrc into body from pg_proc where oid = 'public.risk_snapshots_due(timestamptz, text, integer)'::regprocedure;
+  body := regexp_replace(body, '\mp_now\M', '$1', 'g');
+  body := regexp_replace(body, '\mp_version\M', '$2', 'g');
+  body := regexp_replace(body, '\mp_limit\M', '$3', 'g');
+  perform set_config('search_path', '', true);
+  perform set_config('plan_cache_mode', 'force_generic_plan', true);
+  execute 'prepare due_body(timestamptz, text, integer) as ' || body;
+  for line in execute 'explain execute due_body(''2026-01-05T12:00Z'', ''v2'', 100)' loop
+    plan := plan || line || E'\n';
+  end loop;
+  deallocate due_body;
+  perform set_config('search_path', path, true);
+  return plan;
+end
+$$;
+select ok(pg_temp.due_plan() ~ 'Index Scan using analytics_snapshots_risk_expiry_idx',
+          'the expired rows are read through the expiry index, in expiry order');
+
+select ok(
+  (select not prosecdef and 'search_path=""' = any (proconfig)
+   from pg_proc where oid = 'public.risk_snapshots_due(timestamptz, text, integer)'::regprocedure),
+  'risk_snapshots_due runs as the invoker with an empty search_path');
+select ok(
+  has_function_privilege('service_role', 'public.risk_snapshots_due(timestamptz, text, integer)', 'execute')
+  and not has_function_privilege('authenticated', 'public.risk_snapshots_due(timestamptz, text, integer)', 'execute')
+  and not has_function_privilege('anon', 'public.risk_snapshots_due(timestamptz, text, integer)', 'execute'),
+  'only the service role may call it: it reads across organizations');
+
+select * from finish();
+rollback;
