@@ -7,7 +7,7 @@
  * trainer's org lists).
  */
 import type { LearnerInsights, Logger } from "../deps.ts";
-import type { DueSnapshot } from "../store/types.ts";
+import type { AnalyticsStore } from "../store/types.ts";
 import type { Upstreams } from "../upstream/clients.ts";
 
 export interface OrgRefreshSummary {
@@ -65,7 +65,7 @@ async function recompute(
 }
 
 export interface DueRefreshSummary {
-  /** Snapshots the store named as due (at most the batch). */
+  /** Due snapshots this run claimed (at most the batch; none that another run holds a lease on). */
   due: number;
   /** Of those, computed by other formulas than the running ones. */
   otherVersion: number;
@@ -79,23 +79,31 @@ export interface DueRefreshSummary {
  * the learners whose stored snapshot is due (other formulas first, then expired, oldest first),
  * so the organization lists, which read Postgres only, show numbers no older than the snapshot TTL
  * plus one interval. Node runs it on a timer, Workers on a cron trigger (see node.ts, worker.ts).
- * A learner whose upstreams fail keeps the stale snapshot (still due next time); nothing throws.
+ * Each learner is claimed with a lease, so instances sharing the database split the work instead of
+ * repeating it. A learner whose upstreams fail keeps the stale snapshot and is retried when the
+ * lease ends; only the claim itself can throw (the database is down).
  */
 export async function refreshDueSnapshots(options: {
   insights: LearnerInsights;
-  store: { riskSnapshotsDue(opts: { now: Date; version: string; limit: number }): Promise<DueSnapshot[]> };
+  store: Pick<AnalyticsStore, "claimDueRiskSnapshots">;
   now: Date;
   /** The running formulas (InsightAnalytics.version), as stored in computation_version. */
   version: string;
   /** Learners per run (default 100). */
   batch?: number;
+  /**
+   * How long a claimed learner is not offered to another run or instance (default 10 minutes):
+   * longer than a run takes; a learner whose recomputation failed is retried after it.
+   */
+  leaseSeconds?: number;
   /** Learners computed at once (default 4: gentle on the services). */
   concurrency?: number;
 }): Promise<DueRefreshSummary> {
-  const due = await options.store.riskSnapshotsDue({
+  const due = await options.store.claimDueRiskSnapshots({
     now: options.now,
     version: options.version,
     limit: options.batch ?? 100,
+    leaseSeconds: options.leaseSeconds ?? 600,
   });
   return {
     due: due.length,

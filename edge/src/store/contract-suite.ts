@@ -439,7 +439,7 @@ export function storeContractSuite(adapter: string, create: () => Promise<StoreF
       }
     });
 
-    it("names the risk snapshots due for refresh: other formulas first, then expired, oldest first", async () => {
+    it("claims the risk snapshots due for refresh: other formulas first, then expired, oldest first, each once per lease", async () => {
       const learners = ["lrn-d-1", "lrn-d-2", "lrn-d-3", "lrn-d-4"];
       await store.upsertDirectoryUsers(
         learners.map((userId) => ({
@@ -465,19 +465,23 @@ export function storeContractSuite(adapter: string, create: () => Promise<StoreF
       await store.writeSnapshot(snapshot("lrn-d-4", "risk-v1", at("09:00"), "velocity"));
       // At 13:00 the other tests' risk-v1 rows (expiring 14:00) are current, as is lrn-d-4's. The
       // database may be shared with other test files (workerd), so only org-d's rows are judged.
-      const dueAt13 = () => store.riskSnapshotsDue({ now: at("13:00"), version: "risk-v1", limit: 1000 });
-      const inOrgD = (rows: Awaited<ReturnType<typeof dueAt13>>) => rows.filter((d) => d.orgId === "org-d");
-      const due = await dueAt13();
-      expect(inOrgD(due)).toEqual([
+      const claim = (time: string, limit: number) =>
+        store.claimDueRiskSnapshots({ now: at(time), version: "risk-v1", limit, leaseSeconds: 600 });
+      const inOrgD = (rows: Awaited<ReturnType<typeof claim>>) => rows.filter((d) => d.orgId === "org-d");
+      // Two at a time: the first claim gets the other-formula row and the oldest expired one...
+      const first = inOrgD(await claim("13:00", 2));
+      const second = inOrgD(await claim("13:00", 2));
+      expect([...first, ...second]).toEqual([
         { learnerId: "lrn-d-3", orgId: "org-d", expiresAt: new Date("2026-01-11T08:00:00Z"), currentVersion: false },
         { learnerId: "lrn-d-1", orgId: "org-d", expiresAt: at("09:00"), currentVersion: true },
         { learnerId: "lrn-d-2", orgId: "org-d", expiresAt: at("11:00"), currentVersion: true },
       ]);
-      const firstTwo = await store.riskSnapshotsDue({ now: at("13:00"), version: "risk-v1", limit: 2 });
-      expect(firstTwo).toEqual(due.slice(0, 2));
-      // A recomputed snapshot leaves the list.
-      await store.writeSnapshot({ ...snapshot("lrn-d-1", "risk-v1", at("17:00")), calculatedAt: at("13:00") });
-      expect(inOrgD(await dueAt13()).map((d) => d.learnerId)).toEqual(["lrn-d-3", "lrn-d-2"]);
+      // ...and while their leases run (ten minutes) nobody is offered them again.
+      expect(inOrgD(await claim("13:05", 10))).toEqual([]);
+      // lrn-d-1 was recomputed meanwhile; the other two were not (their services failed, say):
+      // after the lease they are due again, lrn-d-1 is not.
+      await store.writeSnapshot({ ...snapshot("lrn-d-1", "risk-v1", at("17:00")), calculatedAt: at("13:01") });
+      expect(inOrgD(await claim("13:11", 10)).map((d) => d.learnerId)).toEqual(["lrn-d-3", "lrn-d-2"]);
     });
   });
 }

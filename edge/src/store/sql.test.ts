@@ -52,7 +52,7 @@ describe("migrations from zero", () => {
           [],
         ),
       );
-      expect(row?.n).toBe(10);
+      expect(row?.n).toBe(11);
     } finally {
       await client.close();
     }

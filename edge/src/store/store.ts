@@ -277,11 +277,12 @@ export function createStore(call: StoreCall, close: () => Promise<void>): Analyt
       await rpc("record_ai_usage", { p_usage: { ...usage, createdAt: usage.createdAt?.toISOString() } });
     },
 
-    async riskSnapshotsDue({ now, version, limit }) {
-      const rows = (await rpc("risk_snapshots_due", {
+    async claimDueRiskSnapshots({ now, version, limit, leaseSeconds }) {
+      const rows = (await rpc("claim_due_risk_snapshots", {
         p_now: now.toISOString(),
         p_version: version,
         p_limit: limit,
+        p_lease_seconds: leaseSeconds,
       })) as Row[];
       return rows.map(
         (r): DueSnapshot => ({

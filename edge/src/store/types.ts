@@ -49,7 +49,7 @@ export const STORE_FUNCTIONS = {
   read_ai_result: { p_learner_id: "text", p_kind: "text", p_input_hash: "text" },
   record_ai_usage: { p_usage: "jsonb" },
   ai_usage_by_day: { p_org_id: "text", p_from: "date", p_to: "date" },
-  risk_snapshots_due: { p_now: "timestamptz", p_version: "text", p_limit: "integer" },
+  claim_due_risk_snapshots: { p_now: "timestamptz", p_version: "text", p_limit: "integer", p_lease_seconds: "integer" },
   store_health: {},
 } as const satisfies Record<string, Record<string, SqlArgType>>;
 export type SqlArgType =
@@ -64,7 +64,7 @@ export type SqlArgType =
   | "text[]";
 export type StoreFunction = keyof typeof STORE_FUNCTIONS;
 
-/** A learner whose stored drop-off risk is due for recomputation (see riskSnapshotsDue). */
+/** A learner whose stored drop-off risk is due for recomputation (see claimDueRiskSnapshots). */
 export interface DueSnapshot {
   learnerId: string;
   orgId: string;
@@ -238,10 +238,16 @@ export interface AnalyticsStore extends AnalyticsReader {
   writeAiResult(result: Omit<AiResult, "createdAt"> & { createdAt?: Date }): Promise<void>;
   recordAiUsage(usage: AiUsage): Promise<void>;
   /**
-   * Learners whose drop-off snapshot the refresh job should recompute: computed by formulas other
-   * than `version` first, then expired by `now`, oldest first; at most `limit` (1-1000).
+   * Claims the learners whose drop-off snapshot the refresh job should recompute: computed by
+   * formulas other than `version` first, then expired by `now`, oldest first; at most `limit`
+   * (1-1000). Each comes with a lease of `leaseSeconds`: until it ends no other claim gets them.
    */
-  riskSnapshotsDue(opts: { now: Date; version: string; limit: number }): Promise<DueSnapshot[]>;
+  claimDueRiskSnapshots(opts: {
+    now: Date;
+    version: string;
+    limit: number;
+    leaseSeconds: number;
+  }): Promise<DueSnapshot[]>;
   /** One round trip through the same path as every call, for /health. */
   ping(): Promise<void>;
   close(): Promise<void>;

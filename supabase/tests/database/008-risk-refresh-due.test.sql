@@ -1,8 +1,9 @@
--- The refresh job's queue: risk_snapshots_due names the drop-off snapshots to recompute, those of
--- other formulas first, then the expired ones oldest first, only for the service role, and finds
--- the expired ones through the expiry index rather than reading every snapshot.
+-- The refresh job's queue: claim_due_risk_snapshots claims the drop-off snapshots to recompute,
+-- those of other formulas first, then the expired ones oldest first, each with a lease so no other
+-- claim gets them until it ends; only for the service role; the expired ones are found through the
+-- expiry index rather than by reading every snapshot.
 begin;
-select plan(13);
+select plan(18);
 
 insert into public.organizations (id, name) values ('due', 'Due'), ('due2', 'Due too');
 insert into public.directory_users (id, org_id, display_name, roles, trainer_ids) values
@@ -26,24 +27,46 @@ $$;
 grant execute on function pg_temp.ids(jsonb) to service_role;
 
 select tests.as_service();
-select is(pg_temp.ids(public.risk_snapshots_due('2026-01-05T12:00Z', 'v2', 10)), '{d3,d1,d2,d5}'::text[],
+create function pg_temp.claim(p_now text, p_version text, p_limit integer, p_lease integer default 600)
+returns text[] language sql as $$
+  select pg_temp.ids(public.claim_due_risk_snapshots(p_now::timestamptz, p_version, p_limit, p_lease))
+$$;
+grant execute on function pg_temp.claim(text, text, integer, integer) to service_role;
+
+select is(pg_temp.claim('2026-01-05T12:00Z', 'v2', 10), '{d3,d1,d2,d5}'::text[],
           'other formulas first (in any organization), then expired oldest first, ties by learner; current and other kinds left out');
-select is(public.risk_snapshots_due('2026-01-05T12:00Z', 'v2', 10) -> 0,
+select is((select array_agg(learner_id || '@' || to_char(leased_until at time zone 'UTC', 'HH24:MI') order by learner_id)
+           from public.risk_refresh_leases),
+          '{d1@12:10,d2@12:10,d3@12:10,d5@12:10}'::text[], 'each claimed learner is leased for p_lease_seconds');
+select is(pg_temp.claim('2026-01-05T12:05Z', 'v2', 10), '{}'::text[], 'while the leases run, no claim gets them again');
+select is(public.claim_due_risk_snapshots('2026-01-05T12:10Z', 'v2', 10, 600) -> 0,
           jsonb_build_object('learnerId', 'd3', 'orgId', 'due2', 'expiresAt', '2026-01-05T14:00:00+00:00'::timestamptz,
                              'currentVersion', false),
-          'each row names the learner, the organization, the expiry and whether the formulas are current');
-select is(pg_temp.ids(public.risk_snapshots_due('2026-01-05T12:00Z', 'v2', 2)), '{d3,d1}'::text[], 'at most p_limit rows');
-select is(pg_temp.ids(public.risk_snapshots_due('2026-01-05T10:00Z', 'v2', 10)), '{d3,d1}'::text[],
-          'expired means expires_at at or before p_now');
-select is(pg_temp.ids(public.risk_snapshots_due('2026-01-05T12:00Z', 'v1', 10)), '{d1,d2,d5,d4}'::text[],
-          'under the older formulas every v2 row is the other version, and d3 is current but not expired');
-select is(jsonb_array_length(public.risk_snapshots_due('2026-01-05T12:00Z', 'v2', 0)), 1,
-          'a limit below 1 still answers one row');
-select is(jsonb_array_length(public.risk_snapshots_due('2026-01-05T12:00Z', 'v2', null)), 4, 'no limit: the default (100)');
-select is(pg_temp.ids(public.risk_snapshots_due('2026-01-05T04:00Z', 'v2', 10)), '{d3}'::text[],
-          'before any expiry only the snapshot of other formulas is due');
+          'after the lease they are due again; each row names the learner, organization, expiry and whether the formulas are current');
+select is(pg_temp.claim('2026-01-05T12:20Z', 'v2', 2), '{d3,d1}'::text[], 'at most p_limit rows, from the head');
+select is(pg_temp.claim('2026-01-05T12:20Z', 'v2', 10), '{d2,d5}'::text[], 'the next claim gets the rest');
+-- A recomputed learner is no longer due, whatever its lease.
+update public.analytics_snapshots set calculated_at = '2026-01-05T12:25Z', expires_at = '2026-01-05T16:25Z'
+where learner_id = 'd1' and kind = 'dropoff_risk';
+select is(pg_temp.claim('2026-01-05T12:40Z', 'v2', 10), '{d3,d2,d5}'::text[], 'a recomputed snapshot leaves the queue');
+
+delete from public.risk_refresh_leases;
+select is(pg_temp.claim('2026-01-05T10:00Z', 'v2', 10), '{d3}'::text[],
+          'expired means expires_at at or before p_now (d1 now expires at 16:25)');
+delete from public.risk_refresh_leases;
+select is(pg_temp.claim('2026-01-05T17:00Z', 'v1', 10), '{d2,d5,d4,d1,d3}'::text[],
+          'under the older formulas every v2 row is the other version (oldest first), then d3 (v1) by expiry');
+delete from public.risk_refresh_leases;
+select is(jsonb_array_length(public.claim_due_risk_snapshots('2026-01-05T12:00Z', 'v2', 0, 600)), 1,
+          'a limit below 1 still claims one row');
+delete from public.risk_refresh_leases;
+select is(jsonb_array_length(public.claim_due_risk_snapshots('2026-01-05T12:00Z', 'v2', null, null)), 3,
+          'no limit: the default (100)');
+select is((select max(leased_until) from public.risk_refresh_leases), '2026-01-05T12:10Z'::timestamptz,
+          'no lease length: ten minutes');
+delete from public.risk_refresh_leases;
 delete from public.analytics_snapshots where learner_id = 'd3';
-select is(public.risk_snapshots_due('2026-01-05T04:00Z', 'v2', 10), '[]'::jsonb, 'nothing due: an empty array');
+select is(public.claim_due_risk_snapshots('2026-01-05T04:00Z', 'v2', 10, 600), '[]'::jsonb, 'nothing due: an empty array');
 
 -- The expired half is read through the expiry index, in its order (no sort over every snapshot).
 select tests.as_owner();
@@ -65,14 +88,15 @@ declare
   line text;
   path text := current_setting('search_path');
 begin
-  select prosrc into body from pg_proc where oid = 'public.risk_snapshots_due(timestamptz, text, integer)'::regprocedure;
+  select prosrc into body from pg_proc where oid = 'public.claim_due_risk_snapshots(timestamptz, text, integer, integer)'::regprocedure;
   body := regexp_replace(body, '\mp_now\M', '$1', 'g');
   body := regexp_replace(body, '\mp_version\M', '$2', 'g');
   body := regexp_replace(body, '\mp_limit\M', '$3', 'g');
+  body := regexp_replace(body, '\mp_lease_seconds\M', '$4', 'g');
   perform set_config('search_path', '', true);
   perform set_config('plan_cache_mode', 'force_generic_plan', true);
-  execute 'prepare due_body(timestamptz, text, integer) as ' || body;
-  for line in execute 'explain execute due_body(''2026-01-05T12:00Z'', ''v2'', 100)' loop
+  execute 'prepare due_body(timestamptz, text, integer, integer) as ' || body;
+  for line in execute 'explain execute due_body(''2026-01-05T12:00Z'', ''v2'', 100, 600)' loop
     plan := plan || line || E'\n';
   end loop;
   deallocate due_body;
@@ -85,13 +109,18 @@ select ok(pg_temp.due_plan() ~ 'Index Scan using analytics_snapshots_risk_expiry
 
 select ok(
   (select not prosecdef and 'search_path=""' = any (proconfig)
-   from pg_proc where oid = 'public.risk_snapshots_due(timestamptz, text, integer)'::regprocedure),
-  'risk_snapshots_due runs as the invoker with an empty search_path');
+   from pg_proc where oid = 'public.claim_due_risk_snapshots(timestamptz, text, integer, integer)'::regprocedure),
+  'claim_due_risk_snapshots runs as the invoker with an empty search_path');
 select ok(
-  has_function_privilege('service_role', 'public.risk_snapshots_due(timestamptz, text, integer)', 'execute')
-  and not has_function_privilege('authenticated', 'public.risk_snapshots_due(timestamptz, text, integer)', 'execute')
-  and not has_function_privilege('anon', 'public.risk_snapshots_due(timestamptz, text, integer)', 'execute'),
+  has_function_privilege('service_role', 'public.claim_due_risk_snapshots(timestamptz, text, integer, integer)', 'execute')
+  and not has_function_privilege('authenticated', 'public.claim_due_risk_snapshots(timestamptz, text, integer, integer)', 'execute')
+  and not has_function_privilege('anon', 'public.claim_due_risk_snapshots(timestamptz, text, integer, integer)', 'execute'),
   'only the service role may call it: it reads across organizations');
+select ok(
+  (select relrowsecurity from pg_class where oid = 'public.risk_refresh_leases'::regclass)
+  and not has_table_privilege('authenticated', 'public.risk_refresh_leases', 'select')
+  and not has_table_privilege('anon', 'public.risk_refresh_leases', 'select'),
+  'the leases are the service role''s alone: row-level security on, no grant to anon or authenticated');
 
 select * from finish();
 rollback;
