@@ -2,7 +2,7 @@ import { describe, expect, expectTypeOf, it } from "vitest";
 import type { AnalyticsStore as ApiStorePort, AppDeps } from "../deps.ts";
 import { storeContractSuite } from "./contract-suite.ts";
 import { migrate, migrationFiles } from "./migrate.ts";
-import { createSqlStore } from "./sql.ts";
+import { createSqlStore, postgresClient } from "./sql.ts";
 import { freshDatabase, freshPglite } from "./testing.ts";
 import type { AnalyticsStore } from "./types.ts";
 
@@ -55,6 +55,47 @@ describe("migrations from zero", () => {
       expect(row?.n).toBe(11);
     } finally {
       await client.close();
+    }
+  });
+});
+
+describe("the refresh queue under concurrent claims (PostgreSQL server)", () => {
+  it("never hands the same learner to two instances claiming at once", async () => {
+    const db = await freshDatabase();
+    // Two BFF instances: two stores, each with its own connections to the one database.
+    const second = postgresClient(db.url, { max: 4 });
+    try {
+      const one = createSqlStore(db.client);
+      const two = createSqlStore(second);
+      const ids = Array.from({ length: 60 }, (_, i) => `lrn-q-${String(i).padStart(2, "0")}`);
+      await one.upsertDirectoryUsers(
+        ids.map((userId) => ({ userId, orgId: "org-q", displayName: userId, roles: ["learner"], timeZone: "UTC" })),
+      );
+      for (const [i, learnerId] of ids.entries()) {
+        await one.writeSnapshot({
+          learnerId,
+          orgId: "org-q",
+          kind: "dropoff_risk",
+          computationVersion: "v2",
+          payload: { riskScore: 0.2, riskLevel: "low", factors: [] },
+          calculatedAt: new Date(Date.UTC(2026, 0, 1, 0, i)),
+          expiresAt: new Date(Date.UTC(2026, 0, 1, 4, i)),
+        });
+      }
+      const now = new Date("2026-01-02T00:00:00Z");
+      const claim = (store: AnalyticsStore) =>
+        store.claimDueRiskSnapshots({ now, version: "v2", limit: 25, leaseSeconds: 600 });
+      // Eight claims in flight at once, four from each instance.
+      const claims = await Promise.all([one, two, one, two, one, two, one, two].map(claim));
+      const claimed = claims.flatMap((c) => c.map((d) => d.learnerId));
+      expect(new Set(claimed).size).toBe(claimed.length); // no learner twice
+      expect(claimed.length).toBeGreaterThanOrEqual(25); // and the work did get handed out
+      // What no claim got is still there for the next one, oldest first.
+      const rest = await claim(one);
+      expect(rest.map((d) => d.learnerId)).toEqual(ids.filter((id) => !claimed.includes(id)).slice(0, 25));
+    } finally {
+      await second.close();
+      await db.drop();
     }
   });
 });
