@@ -7,7 +7,8 @@
  * The learner id picks the scenario by its first word: `ok-…` (or anything else) live data,
  * `stale-…`, `mock-…`, `empty-…`, `forbidden-…` (403), `unknown-…` (404), `broken-…` (500),
  * `slow-…` (answers after 1.5 s), `hang-…` (never answers), `flaky-…` (every other request fails with 503). A token starting with `expired`
- * gets a 401, as does a request without a token.
+ * gets a 401, as does a request without a token. The risk answer's `meta.audience` is `learner` for a
+ * token starting with `self` (the learner's own token), else `trainer`, as the BFF decides it.
  */
 import type { DropoffRisk, Gamification, Problem, Velocity } from "@ms8/edge/contract";
 
@@ -273,6 +274,14 @@ export function createFakeApi(options: FakeApiOptions = {}) {
       dataSource,
       calculatedAt: calculatedAt.toISOString(),
       expiresAt: new Date(calculatedAt.getTime() + 300_000).toISOString(),
+      // The BFF's risk answer carries AI provenance and whom its texts are written for.
+      ...(resource === "dropoff-risk"
+        ? {
+            aiSource: "fallback",
+            fallbackReason: "no_api_key",
+            audience: token.startsWith("self") ? "learner" : "trainer",
+          }
+        : {}),
     };
     // The ETag covers the data only: a new calculatedAt with the same numbers still validates.
     const etag = etagOf(JSON.stringify(data));

@@ -65,6 +65,7 @@ export const ar: Messages = {
     actions: "الخطوات التالية المقترحة",
     forLearner: "للمتعلّم",
     forTrainer: "للمدرّب",
+    forYou: "لك",
     missing: (signals) => `غير معروف بعد: ${signals}`,
     empty: "لا توجد تسجيلات بعد، لذا لا يوجد ما يُقيَّم.",
   },

@@ -64,6 +64,7 @@ export const de: Messages = {
     actions: "Empfohlene nächste Schritte",
     forLearner: "Für die lernende Person",
     forTrainer: "Für die Trainerin oder den Trainer",
+    forYou: "Für Sie",
     missing: (signals) => `Noch unbekannt: ${signals}`,
     empty: "Noch keine Einschreibungen, daher gibt es nichts zu bewerten.",
   },

@@ -73,6 +73,7 @@ export const en = {
     actions: "Recommended next steps",
     forLearner: "For the learner",
     forTrainer: "For the trainer",
+    forYou: "For you",
     missing: (signals: string) => `Not yet known: ${signals}`,
     empty: "No enrolments yet, so there is nothing to assess.",
   },

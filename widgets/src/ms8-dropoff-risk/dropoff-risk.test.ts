@@ -40,6 +40,26 @@ describe("<ms8-dropoff-risk> content", () => {
     expect(part(el, "actions")!.textContent).to.contain("Retake the module 3 quiz").and.contain("For the trainer");
   });
 
+  it("shows a trainer the trainer's next steps first, then the learner's", async () => {
+    const el = await mountWidget("ms8-dropoff-risk", learner("ok"));
+    await waitForState(el, "data");
+    const labels = [...el.shadowRoot!.querySelectorAll(".action-label")].map((l) => l.textContent);
+    expect(labels).to.deep.equal(["For the trainer", "For the learner"]);
+  });
+
+  it("shows learners reading their own risk only their own next steps, in their language", async () => {
+    useFakeApi("self-token");
+    const el = await mountWidget("ms8-dropoff-risk", learner("ok"));
+    await waitForState(el, "data");
+    const actions = part(el, "actions")!;
+    const labels = [...actions.querySelectorAll(".action-label")].map((l) => l.textContent);
+    expect(labels).to.deep.equal(["For you"]);
+    expect(actions.textContent).to.contain("Retake the module 3 quiz").and.not.contain("Check in with the learner");
+    const german = await mountWidget("ms8-dropoff-risk", learner("ok"), { lang: "de" });
+    await waitForState(german, "data");
+    expect(german.shadowRoot!.querySelector(".action-label")!.textContent).to.equal("Für Sie");
+  });
+
   it("names the factors in the widget's language when it knows them", async () => {
     const el = await mountWidget("ms8-dropoff-risk", learner("ok"), { lang: "de" });
     await waitForState(el, "data");

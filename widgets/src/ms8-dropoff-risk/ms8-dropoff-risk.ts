@@ -82,7 +82,7 @@ export class Ms8DropoffRisk extends Ms8Element<DropoffRisk> {
     return t.risk.empty;
   }
 
-  protected renderData(data: DropoffRisk, _meta: Meta, format: LocaleFormat, t: Messages): TemplateResult {
+  protected renderData(data: DropoffRisk, meta: Meta, format: LocaleFormat, t: Messages): TemplateResult {
     const r = t.risk;
     const score = format.percent(data.riskScore);
     const filled = Math.round(data.riskScore * 1000) / 10;
@@ -124,16 +124,27 @@ export class Ms8DropoffRisk extends Ms8Element<DropoffRisk> {
         )}
       </ul>
       <h3 class="subheading">${r.actions}</h3>
-      <div class="actions" part="actions">
-        ${this.#actionList(r.forLearner, data.recommendedActions.learner)}
-        ${this.#actionList(r.forTrainer, data.recommendedActions.trainer)}
-      </div>
+      <div class="actions" part="actions">${this.#actions(data, meta, r)}</div>
       ${
         data.missingSignals.length
           ? html`<p class="muted missing">${r.missing(new Intl.ListFormat(format.locale).format(data.missingSignals))}</p>`
           : null
       }
     `;
+  }
+
+  /**
+   * Whose next steps to show, by the BFF's `meta.audience`: learners reading their own risk get
+   * theirs only ("For you"; the trainer's steps talk about them in the third person), a trainer
+   * gets the trainer's first, then the learner's. A BFF that does not say shows both, learner first.
+   */
+  #actions(data: DropoffRisk, meta: Meta, r: Messages["risk"]) {
+    const { learner, trainer } = data.recommendedActions;
+    const audience = (meta as Meta & { audience?: "learner" | "trainer" }).audience;
+    if (audience === "learner") return this.#actionList(r.forYou, learner);
+    if (audience === "trainer")
+      return [this.#actionList(r.forTrainer, trainer), this.#actionList(r.forLearner, learner)];
+    return [this.#actionList(r.forLearner, learner), this.#actionList(r.forTrainer, trainer)];
   }
 
   #actionList(label: string, actions: string[]) {
