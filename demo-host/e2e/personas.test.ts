@@ -130,6 +130,9 @@ describe.each(stack().personas.personas.map((p) => [`${p.role} of ${p.orgId}`, p
     const commentary = (await page.locator(".commentary").textContent()) ?? "";
     if (who.role === "learner") expect(commentary).toMatch(/\byour?\b/i);
     else expect(commentary).not.toMatch(/\byour?\b/i);
+    // So are the risk widget's next steps: the learner's own, or the trainer's first.
+    const actionLabels = await page.locator("ms8-dropoff-risk .action-label").allTextContents();
+    expect(actionLabels).toEqual(who.role === "learner" ? ["For you"] : ["For the trainer", "For the learner"]);
     await screenshot(page, `03-learner-view-as-${who.role}-${who.orgId}`);
     expect(problems).toEqual([]);
     await close();
