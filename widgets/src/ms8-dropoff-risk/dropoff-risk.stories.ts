@@ -15,7 +15,10 @@ const meta = {
 export default meta;
 type Story = StoryObj<WidgetArgs>;
 
+/** As a trainer (or admin) sees it: the trainer's next steps first, then the learner's. */
 export const Data: Story = stateStories.Data;
+/** As the learner sees their own risk (`meta.audience: "learner"`): only their own next steps. */
+export const SeenByTheLearner: Story = { args: { "learner-id": "ok-ada", token: "self-story-token" } };
 export const Loading: Story = stateStories.Loading;
 export const SlowThenData: Story = stateStories.SlowThenData;
 export const Empty: Story = stateStories.Empty;
