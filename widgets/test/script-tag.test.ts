@@ -10,15 +10,16 @@ interface Probe {
   evalViolations: number;
   errors: string[];
   evalBlocked: boolean;
+  ms8Errors: { tag: string; status: number; title?: string; detail: string }[];
 }
 type PageWindow = Window & { __ms8Probe: Probe; MS8?: { configure: unknown; version?: string } };
 type ChartWidget = HTMLElement & { chart?: { destroy(): void } };
 
-async function openPage(page: string, learnerId: string, tags?: string): Promise<HTMLIFrameElement> {
+async function openPage(page: string, learnerId: string, tags?: string, extra = ""): Promise<HTMLIFrameElement> {
   const frame = document.createElement("iframe");
   frame.style.width = "420px";
   frame.style.height = "900px";
-  frame.src = `/test/pages/${page}?api=${encodeURIComponent(apiBase)}&learner=${learnerId}${tags ? `&tags=${tags}` : ""}`;
+  frame.src = `/test/pages/${page}?api=${encodeURIComponent(apiBase)}&learner=${learnerId}${tags ? `&tags=${tags}` : ""}${extra}`;
   const loaded = new Promise((resolve) => frame.addEventListener("load", resolve, { once: true }));
   document.body.append(frame);
   await loaded;
@@ -91,5 +92,30 @@ describe("ms8-widgets.js (script tag)", () => {
       .map((entry) => new URL(entry.name).pathname);
     expect(loaded).to.include("/dist/ms8-widgets.js");
     expect(loaded).not.to.include("/dist/ms8-chart.js");
+  });
+
+  it("set up as docs/embedding.md says (elements first, MS8.configure after): no ms8-error, then data", async () => {
+    const frame = await openPage("setup-last.html", "ok-setup-last");
+    await expectAllShowData(frame);
+    const win = frame.contentWindow as PageWindow;
+    expect(win.__ms8Probe.ms8Errors, "no error while configuration could still arrive").to.deep.equal([]);
+    expect(win.__ms8Probe.errors).to.deep.equal([]);
+  });
+
+  it("never configured: once the page has loaded, each widget reports the missing api-base with a title", async () => {
+    const frame = await openPage("setup-last.html", "ok-setup-last", undefined, "&configure=never");
+    const win = frame.contentWindow as PageWindow;
+    await waitUntil(() => win.__ms8Probe.ms8Errors.length === 3, "not every widget reported", { timeout: 8000 });
+    for (const problem of win.__ms8Probe.ms8Errors) {
+      expect(problem).to.deep.include({
+        status: 0,
+        title: "Widget not configured",
+        detail: "This widget needs the api-base attribute.",
+      });
+    }
+    const badges = frame.contentDocument!.querySelector("ms8-badges")!;
+    expect(badges.shadowRoot!.querySelector("[part~=error-detail]")!.textContent).to.equal(
+      "This widget needs the api-base attribute.",
+    );
   });
 });

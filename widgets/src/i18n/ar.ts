@@ -15,6 +15,7 @@ export const ar: Messages = {
     notSignedIn: "انتهت جلستك. سجّل الدخول مرة أخرى لعرض هذا.",
     forbidden: "ليست لديك صلاحية لعرض بيانات هذا المتعلّم.",
     notFound: "لا يوجد متعلّم بهذا المعرّف، أو أنه غير ظاهر لك.",
+    notConfiguredTitle: "الأداة غير مُهيّأة",
     notConfigured: (missing) =>
       missing.length === 1
         ? `تحتاج هذه الأداة إلى السمة ${missing[0]}.`

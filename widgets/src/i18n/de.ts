@@ -15,6 +15,7 @@ export const de: Messages = {
     notSignedIn: "Die Sitzung ist abgelaufen. Bitte erneut anmelden.",
     forbidden: "Sie haben keine Berechtigung, die Daten dieser lernenden Person zu sehen.",
     notFound: "Keine lernende Person mit dieser ID gefunden, oder sie ist für Sie nicht sichtbar.",
+    notConfiguredTitle: "Widget nicht eingerichtet",
     notConfigured: (missing) =>
       missing.length === 1
         ? `Dieses Widget braucht das Attribut ${missing[0]}.`

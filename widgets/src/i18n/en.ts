@@ -14,6 +14,8 @@ export const en = {
     forbidden: "You do not have permission to see this learner's data.",
     notFound: "There is no learner with this ID, or it is not visible to you.",
     /** `missing`: the attribute names not set (learner-id, api-base). */
+    /** Title of the `ms8-error` event when an attribute or MS8.configure setting is missing. */
+    notConfiguredTitle: "Widget not configured",
     notConfigured: (missing: string[]) =>
       missing.length === 1
         ? `This widget needs the ${missing[0]} attribute.`

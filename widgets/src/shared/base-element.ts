@@ -44,6 +44,18 @@ type ResourceArgs = [string | undefined, string | undefined, string | undefined,
 
 const isAbort = (error: unknown) => error instanceof DOMException && error.name === "AbortError";
 
+/**
+ * Resolves once the page has loaded and its load handlers have run (at once if it has). Until then a
+ * missing setting is not yet an error: docs/embedding.md puts the setup script after the elements.
+ */
+function pageLoaded(signal: AbortSignal): Promise<void> {
+  if (document.readyState === "complete") return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+    globalThis.addEventListener("load", () => setTimeout(resolve), { once: true, signal });
+  });
+}
+
 export abstract class Ms8Element<T> extends LitElement {
   static override properties = {
     learnerId: { type: String, attribute: "learner-id" },
@@ -91,6 +103,8 @@ export abstract class Ms8Element<T> extends LitElement {
   protected readonly resource = new Task<ResourceArgs, Envelope<T>>(this, {
     task: async ([learnerId, apiBase, token], { signal }) => {
       if (!learnerId || !apiBase) {
+        // Keeps the skeleton meanwhile; MS8.configure or a new attribute starts a new run (aborting this one).
+        await pageLoaded(signal);
         throw new MissingConfiguration(
           [!learnerId && "learner-id", !apiBase && "api-base"].filter((a) => !!a) as string[],
         );
@@ -209,7 +223,7 @@ export abstract class Ms8Element<T> extends LitElement {
   protected describeError(error: unknown): Ms8ErrorDetail {
     const t = this.t.common;
     if (error instanceof MissingConfiguration)
-      return { status: 0, title: undefined, detail: t.notConfigured(error.missing) };
+      return { status: 0, title: t.notConfiguredTitle, detail: t.notConfigured(error.missing) };
     if (error instanceof NoToken) return { status: 401, reason: "no-token", title: undefined, detail: t.noToken };
     if (!(error instanceof ProblemError)) return { status: 0, title: undefined, detail: t.unexpectedError };
     const byStatus: Record<number, string> = {
