@@ -9,7 +9,7 @@ import { createTestWorld } from "../../test/doubles/world.ts";
 import { createApp } from "../app.ts";
 import { createSqlStore, type SqlClient } from "../store/sql.ts";
 import { freshPglite } from "../store/testing.ts";
-import type { AnalyticsStore } from "../store/types.ts";
+import { type AnalyticsStore, StoreError } from "../store/types.ts";
 import type { KnownLearner } from "./ingest.ts";
 
 const directory = new Map<string, KnownLearner>([
@@ -101,6 +101,29 @@ describe("POST /api/v1/events", () => {
     expect(await storedEvents()).toBe(before + 2);
     expect((await store.gamificationState("lrn-2"))?.points).toBe(75);
     expect(changed.at(-1)).toEqual(["lrn-1", "lrn-2"]);
+  });
+
+  it("rejects only the event with text the database cannot store (NUL, half a surrogate pair); the rest are stored", async () => {
+    const good = event({ data: { courseId: "crs-1", lessonId: "l-ok" } });
+    const nul = event({ data: { courseId: "crs-1", lessonId: "l\u0000" } });
+    const loneSurrogate = event({ data: { courseId: "crs-1", note: "\ud800" } });
+    const badKey = event({ data: { courseId: "crs-1", ["k\u0000"]: 1 } });
+    const emoji = event({ data: { courseId: "crs-1", note: "done \u{1F389}" } }); // a whole pair is fine
+    const before = await storedEvents();
+    const res = await post({ events: [good, nul, loneSurrogate, badKey, emoji] });
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body).toMatchObject({ accepted: 2, rejected: 3 });
+    expect(body.rejections.map((r: { index: number; reason: string }) => [r.index, r.reason])).toEqual([
+      [1, "malformed"],
+      [2, "malformed"],
+      [3, "malformed"],
+    ]);
+    expect(body.rejections[0].errors).toEqual([
+      { path: "data.lessonId", message: "text must be valid Unicode without NUL characters" },
+    ]);
+    expect(body.rejections[1].errors[0].path).toBe("data.note");
+    expect(await storedEvents()).toBe(before + 2);
   });
 
   it("acknowledges a resent batch as duplicates and counts nothing twice", async () => {
@@ -199,5 +222,27 @@ describe("POST /api/v1/events", () => {
     expect(res.status).toBe(503);
     expect(res.headers.get("Retry-After")).toBe("5");
     expect((await (await post(batch)).json()).accepted).toBe(1);
+  });
+
+  it("answers 400, not 'retry', when the database refuses a value as invalid (retrying would fail the same way)", async () => {
+    const world = createTestWorld({
+      ledger: {
+        ...store,
+        ingestEvents: () => Promise.reject(new StoreError("invalid_input", "invalid byte sequence", "22021")),
+      },
+    });
+    world.insights.profile = async (id: string) => {
+      const known = directory.get(id);
+      return known ? { ...known, displayName: known.displayName ?? id, courseIds: [], trainerIds: [] } : null;
+    };
+    const res = await createApp(world.deps).request("/api/v1/events", {
+      method: "POST",
+      headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ events: [event()] }),
+    });
+    expect(res.status).toBe(400);
+    expect(res.headers.get("content-type")).toContain("application/problem+json");
+    expect(res.headers.get("Retry-After")).toBeNull();
+    expect((await res.json()).detail).toMatch(/nothing was stored/);
   });
 });

@@ -6,6 +6,7 @@
 import { z } from "@hono/zod-openapi";
 import { LearnerId, OrgId } from "../contract.ts";
 import { EVENT_TYPES } from "../gamification/rules.ts";
+import { isStorableText } from "../store/storable-text.ts";
 
 export const MAX_BATCH = 500;
 /** Clock skew we tolerate on occurredAt before calling an event "from the future". */
@@ -31,6 +32,30 @@ export const EVENT_DATA = {
   login: z.looseObject({}),
 } satisfies Record<(typeof EVENT_TYPES)[number], z.ZodType>;
 
+/**
+ * Where an event holds text PostgreSQL cannot store (jsonb and text refuse NUL, and JSON with a lone
+ * surrogate half), as a path into the event; null when all of it is storable. Keys count too.
+ * Without this check one such string made the database refuse the whole batch, every retry.
+ */
+export function unstorableTextAt(value: unknown): (string | number)[] | null {
+  const bad = (text: string) => !isStorableText(text);
+  const stack: { value: unknown; path: (string | number)[] }[] = [{ value, path: [] }];
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    const { value: v, path } = item;
+    if (typeof v === "string") {
+      if (bad(v)) return path;
+    } else if (Array.isArray(v)) {
+      v.forEach((x, i) => void stack.push({ value: x, path: [...path, i] }));
+    } else if (v && typeof v === "object") {
+      for (const [key, x] of Object.entries(v)) {
+        if (bad(key)) return path;
+        stack.push({ value: x, path: [...path, key] });
+      }
+    }
+  }
+  return null;
+}
+
 export const EventInput = z
   .object({
     eventId: z.uuid(),
@@ -41,6 +66,12 @@ export const EventInput = z
     data: z.record(z.string(), z.unknown()).default({}),
     /** Set by the xAPI mapping; native events are "api". */
     source: z.enum(["api", "xapi"]).optional(),
+  })
+  .superRefine((event, ctx) => {
+    const at = unstorableTextAt(event);
+    if (at) {
+      ctx.addIssue({ code: "custom", path: at, message: "text must be valid Unicode without NUL characters" });
+    }
   })
   .openapi("ActivityEvent", {
     description: `One learning event. type is one of ${EVENT_TYPES.join(", ")}; data depends on the type (docs/gamification.md).`,

@@ -59,6 +59,12 @@ export function eventRoutes(options: EventRoutesOptions) {
       return c.json(await ingestEvents([...events, ...statements.map(eventFromStatement)], options.services(c)), 200);
     } catch (error) {
       if (error instanceof ProblemError) throw error;
+      if (error instanceof StoreError && error.code === "invalid_input") {
+        // The database refused a value the checks let through: retrying would fail the same way.
+        throw new ProblemError("invalid_request", {
+          detail: "the database refused a value in this batch; nothing was stored, correct it before retrying",
+        });
+      }
       // The Directory or the database failed: the sender retries; accepted events come back as duplicates.
       const what = error instanceof StoreError ? "the database" : "the Directory";
       throw new ProblemError("upstream_unavailable", {

@@ -148,6 +148,12 @@ export function storeContractSuite(adapter: string, create: () => Promise<StoreF
       const first = await store.listLearners("org-a", { limit: 1 });
       expect(first.items[0]).toMatchObject({ learnerId: "lrn-a-1", points: 75, riskLevel: null, calculatedAt: null });
       expect((await rejection(store.listLearners("org-a", { cursor: "not-a-cursor" }))).code).toBe("invalid_cursor");
+      // Text PostgreSQL cannot take (NUL, half a surrogate pair) is no cursor of ours either: a 400, not a 500.
+      for (const cursor of [encodeCursor(["a\u0000b", "lrn-x"]), encodeCursor(["\ud800", "lrn-x"])]) {
+        expect((await rejection(store.listLearners("org-a", { cursor }))).code).toBe("invalid_cursor");
+      }
+      const atRiskNul = encodeCursor([2, 0.23, "lrn\u0000"]);
+      expect((await rejection(store.listAtRisk("org-a", { cursor: atRiskNul }))).code).toBe("invalid_cursor");
     });
 
     it("pages at-risk learners from the highest level and score, from a minimum level", async () => {

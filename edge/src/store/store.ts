@@ -4,6 +4,7 @@
  */
 import type { RiskLevel } from "../contract.ts";
 import type { GamificationState } from "../gamification/read-model.ts";
+import { isStorableText } from "./storable-text.ts";
 import {
   type AiResult,
   type AiUsageDay,
@@ -37,7 +38,15 @@ export function decodeCursor(cursor: string, shape: readonly ("string" | "number
   try {
     const binary = atob(cursor.replaceAll("-", "+").replaceAll("_", "/"));
     const key: unknown = JSON.parse(new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0))));
-    if (Array.isArray(key) && key.length === shape.length && key.every((v, i) => typeof v === shape[i])) return key;
+    // Strings go to PostgreSQL, which refuses NUL and lone surrogates: such a cursor is not ours either.
+    const storable = (v: unknown) => typeof v !== "string" || isStorableText(v);
+    if (
+      Array.isArray(key) &&
+      key.length === shape.length &&
+      key.every((v, i) => typeof v === shape[i] && storable(v))
+    ) {
+      return key;
+    }
   } catch {}
   throw new StoreError("invalid_cursor", "the cursor is not one this API issued");
 }
