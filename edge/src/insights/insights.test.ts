@@ -321,6 +321,44 @@ describe("the refresh job", () => {
   });
 });
 
+describe("the refresh job and learners who left", () => {
+  it("takes a learner the Directory no longer knows out of the org lists instead of failing on them every run", async () => {
+    const store = createSqlStore(await freshPglite());
+    onTestFinished(() => store.close());
+    await store.upsertDirectoryUsers([
+      {
+        userId: "lrn-left-1",
+        orgId: "org-borealis",
+        displayName: "Left",
+        roles: ["learner"],
+        timeZone: "UTC",
+        trainerIds: [],
+      },
+    ]);
+    await store.writeSnapshot({
+      learnerId: "lrn-left-1",
+      orgId: "org-borealis",
+      kind: "dropoff_risk",
+      computationVersion: defaultAnalytics.version,
+      payload: { learnerId: "lrn-left-1", riskScore: 0.6, riskLevel: "high", factors: [] },
+      calculatedAt: new Date(NOW.getTime() - 30 * 3600_000),
+      expiresAt: new Date(NOW.getTime() - 26 * 3600_000),
+    });
+    expect((await store.listAtRisk("org-borealis", { minLevel: "high" })).items.map((r) => r.learnerId)).toEqual([
+      "lrn-left-1",
+    ]);
+    const { insights } = build({ store });
+    const summary = await refreshDueSnapshots({ insights, store, now: NOW, version: defaultAnalytics.version });
+    expect(summary).toMatchObject({ due: 1, departed: ["lrn-left-1"], failed: [], bySource: {} });
+    expect((await store.listAtRisk("org-borealis", { minLevel: "low" })).items).toEqual([]);
+    expect((await store.listLearners("org-borealis")).items).toEqual([]);
+    // Nothing left to claim: the next run does not spend its batch on them again.
+    expect(await refreshDueSnapshots({ insights, store, now: NOW, version: defaultAnalytics.version })).toMatchObject({
+      due: 0,
+    });
+  });
+});
+
 describe("refreshing an organization", () => {
   it("computes and stores every learner's snapshots, so the org lists know them", async () => {
     const { insights, upstreams } = build();

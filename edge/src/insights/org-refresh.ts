@@ -33,25 +33,37 @@ export async function refreshOrgSnapshots(options: {
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
 
-  return { learners: learnerIds.length, ...(await recompute(options.insights, learnerIds, options.concurrency)) };
+  const { bySource, failed } = await recompute(options.insights, learnerIds, options.concurrency);
+  return { learners: learnerIds.length, bySource, failed };
 }
 
 /**
  * Recomputes each learner through the normal insights path, a few at a time, profile first as a
  * learner route does (so the stored learner carries their trainers); waits for the snapshot writes.
+ * A learner the Directory no longer knows goes to `departed` (and `onDeparted`), not to `failed`.
  */
 async function recompute(
   insights: LearnerInsights,
   learnerIds: string[],
   concurrency = 4,
-): Promise<Pick<OrgRefreshSummary, "bySource" | "failed">> {
-  const result: Pick<OrgRefreshSummary, "bySource" | "failed"> = { bySource: {}, failed: [] };
+  onDeparted?: (learnerId: string) => Promise<unknown>,
+): Promise<Pick<DueRefreshSummary, "bySource" | "failed" | "departed">> {
+  const result: Pick<DueRefreshSummary, "bySource" | "failed" | "departed"> = {
+    bySource: {},
+    failed: [],
+    departed: [],
+  };
   const writes: Promise<unknown>[] = [];
   const queue = [...learnerIds];
   const worker = async () => {
     for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
       try {
-        await insights.profile(id);
+        if ((await insights.profile(id)) === null) {
+          // The Directory answered: no such learner (left, or no longer a learner here).
+          await onDeparted?.(id);
+          result.departed.push(id);
+          continue;
+        }
         const answer = await insights.dropoffRisk(id, { waitUntil: (w) => void writes.push(w) });
         result.bySource[answer.dataSource] = (result.bySource[answer.dataSource] ?? 0) + 1;
       } catch (error) {
@@ -72,6 +84,8 @@ export interface DueRefreshSummary {
   /** dataSource of each recomputation: realtime when it worked; stale_cache/mock when upstreams failed. */
   bySource: Record<string, number>;
   failed: { learnerId: string; error: string }[];
+  /** Learners the Directory no longer knows: taken out of the organization views (markLearnerDeparted). */
+  departed: string[];
 }
 
 /**
@@ -85,7 +99,7 @@ export interface DueRefreshSummary {
  */
 export async function refreshDueSnapshots(options: {
   insights: LearnerInsights;
-  store: Pick<AnalyticsStore, "claimDueRiskSnapshots">;
+  store: Pick<AnalyticsStore, "claimDueRiskSnapshots" | "markLearnerDeparted">;
   now: Date;
   /** The running formulas (InsightAnalytics.version), as stored in computation_version. */
   version: string;
@@ -112,6 +126,7 @@ export async function refreshDueSnapshots(options: {
       options.insights,
       due.map((d) => d.learnerId),
       options.concurrency,
+      (learnerId) => options.store.markLearnerDeparted(learnerId),
     )),
   };
 }
@@ -132,6 +147,7 @@ export async function runLoggedRefresh(run: () => Promise<DueRefreshSummary>, lo
       otherVersion: summary.otherVersion,
       bySource: summary.bySource,
       failed: summary.failed.length,
+      departed: summary.departed.length,
       ...(summary.failed[0] ? { firstError: summary.failed[0] } : {}),
       ms: Date.now() - started,
     });

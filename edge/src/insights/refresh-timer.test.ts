@@ -14,6 +14,7 @@ const summary = (over: Partial<DueRefreshSummary> = {}): DueRefreshSummary => ({
   otherVersion: 0,
   bySource: { realtime: 2 },
   failed: [],
+  departed: [],
   ...over,
 });
 

@@ -489,5 +489,33 @@ export function storeContractSuite(adapter: string, create: () => Promise<StoreF
       await store.writeSnapshot({ ...snapshot("lrn-d-1", "risk-v1", at("17:00")), calculatedAt: at("13:01") });
       expect(inOrgD(await claim("13:11", 10)).map((d) => d.learnerId)).toEqual(["lrn-d-3", "lrn-d-2"]);
     });
+
+    it("takes a departed learner out of every organization view, and keeps their ledger", async () => {
+      await store.upsertDirectoryUsers([
+        { userId: "lrn-e-1", orgId: "org-e", displayName: "Stays", roles: ["learner"], timeZone: "UTC" },
+        { userId: "lrn-e-2", orgId: "org-e", displayName: "Leaves", roles: ["learner"], timeZone: "UTC" },
+      ]);
+      await store.writeSnapshot(risk("lrn-e-1", "org-e", 0.2, "medium"));
+      await store.writeSnapshot(risk("lrn-e-2", "org-e", 0.6, "critical"));
+      await store.writeSnapshot({ ...risk("lrn-e-2", "org-e", 0.6, "critical"), kind: "velocity" });
+      const ingested = await store.ingestEvent(
+        event("lrn-e-2", "org-e", "course_completed", "2026-01-06T10:00:00Z", { courseId: "c-e" }),
+        awardsFor(event("lrn-e-2", "org-e", "course_completed", "2026-01-06T10:00:00Z", { courseId: "c-e" })),
+        RULES_VERSION,
+      );
+      expect(ingested.status).toBe("accepted");
+      const before = await store.orgSummary("org-e");
+      expect(before).toMatchObject({ learnerCount: 2, atRiskCount: 1 });
+
+      expect(await store.markLearnerDeparted("lrn-e-2")).toEqual({ snapshots: 2, wasLearner: true });
+      expect((await store.listAtRisk("org-e", { minLevel: "low" })).items.map((r) => r.learnerId)).toEqual(["lrn-e-1"]);
+      expect((await store.listLearners("org-e")).items.map((l) => l.learnerId)).toEqual(["lrn-e-1"]);
+      expect(await store.orgSummary("org-e")).toMatchObject({ learnerCount: 1, atRiskCount: 0 });
+      expect(await store.readSnapshot("lrn-e-2", "dropoff_risk")).toBeNull();
+      // The ledger is append-only: their history stays, should the Directory know them again.
+      expect((await store.learnerHistory("lrn-e-2"))?.events.length).toBe(1);
+      // Marking again changes nothing.
+      expect(await store.markLearnerDeparted("lrn-e-2")).toEqual({ snapshots: 0, wasLearner: false });
+    });
   });
 }

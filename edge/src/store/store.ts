@@ -303,6 +303,11 @@ export function createStore(call: StoreCall, close: () => Promise<void>): Analyt
       );
     },
 
+    async markLearnerDeparted(learnerId) {
+      const r = (await rpc("mark_learner_departed", { p_learner_id: learnerId })) as Row;
+      return { snapshots: Number(r.snapshots), wasLearner: r.wasLearner === true };
+    },
+
     async ping() {
       await rpc("store_health");
     },

@@ -49,6 +49,7 @@ export const STORE_FUNCTIONS = {
   read_ai_result: { p_learner_id: "text", p_kind: "text", p_input_hash: "text" },
   record_ai_usage: { p_usage: "jsonb" },
   ai_usage_by_day: { p_org_id: "text", p_from: "date", p_to: "date" },
+  mark_learner_departed: { p_learner_id: "text" },
   claim_due_risk_snapshots: { p_now: "timestamptz", p_version: "text", p_limit: "integer", p_lease_seconds: "integer" },
   store_health: {},
 } as const satisfies Record<string, Record<string, SqlArgType>>;
@@ -248,6 +249,11 @@ export interface AnalyticsStore extends AnalyticsReader {
     limit: number;
     leaseSeconds: number;
   }): Promise<DueSnapshot[]>;
+  /**
+   * The Directory no longer knows this learner: their snapshots and lease go and the mirror stops
+   * listing them as a learner, so no organization view shows them; the ledger stays.
+   */
+  markLearnerDeparted(learnerId: string): Promise<{ snapshots: number; wasLearner: boolean }>;
   /** One round trip through the same path as every call, for /health. */
   ping(): Promise<void>;
   close(): Promise<void>;

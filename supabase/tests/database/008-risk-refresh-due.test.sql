@@ -3,7 +3,7 @@
 -- claim gets them until it ends; only for the service role; the expired ones are found through the
 -- expiry index rather than by reading every snapshot.
 begin;
-select plan(18);
+select plan(22);
 
 insert into public.organizations (id, name) values ('due', 'Due'), ('due2', 'Due too');
 insert into public.directory_users (id, org_id, display_name, roles, trainer_ids) values
@@ -121,6 +121,20 @@ select ok(
   and not has_table_privilege('authenticated', 'public.risk_refresh_leases', 'select')
   and not has_table_privilege('anon', 'public.risk_refresh_leases', 'select'),
   'the leases are the service role''s alone: row-level security on, no grant to anon or authenticated');
+
+-- A learner who left: out of the org views, the ledger untouched, the rollup counts adjusted.
+select tests.as_service();
+select is(public.mark_learner_departed('d2'), '{"snapshots": 1, "wasLearner": true, "leases": 0}'::jsonb,
+          'mark_learner_departed removes the snapshots and the learner role');
+select is((select roles from public.directory_users where id = 'd2'), '{}'::text[], 'the mirror no longer lists them as a learner');
+select is((select learner_count from public.org_rollups where org_id = 'due'), 3::bigint,
+          'the organization rollup counts one learner fewer (d1, d4, d5 remain)');
+select tests.as_owner();
+select ok(
+  has_function_privilege('service_role', 'public.mark_learner_departed(text)', 'execute')
+  and not has_function_privilege('authenticated', 'public.mark_learner_departed(text)', 'execute')
+  and not has_function_privilege('anon', 'public.mark_learner_departed(text)', 'execute'),
+  'only the service role may mark a learner departed');
 
 select * from finish();
 rollback;
