@@ -254,19 +254,16 @@ function atRiskCard(app: App) {
         </thead>
         <tbody>
           ${rows.map(
+            // The learner's link is what keyboards and screen readers reach (named by the learner);
+            // a click anywhere else on the row opens the learner too, for the mouse.
             (r) => html`<tr
               data-learner-id=${r.learnerId}
-              tabindex="0"
-              @click=${() => open(r.learnerId)}
-              @keydown=${(e: KeyboardEvent) => {
-                if (e.key === "Enter" || e.key === " ") {
-                  e.preventDefault();
-                  open(r.learnerId);
-                }
+              @click=${(e: MouseEvent) => {
+                if (!(e.target as Element).closest("a")) open(r.learnerId);
               }}
             >
               <th scope="row">
-                <a href=${`#/learners/${encodeURIComponent(r.learnerId)}`} tabindex="-1">${r.displayName}</a>
+                <a href=${`#/learners/${encodeURIComponent(r.learnerId)}`}>${r.displayName}</a>
                 <span class="muted id">${r.learnerId}</span>
                 <span class="muted as-of" data-calculated-at=${r.calculatedAt}>${t("rowAsOf", { time: asOf(r.calculatedAt) })}</span>
               </th>
