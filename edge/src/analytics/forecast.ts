@@ -105,11 +105,12 @@ export function forecastOutcome(snapshot: LearnerSnapshot): ForecastResult {
     marked.length >= 4 && weeksOfHistory >= 4 ? "high" : marked.length >= 2 || weeksOfHistory >= 2 ? "medium" : "low";
   const completionDays = completionInterval ? daysBetween(completionInterval.earliest, completionInterval.latest) : 0;
   const scorePoints = scoreInterval ? scoreInterval.high - scoreInterval.low : 0;
-  const confidence = lowestOf([
-    evidence,
-    byWidth(completionDays, COMPLETION_WIDTH_DAYS),
-    byWidth(scorePoints, SCORE_WIDTH_POINTS),
-  ]);
+  // With nothing projected there is nothing to be confident about: "medium" beside two nulls read
+  // as a claim (a missing interval is not a narrow one).
+  const projectsNothing = velocity.estimatedCompletion === null && expectedFinalScore === null;
+  const confidence = projectsNothing
+    ? "low"
+    : lowestOf([evidence, byWidth(completionDays, COMPLETION_WIDTH_DAYS), byWidth(scorePoints, SCORE_WIDTH_POINTS)]);
 
   const notes: string[] = [];
   if (velocity.unitsCompleted === 0 && marked.length === 0)

@@ -191,6 +191,31 @@ describe("forecastOutcome", () => {
     expect(forecastOutcome(steady([50, 100, 50, 100])).confidence).toBe("low");
   });
 
+  it("has low confidence when it projects nothing, even with weeks of history behind it", () => {
+    // Units in two weeks of early March, none in the four weeks before 14 April, no marked work:
+    // no completion date, no score, so nothing to be "medium" about.
+    const stalled: LearnerSnapshot = {
+      ...acrossDst,
+      asOf: "2026-04-14T10:00:00+01:00",
+      enrollments: [
+        {
+          ...acrossDst.enrollments[0]!,
+          unitsCompleted: [
+            { unitId: "u1", completedAt: "2026-03-10T18:00:00Z" },
+            { unitId: "u2", completedAt: "2026-03-12T18:00:00Z" },
+            { unitId: "u3", completedAt: "2026-03-16T18:00:00Z" },
+          ],
+        },
+      ],
+      assessments: [],
+    };
+    const f = forecastOutcome(stalled);
+    expect(computeVelocity(stalled).weekly.filter((w) => w.units > 0).length).toBeGreaterThanOrEqual(2);
+    expect(f.projectedCompletion).toBeNull();
+    expect(f.expectedFinalScore).toBeNull();
+    expect(f.confidence).toBe("low");
+  });
+
   it("says it cannot project for a learner with no history", () => {
     const f = forecastOutcome(newcomer);
     expect(f.projectedCompletion).toBeNull();

@@ -16,7 +16,9 @@ export interface InsightAnalytics {
 }
 
 export const defaultAnalytics: InsightAnalytics = {
-  version: `analytics-v1+${dropoffModel.version}`,
+  // v2: a forecast that projects nothing has low confidence (v1 could say "medium"). A new version
+  // makes the refresh job recompute every stored snapshot first (docs/operations.md).
+  version: `analytics-v2+${dropoffModel.version}`,
   velocity: computeVelocity,
   dropoffRisk: scoreDropoffRisk,
   forecast: forecastOutcome,
