@@ -76,8 +76,8 @@ export function createEmbedTokens(api: Api) {
       answer = await api.embedToken(learnerId);
     } catch (error) {
       // Not allowed to see that learner: a learner gets a token for oneself, so the widgets ask the
-      // BFF and show its own refusal (403/404). Staff are no learners (that mint is a 404 too): the
-      // error below makes getToken() return null, and the widgets show their no-token "not allowed".
+      // BFF and show its own refusal (403/404). Staff have no widgets of their own (that mint is a
+      // 400): the error makes getToken() return null, and the widgets show their "not allowed".
       if (!(error instanceof ApiProblem) || (error.status !== 403 && error.status !== 404)) throw error;
       answer = await api.embedToken(undefined);
     }

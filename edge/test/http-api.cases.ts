@@ -504,6 +504,18 @@ export function describeHttpApi(h: Harness) {
       });
     });
 
+    it("a trainer or admin must say which learner an embed token is for (400, naming learnerId)", async () => {
+      for (const who of ["adminA", "trainerA1"] as const) {
+        const body = await expectProblem(
+          await api.fetch("/api/v1/auth/embed-token", await auth(who, { method: "POST" })),
+          400,
+        );
+        expect(body.errors).toEqual([
+          { path: "body.learnerId", message: "required for a caller who is not a learner" },
+        ]);
+      }
+    });
+
     it("nobody mints an embed token for a learner they may not read", async () => {
       const init = (learnerId: string) => ({
         method: "POST",

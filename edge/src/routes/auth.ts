@@ -84,6 +84,13 @@ export const authRoutes = createRouter()
     const principal = c.get("principal");
     if (principal.embed) throw new ProblemError("forbidden", { detail: "an embed token cannot mint tokens" });
     const body = c.req.valid("json") ?? {};
+    if (!body.learnerId && !principal.roles.includes("learner")) {
+      // Without a learnerId the token is for the caller's own widgets; staff have none of their own.
+      throw new ProblemError("invalid_request", {
+        detail: "learnerId is required: a trainer or admin mints an embed token for one of their learners",
+        errors: [{ path: "body.learnerId", message: "required for a caller who is not a learner" }],
+      });
+    }
     const learnerId = body.learnerId ?? principal.userId;
     const widgets = body.widgets ? [...new Set(body.widgets)] : [...embedWidgets];
     // Only for a learner the caller may read themself, and never outliving the caller's session.
