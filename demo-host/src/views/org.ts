@@ -1,6 +1,6 @@
 /**
- * Trainer and org admin view: the organization summary, the at-risk list (paged with the API's
- * cursor, filtered by minimum level, sortable within the page) and, for org admins, AI usage.
+ * Trainer and org admin view: the organization summary, the at-risk list (in the API's order, level
+ * then score, paged with its cursor, filtered by minimum level) and, for org admins, AI usage.
  * A trainer's summary and list cover only their learners (the API's `scope: "trainer"`), and the
  * page says so.
  */
@@ -13,9 +13,7 @@ import { type App, idle, type Load, load } from "../app.ts";
 /** The summary as the BFF sends it: the schema's figures plus the activity counts its store adds. */
 type SummaryFigures = OrgSummary & { activeLearners7d?: number; events7d?: number; badgesAwarded?: number };
 
-type SortColumn = "displayName" | "riskLevel" | "riskScore" | "topFactor";
 const LEVELS = ["low", "medium", "high", "critical"] as const;
-const levelRank = (level: string) => LEVELS.indexOf(level as (typeof LEVELS)[number]);
 
 const view = {
   orgId: "",
@@ -29,7 +27,6 @@ const view = {
     cursors: [null] as (string | null)[],
     page: 0,
     rows: idle as Load<{ items: AtRiskRow[]; nextCursor: string | null }>,
-    sort: null as { column: SortColumn; descending: boolean } | null,
   },
 };
 
@@ -89,7 +86,6 @@ export function resetOrgView() {
   view.summary = idle;
   view.aiUsage = idle;
   view.atRisk.rows = idle;
-  view.atRisk.sort = null;
   view.atRisk.minLevel = "medium";
 }
 
@@ -155,42 +151,6 @@ const FACTORS = ["missedWork", "lateWork", "scoreShortfall", "studyLoad", "cours
 export const factorLabel = (app: App, name: string) =>
   (FACTORS as readonly string[]).includes(name) ? app.t(`factor_${name as (typeof FACTORS)[number]}`) : name;
 
-function sortedRows(rows: AtRiskRow[]) {
-  const sort = view.atRisk.sort;
-  if (!sort) return rows;
-  const key = (r: AtRiskRow) =>
-    sort.column === "riskLevel"
-      ? levelRank(r.riskLevel)
-      : sort.column === "riskScore"
-        ? r.riskScore
-        : (r[sort.column] ?? "");
-  return [...rows].sort((a, b) => {
-    const [x, y] = [key(a), key(b)];
-    const order = typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y));
-    return sort.descending ? -order : order;
-  });
-}
-
-function header(app: App, column: SortColumn, label: string) {
-  const sort = view.atRisk.sort;
-  const active = sort?.column === column;
-  const ariaSort = active ? (sort.descending ? "descending" : "ascending") : "none";
-  return html`<th scope="col" aria-sort=${ariaSort} class=${column === "riskScore" ? "num" : ""}>
-    <button
-      type="button"
-      class="sort"
-      data-sort=${column}
-      title=${app.t("sortBy", { col: label })}
-      @click=${() => {
-        view.atRisk.sort = { column, descending: active ? !sort.descending : column !== "displayName" };
-        app.update();
-      }}
-    >
-      ${label}<span aria-hidden="true">${active ? (sort.descending ? " ▼" : " ▲") : " ↕"}</span>
-    </button>
-  </th>`;
-}
-
 function atRiskCard(app: App) {
   const a = view.atRisk;
   const { t } = app;
@@ -204,7 +164,9 @@ function atRiskCard(app: App) {
     const at = new Date(iso);
     return (at.toDateString() === today ? timeOnly : withDate).format(at);
   };
-  const rows = a.rows.state === "ready" ? sortedRows(a.rows.value.items) : [];
+  // No sorting here: a page holds one slice of the API's order (level, then score), so sorting it
+  // would claim an order the next page breaks. Highest risk first is the order a trainer acts on.
+  const rows = a.rows.state === "ready" ? a.rows.value.items : [];
   const hasNext = a.rows.state === "ready" && Boolean(a.rows.value.nextCursor);
   const open = (id: string) => app.navigate(`#/learners/${encodeURIComponent(id)}`);
   return html`<section class="card span-2" aria-labelledby="at-risk-title">
@@ -248,8 +210,8 @@ function atRiskCard(app: App) {
       <table class="at-risk">
         <thead>
           <tr>
-            ${header(app, "displayName", t("colLearner"))} ${header(app, "riskLevel", t("colLevel"))}
-            ${header(app, "riskScore", t("colScore"))} ${header(app, "topFactor", t("colFactor"))}
+            <th scope="col">${t("colLearner")}</th><th scope="col">${t("colLevel")}</th>
+            <th scope="col" class="num">${t("colScore")}</th><th scope="col">${t("colFactor")}</th>
           </tr>
         </thead>
         <tbody>
