@@ -99,11 +99,25 @@ describe("comparison servers", () => {
     `Bearer ${userToken(claims, secret)}`;
   const admin = token({ sub: "usr-admin", org: "org-a", roles: ["org_admin"] });
 
+  // As a BFF answer carries them (its Content-Type included: the reference sends exactly these).
+  const answerHeaders = {
+    "content-type": "application/json",
+    etag: '"0123abcd"',
+    "x-frame-options": "SAMEORIGIN",
+    "cache-control": "private, no-cache",
+  };
+  const answerHeadersFile = join(dir, "answer-headers.json");
+  writeFileSync(answerHeadersFile, JSON.stringify(answerHeaders));
+
   beforeAll(async () => {
-    [servers.bare, servers.express, servers["hono-minimal"]] = await Promise.all([
+    [servers.bare, servers.express, servers["hono-minimal"], servers["hono-minimal-headers"]] = await Promise.all([
       startComparison(ctx, "bare", fixtureFile),
       startComparison(ctx, "express", fixtureFile),
       startComparison(ctx, "hono-minimal", fixtureFile),
+      startComparison(ctx, "hono-minimal", fixtureFile, {
+        name: "hono-minimal-headers",
+        env: { BENCH_ANSWER_HEADERS: answerHeadersFile },
+      }),
     ]);
   }, 30_000);
   afterAll(stopAll);
@@ -113,11 +127,23 @@ describe("comparison servers", () => {
       ["bare", {}],
       ["express", { authorization: admin }],
       ["hono-minimal", { authorization: admin }],
+      ["hono-minimal-headers", { authorization: admin }],
     ] as const) {
       const response = await fetch(`${servers[name]!.url}${path}`, { headers });
       expect(response.status, name).toBe(200);
       expect(response.headers.get("content-type"), name).toMatch(/^application\/json/);
       expect(await response.text(), name).toBe(body);
+    }
+  });
+
+  it("give the headers reference the answer headers it was handed, and the plain one none of them", async () => {
+    const withHeaders = await fetch(`${servers["hono-minimal-headers"]!.url}${path}`, {
+      headers: { authorization: admin },
+    });
+    const plain = await fetch(`${servers["hono-minimal"]!.url}${path}`, { headers: { authorization: admin } });
+    for (const [name, value] of Object.entries(answerHeaders)) {
+      expect(withHeaders.headers.get(name), name).toBe(value);
+      if (name !== "content-type") expect(plain.headers.get(name), name).not.toBe(value);
     }
   });
 

@@ -4,7 +4,12 @@
  * lookup, c.json). It shows what the framework and runtime allow on this machine, so the gap to
  * the BFF is the BFF's own per-request work.
  *
- * Env: PORT, JWT_SECRET, BENCH_FIXTURE (as for servers/express.ts).
+ * With BENCH_ANSWER_HEADERS (a JSON file of the headers a BFF answer carried: security headers,
+ * request id, rate-limit state, ETag, Cache-Control, Vary, Content-Type), the answer carries exactly
+ * those, with the values copied once: what sending the BFF's header set costs, apart from the work
+ * behind it.
+ *
+ * Env: PORT, JWT_SECRET, BENCH_FIXTURE (as for servers/express.ts), BENCH_ANSWER_HEADERS (optional).
  */
 import { readFileSync } from "node:fs";
 import { serve } from "@hono/node-server";
@@ -18,6 +23,9 @@ const fixture = JSON.parse(readFileSync(process.env.BENCH_FIXTURE!, "utf8")) as 
 const secret = process.env.JWT_SECRET!;
 const directory = new Map(Object.entries(fixture.directory));
 const cache = new Map(Object.entries(fixture.velocity).map(([id, body]) => [`velocity:${id}`, JSON.parse(body)]));
+const answerHeaders = process.env.BENCH_ANSWER_HEADERS
+  ? (JSON.parse(readFileSync(process.env.BENCH_ANSWER_HEADERS, "utf8")) as Record<string, string>)
+  : undefined;
 const LEARNER_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 const ROLES = new Set(["learner", "trainer", "org_admin"]);
 
@@ -69,6 +77,9 @@ const app = new Hono().get("/api/v1/learners/:learnerId/velocity", async (c) => 
   if (!staff && claims.sub !== learnerId) return problem(403, "Forbidden");
   const answer = cache.get(`velocity:${learnerId}`);
   if (answer === undefined) return problem(404, "Not Found");
+  // A plain header record, as the BFF builds its answer (@hono/node-server writes it without a
+  // Headers object; c.json with headers would build one and measure that instead).
+  if (answerHeaders) return new Response(JSON.stringify(answer), { status: 200, headers: answerHeaders });
   c.header("cache-control", "private");
   return c.json(answer);
 });
