@@ -81,7 +81,15 @@ describe.each(stack().personas.personas.map((p) => [`${p.role} of ${p.orgId}`, p
         const shown = await page.locator(`[data-stat="${key}"]`).textContent();
         expect(Number(shown?.replaceAll(",", ""))).toBe(summary[key]);
       }
-      const firstRow = page.locator("table.at-risk tbody tr[data-learner-id]").first();
+      // "Learners at risk" lists, by default, exactly the learners the summary counts as high or critical.
+      await page.locator("table.at-risk tbody :is(tr[data-learner-id], td.empty)").first().waitFor();
+      const rowsShown = page.locator("table.at-risk tbody tr[data-learner-id]");
+      expect(await page.inputValue('select[name="minLevel"]')).toBe("high");
+      expect(await rowsShown.count()).toBe(Math.min(summary.atRiskCount, 10));
+      expect(await page.locator('button[data-page="next"]').isDisabled()).toBe(summary.atRiskCount <= 10);
+      // Every learner from here on (a trainer's may hold none at high risk).
+      await page.selectOption('select[name="minLevel"]', "low");
+      const firstRow = rowsShown.first();
       await firstRow.waitFor();
       // The top factor in the API's words, never the machine name.
       const factorCell = firstRow.locator("td[data-factor]");

@@ -14,14 +14,18 @@ import { type App, idle, type Load, load } from "../app.ts";
 type SummaryFigures = OrgSummary & { activeLearners7d?: number; events7d?: number; badgesAwarded?: number };
 
 const LEVELS = ["low", "medium", "high", "critical"] as const;
+/**
+ * High and up, as the API counts "at risk" (the summary's atRiskCount and the list's own default):
+ * the list then holds exactly the learners the summary counts. "low" lists every learner.
+ */
+const DEFAULT_MIN_LEVEL = "high";
 
 const view = {
   orgId: "",
   summary: idle as Load<SummaryFigures>,
   aiUsage: idle as Load<{ data: AiUsageReport }>,
   atRisk: {
-    /** Medium and up by default (the API's own default is high); "low" lists every learner. */
-    minLevel: "medium",
+    minLevel: DEFAULT_MIN_LEVEL as string,
     limit: 10,
     /** cursors[i] fetched page i; the first page has no cursor. */
     cursors: [null] as (string | null)[],
@@ -86,7 +90,7 @@ export function resetOrgView() {
   view.summary = idle;
   view.aiUsage = idle;
   view.atRisk.rows = idle;
-  view.atRisk.minLevel = "medium";
+  view.atRisk.minLevel = DEFAULT_MIN_LEVEL;
 }
 
 function summaryCard(app: App) {
