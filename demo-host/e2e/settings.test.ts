@@ -30,6 +30,25 @@ test("dark theme and Arabic reach the widgets, laid out right to left", async ()
     "rtl",
     "dark",
   ]);
+  // The server's English words keep their own direction (dir="auto"), so their full stops stay at
+  // the end: the dashboard's forecast commentary and recommendations, the risk widget's reasons and steps.
+  await page.locator(".commentary").waitFor();
+  await page.locator(".recommendations .reasoning").first().waitFor();
+  const serverText = page.locator(
+    ".commentary, .recommendations strong, .recommendations .reasoning, .recommendations .outcomes li, ms8-dropoff-risk .factor-reason, ms8-dropoff-risk [part~=actions] li",
+  );
+  const seen = await serverText.evaluateAll((elements) =>
+    elements.map((e) => ({
+      text: e.textContent!.trim(),
+      dir: e.getAttribute("dir"),
+      direction: getComputedStyle(e).direction,
+    })),
+  );
+  expect(seen.length).toBeGreaterThan(5);
+  for (const element of seen) {
+    expect(element.dir, element.text).toBe("auto");
+    if (/^[A-Za-z]/.test(element.text)) expect(element.direction, element.text).toBe("ltr");
+  }
   // The page's own background really is dark, not just labelled so.
   const background = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
   const [r, g, b] = (background.match(/\d+/g) ?? []).map(Number);

@@ -118,7 +118,7 @@ function forecastCard(app: App, learnerId: string) {
                 <dd><span class="chip confidence-${d.confidence}">${t(`confidence_${d.confidence}`)}</span></dd>
               </div>
             </dl>
-            ${d.commentary ? html`<p class="commentary">${d.commentary}</p>` : nothing}`
+            ${d.commentary ? html`<p class="commentary" dir="auto">${d.commentary}</p>` : nothing}`
         : html`<p class="muted">${t("noForecast")}</p>`;
   } else if (f.state === "failed") {
     body = refusal(app, f, () => {
@@ -140,21 +140,23 @@ function recommendationsCard(app: App, learnerId: string) {
   const { t } = app;
   let body: TemplateResult;
   if (r.state === "ready") {
+    // Titles, reasoning and outcomes are the server's words (English): dir="auto" lets them keep
+    // their own direction, so their punctuation stays in place on a right-to-left page.
     const items = [...r.value.data.items].sort((a, b) => a.priority - b.priority);
     body = items.length
       ? html`<ol class="recommendations">
           ${items.map(
             (item) => html`<li data-course=${item.courseId}>
               <div class="rec-head">
-                <strong>${item.title}</strong>
+                <strong dir="auto">${item.title}</strong>
                 <span class="chip priority-${item.priority}">${t("priority", { n: item.priority })}</span>
                 <span class="muted">${t("hours", { n: item.estimatedHours })}</span>
               </div>
-              <p>${item.reasoning}</p>
+              <p class="reasoning" dir="auto">${item.reasoning}</p>
               ${
                 item.expectedOutcomes.length
                   ? html`<ul class="outcomes">
-                      ${item.expectedOutcomes.map((o) => html`<li>${o}</li>`)}
+                      ${item.expectedOutcomes.map((o) => html`<li dir="auto">${o}</li>`)}
                     </ul>`
                   : nothing
               }

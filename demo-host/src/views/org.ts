@@ -229,7 +229,7 @@ function atRiskCard(app: App) {
               }}
             >
               <th scope="row">
-                <a href=${`#/learners/${encodeURIComponent(r.learnerId)}`}>${r.displayName}</a>
+                <a href=${`#/learners/${encodeURIComponent(r.learnerId)}`} dir="auto">${r.displayName}</a>
                 <span class="muted id">${r.learnerId}</span>
                 <span class="muted as-of" data-calculated-at=${r.calculatedAt}>${t("rowAsOf", { time: asOf(r.calculatedAt) })}</span>
               </th>

@@ -94,7 +94,7 @@ export function signInView(app: App) {
                   ${personas.map(
                     (p) => html`<li>
                       <button type="button" class="persona" data-email=${p.email} @click=${() => choose(app, p)}>
-                        <span class="persona-name">${p.displayName ?? p.name ?? p.email}</span>
+                        <span class="persona-name" dir="auto">${p.displayName ?? p.name ?? p.email}</span>
                         <span class="persona-meta">
                           ${personaRoles(p).map(
                             (r) =>

@@ -29,5 +29,14 @@ describe("<ms8-badges> content", () => {
     const el = await mountWidget("ms8-badges", learner("ok"), { lang: "ar" });
     await waitForState(el, "data");
     expect(part(el, "points")!.textContent).to.contain(new Intl.NumberFormat("ar").format(1240));
+    // Badge names and descriptions are the server's (English) words: their own direction inside the RTL card.
+    const serverText = [...el.shadowRoot!.querySelectorAll("[part~=badge-earned] .badge-name, .badge-how")].filter(
+      (element) => /^[A-Za-z]/.test(element.textContent!.trim()),
+    );
+    expect(serverText.length).to.be.greaterThan(1);
+    for (const element of serverText) {
+      expect(element.getAttribute("dir")).to.equal("auto");
+      expect(getComputedStyle(element).direction).to.equal("ltr");
+    }
   });
 });

@@ -124,9 +124,9 @@ export class Ms8Badges extends Ms8Element<Gamification> {
             <svg class="badge-icon" viewBox="0 0 24 24" aria-hidden="true">
               <path d="M12 2 9 8.5 2 9.3l5.2 4.8L5.8 21 12 17.5 18.2 21l-1.4-6.9L22 9.3l-7-.8Z" />
             </svg>
-            <span class="badge-name">${badge.name}</span>
+            <span class="badge-name" dir="auto">${badge.name}</span>
             <span class="badge-state">${b.earnedOn(format.date(badge.earnedAt!))}</span>
-            <span class="badge-how">${badge.description}</span>
+            <span class="badge-how" dir="auto">${badge.description}</span>
           </li>`,
         )}
         ${locked.map(
@@ -134,7 +134,7 @@ export class Ms8Badges extends Ms8Element<Gamification> {
             <svg class="badge-icon" viewBox="0 0 24 24" aria-hidden="true">
               <path d="M12 2a5 5 0 0 0-5 5v3H6a2 2 0 0 0-2 2v8a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-8a2 2 0 0 0-2-2h-1V7a5 5 0 0 0-5-5Zm-3 8V7a3 3 0 1 1 6 0v3H9Z" />
             </svg>
-            <span class="badge-name">${badge.name}</span>
+            <span class="badge-name" dir="auto">${badge.name}</span>
             <span class="badge-state">${b.locked}</span>
             <span class="badge-how">${b.howToEarn(badge.criteria)}</span>
           </li>`,

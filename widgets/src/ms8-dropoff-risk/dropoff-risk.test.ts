@@ -40,6 +40,23 @@ describe("<ms8-dropoff-risk> content", () => {
     expect(part(el, "actions")!.textContent).to.contain("Retake the module 3 quiz").and.contain("For the trainer");
   });
 
+  it("in Arabic, lays the server's English reasons and next steps out left to right (dir=auto)", async () => {
+    const el = await mountWidget("ms8-dropoff-risk", learner("ok"), { lang: "ar" });
+    await waitForState(el, "data");
+    expect(getComputedStyle(part(el, "card")!).direction).to.equal("rtl");
+    const serverText = [
+      ...el.shadowRoot!.querySelectorAll(".factor-name, .factor-reason, [part~=actions] li"),
+    ] as HTMLElement[];
+    expect(serverText.length).to.be.greaterThan(4);
+    for (const element of serverText) {
+      expect(element.getAttribute("dir"), element.textContent!).to.equal("auto");
+    }
+    // The English ones take their direction from their own words, so "ask for help." ends with its full stop.
+    const english = serverText.filter((element) => /^[A-Za-z]/.test(element.textContent!.trim()));
+    expect(english.length).to.be.greaterThan(2);
+    for (const element of english) expect(getComputedStyle(element).direction, element.textContent!).to.equal("ltr");
+  });
+
   it("shows a trainer the trainer's next steps first, then the learner's", async () => {
     const el = await mountWidget("ms8-dropoff-risk", learner("ok"));
     await waitForState(el, "data");

@@ -112,14 +112,15 @@ export class Ms8DropoffRisk extends Ms8Element<DropoffRisk> {
         ${data.factors.map(
           (factor) => html`<li class="factor" part="factor">
             <div class="factor-head">
-              <span class="factor-name" data-factor=${factor.name}>${r.factorNames[factor.name] ?? factor.label ?? factor.name}</span>
+              <span class="factor-name" data-factor=${factor.name} dir="auto">${r.factorNames[factor.name] ?? factor.label ?? factor.name}</span>
               <span class="muted">${r.share(format.percent(factor.weight), factor.effect ?? "raises")}</span>
             </div>
             <svg class="factor-bar" part="factor-bar" viewBox="0 0 100 6" preserveAspectRatio="none" aria-hidden="true">
               <rect class="bar-track" x="0" y="0" width="100" height="6" rx="3" />
               <rect class="bar-fill" x="0" y="0" width=${Math.max(1, factor.weight * 100)} height="6" rx="3" />
             </svg>
-            <span class="factor-reason">${factor.reason}</span>
+            <!-- Server text, in English: dir="auto" keeps its punctuation in place inside a right-to-left card. -->
+            <span class="factor-reason" dir="auto">${factor.reason}</span>
           </li>`,
         )}
       </ul>
@@ -152,7 +153,7 @@ export class Ms8DropoffRisk extends Ms8Element<DropoffRisk> {
     return html`<div class="action-group">
       <p class="action-label">${label}</p>
       <ul>
-        ${actions.map((action) => html`<li>${action}</li>`)}
+        ${actions.map((action) => html`<li dir="auto">${action}</li>`)}
       </ul>
     </div>`;
   }
