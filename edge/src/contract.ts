@@ -40,7 +40,8 @@ export const Velocity = z.object({
   /** Units per week needed to finish the remaining units by the due date. */
   targetPace: z.number().nonnegative(),
   trendDirection: z.enum(["up", "down", "flat"]),
-  trendPercentage: z.number(),
+  /** Last 14 days against the 14 before, in percent; null when the 14 before had no units. */
+  trendPercentage: z.number().nullable(),
   status: z.enum(["ahead", "on_track", "behind", "at_risk"]),
   estimatedCompletion: z.string().date().nullable(),
   unitsCompleted: z.number().nonnegative(),

@@ -61,8 +61,9 @@ export function velocityFor(learnerId: string, now: Date, empty: boolean): Veloc
     learnerId,
     currentPace,
     targetPace: 4.5,
-    trendDirection: trend > 2 ? "up" : trend < -2 ? "down" : "flat",
-    trendPercentage: trend,
+    // `restarted-…` learners had no units in the two weeks before: the BFF gives no percentage then.
+    trendDirection: learnerId.startsWith("restarted") ? "up" : trend > 2 ? "up" : trend < -2 ? "down" : "flat",
+    trendPercentage: learnerId.startsWith("restarted") ? null : trend,
     status: empty
       ? "on_track"
       : currentPace >= 5

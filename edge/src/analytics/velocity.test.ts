@@ -108,6 +108,22 @@ describe("computeVelocity", () => {
     ]);
   });
 
+  it("gives no percentage for a pace picked up from nothing (no '100 % more than none')", () => {
+    // Only the last 14 days (18-31 March) have units; the 14 before have none.
+    const restarted: LearnerSnapshot = {
+      ...acrossDst,
+      enrollments: [
+        {
+          ...acrossDst.enrollments[0]!,
+          unitsCompleted: acrossDst.enrollments[0]!.unitsCompleted.filter((u) => u.completedAt >= "2026-03-20"),
+        },
+      ],
+    };
+    const v = computeVelocity(restarted);
+    expect(v.trendPercentage).toBeNull();
+    expect(v.trendDirection).toBe("up");
+  });
+
   it("gives a learner with no history a zero pace, no date and a week's grace", () => {
     const v = computeVelocity(newcomer);
     expect(v.currentPace).toBe(0);

@@ -20,7 +20,8 @@ export interface VelocityResult {
   currentPace: number;
   targetPace: number;
   trendDirection: TrendDirection;
-  trendPercentage: number;
+  /** null when the earlier two weeks had no units: there is no percentage of nothing. */
+  trendPercentage: number | null;
   status: PaceStatus;
   estimatedCompletion: string | null;
   unitsCompleted: number;
@@ -116,9 +117,16 @@ export function computeVelocity(snapshot: LearnerSnapshot): VelocityResult {
   // Trend: the last two weeks against the two weeks before.
   const recent = unitsBetween(byDate, addDays(today, -(TREND_HALF_DAYS - 1)), today);
   const prior = unitsBetween(byDate, addDays(today, -(2 * TREND_HALF_DAYS - 1)), addDays(today, -TREND_HALF_DAYS));
-  const trendPercentage = prior === 0 ? (recent > 0 ? 100 : 0) : round(((recent - prior) / prior) * 100, 1);
+  // From nothing there is no percentage ("100 % more than none" was said of 0, 0 -> 1, 1): null, up.
+  const trendPercentage = prior === 0 ? (recent > 0 ? null : 0) : round(((recent - prior) / prior) * 100, 1);
   const trendDirection: TrendDirection =
-    Math.abs(trendPercentage) < FLAT_TREND_PERCENT ? "flat" : trendPercentage > 0 ? "up" : "down";
+    trendPercentage === null
+      ? "up"
+      : Math.abs(trendPercentage) < FLAT_TREND_PERCENT
+        ? "flat"
+        : trendPercentage > 0
+          ? "up"
+          : "down";
 
   // A learner in their first week has not had a week to show a pace: on track until they have.
   const daysEnrolled = daysBetween(firstStart, today) + 1;

@@ -16,7 +16,8 @@ export interface InsightAnalytics {
 }
 
 export const defaultAnalytics: InsightAnalytics = {
-  // v2: a forecast that projects nothing has low confidence (v1 could say "medium"). A new version
+  // v2: a forecast that projects nothing has low confidence (v1 could say "medium"), and a pace
+  // picked up from nothing has no trend percentage (v1 said 100). A new version
   // makes the refresh job recompute every stored snapshot first (docs/operations.md).
   version: `analytics-v2+${dropoffModel.version}`,
   velocity: computeVelocity,

@@ -32,6 +32,8 @@ export const ar: Messages = {
     unitsCompleted: "الوحدات المنجزة",
     perWeek: "وحدة/أسبوع",
     trend: { up: "في ارتفاع", down: "في انخفاض", flat: "مستقرة" },
+    /** The last two weeks had units, the two before none: no percentage to give. */
+    trendFromNone: "وحدات من جديد بعد أسبوعين بلا وحدات",
     trendVsEarlier: (direction, percent) =>
       direction === "flat"
         ? "عدد الوحدات تقريبًا كما في الأسبوعين السابقين"

@@ -32,6 +32,8 @@ export const de: Messages = {
     unitsCompleted: "Erledigte Einheiten",
     perWeek: "Einheiten/Woche",
     trend: { up: "Steigend", down: "Fallend", flat: "Gleichbleibend" },
+    /** The last two weeks had units, the two before none: no percentage to give. */
+    trendFromNone: "Wieder Einheiten, nach keiner in den 2 Wochen davor",
     trendVsEarlier: (direction, percent) =>
       direction === "flat"
         ? "Etwa so viele Einheiten wie in den 2 Wochen davor"

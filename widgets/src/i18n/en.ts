@@ -34,6 +34,8 @@ export const en = {
     perWeek: "units/week",
     trend: { up: "Rising", down: "Falling", flat: "Steady" } as Record<"up" | "down" | "flat", string>,
     /** Last two weeks against the two before (the API's trend window). */
+    /** The last two weeks had units, the two before none: no percentage to give. */
+    trendFromNone: "Units again, after none in the 2 weeks before",
     trendVsEarlier: (direction: "up" | "down" | "flat", percent: string) =>
       direction === "flat"
         ? "About as many units as the 2 weeks before"

@@ -173,7 +173,11 @@ export class Ms8Velocity extends Ms8Element<Velocity> {
     const summary = last
       ? v.chartSummary(format.number(data.weekly.length, 0), format.number(last.units), format.number(last.targetUnits))
       : v.chartLabel;
-    const trendText = v.trendVsEarlier(data.trendDirection, format.percent(Math.abs(data.trendPercentage) / 100));
+    // null: units again after two weeks with none, where a percentage would mean nothing.
+    const trendText =
+      data.trendPercentage === null
+        ? v.trendFromNone
+        : v.trendVsEarlier(data.trendDirection, format.percent(Math.abs(data.trendPercentage) / 100));
     return html`
       <div class="metrics">
         <div class="metric" part="metric current-pace">

@@ -19,6 +19,15 @@ describe("<ms8-velocity> content", () => {
     expect(part(el, "retry-button")).to.equal(null);
   });
 
+  it("says units came back after two weeks with none, instead of a percentage of nothing", async () => {
+    const el = await mount(learner("restarted"));
+    await waitForState(el, "data");
+    expect(part(el, "trend")!.textContent!.replace(/\s+/g, " ").trim()).to.contain(
+      "Units again, after none in the 2 weeks before",
+    );
+    expect(part(el, "trend")!.textContent).not.to.contain("%");
+  });
+
   it("shows current versus target pace, trend, status, completion and the weekly chart with its table", async () => {
     const id = learner("ok");
     const dataEvent = eventFromLearner<{
