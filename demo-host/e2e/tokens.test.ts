@@ -2,7 +2,8 @@
  * Embed tokens as a host page lives with them: one expires while the page is open, the BFF says
  * 401, the widgets ask `getToken()` once more and the dashboard mints a fresh one; nobody sees an
  * error. And the issue-2 promise: a plain third-party page with one script tag and one element
- * shows real data from the running BFF.
+ * shows real data from the running BFF. And the "How to embed" setup, run as a page of its own,
+ * shares one mint between the three widgets, also after a 401.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -109,6 +110,76 @@ test("a plain HTML page with one script tag and <ms8-velocity> shows real data f
   const shown = await velocity.locator('[part~="current-pace"] .metric-value').textContent();
   expect(shown?.trim()).toBe(asShown.pace(v.data.currentPace));
   await screenshot(page, "07-plain-third-party-page");
+  expect(problems).toEqual([]);
+  await close();
+});
+
+test("the How to embed setup, run as a page of its own: one mint for three widgets, and one more after a 401", async () => {
+  const learner = persona("learner", 0);
+  const api = await apiSession(learner);
+  // The snippet exactly as the dashboard prints it for this learner.
+  const dashboard = await openPage(browser);
+  await signIn(dashboard.page, learner);
+  await dashboard.page.goto(`${stack().urls.dashboard}/#/embed`);
+  const snippet = dashboard.page.locator("#snippet-html");
+  await expect.poll(async () => (await snippet.textContent()) ?? "").toContain("integrity=");
+  const setup = (await snippet.textContent())!;
+  await dashboard.close();
+  // docs/embedding.md teaches the same token handling (its getToken and fetch, line for line).
+  const lines = (text: string) =>
+    text
+      .split("\n")
+      .map((line) => line.trim())
+      .join("\n");
+  const tokenHandling = setup.slice(setup.indexOf("getToken: async"), setup.indexOf("</script>"));
+  expect(lines(readFileSync(new URL("../../docs/embedding.md", import.meta.url), "utf8"))).toContain(
+    lines(tokenHandling).replace(/\n\/\/ A failed or refused mint[^\n]*/, ""),
+  );
+  const { origin, dir } = stack().thirdParty;
+  writeFileSync(
+    join(dir, "embed-snippet.html"),
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>The embed panel's setup</title></head><body>\n${setup}\n</body></html>`,
+  );
+
+  // This test is the host's server behind POST /ms8/embed-token. Its first token is one the BFF
+  // has already seen expire (while the host believes it fresh: clock skew), so all three widgets
+  // are refused it at once; later mints are real ones from the BFF.
+  const now = Math.floor(Date.now() / 1000);
+  const expired = signHs256(
+    {
+      sub: learner.userId,
+      org: learner.orgId,
+      roles: learner.roles,
+      embed: { learnerId: learner.userId, widgets: ["velocity", "dropoff-risk", "gamification"] },
+      iat: now - 120,
+      exp: now - 1,
+    },
+    stack().secrets.JWT_SECRET,
+  );
+  const { page, problems, close } = await openPage(browser, 900, 900);
+  let mints = 0;
+  await page.route("**/ms8/embed-token*", async (route) => {
+    mints += 1;
+    if (mints === 1) {
+      const expiresAt = new Date(Date.now() + 600_000).toISOString();
+      return route.fulfill({ json: { token: expired, expiresAt, learnerId: learner.userId } });
+    }
+    const answer = await fetch(`${stack().urls.edge}/api/v1/auth/embed-token`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${api.token}`, "content-type": "application/json" },
+      body: JSON.stringify({ learnerId: new URL(route.request().url()).searchParams.get("learnerId") }),
+    });
+    return route.fulfill({ status: answer.status, json: await answer.json() });
+  });
+  const refused: string[] = [];
+  page.on("response", (r) => {
+    if (r.status() === 401 && r.url().includes("/api/v1/learners/")) refused.push(r.url());
+  });
+  await page.goto(`${origin}/embed-snippet.html`);
+  const w = widgets(page);
+  for (const widget of [w.velocity, w.risk, w.badges]) expect(await widgetState(widget)).toBe("data");
+  expect(new Set(refused).size, "each widget was refused the expired token").toBe(3);
+  expect(mints - 1, "mints after the 401: one, shared by the three widgets").toBe(1);
   expect(problems).toEqual([]);
   await close();
 });

@@ -91,10 +91,13 @@ ${bundleTag(app)}
       }
       return (await cached)?.token ?? null;
     },
-    // A 401 means the cached token is dead: drop it, so the widget's retry mints a new one.
+    // A 401 means the token this request carried is dead: drop it, so the widget's retry mints a
+    // new one. Only if it is still the cached one: the three widgets are refused the same token at
+    // once, and the first retry's new token must be shared, not dropped by the next 401.
     fetch: async (input, init) => {
+      const sent = cached;
       const answer = await fetch(input, init);
-      if (answer.status === 401) cached = null;
+      if (answer.status === 401 && cached === sent) cached = null;
       return answer;
     },
   });
@@ -140,9 +143,11 @@ export function LearnerAnalytics({ learnerId }: { learnerId: string }) {
         }
         return (await cached)?.token ?? null;
       },
+      // After a 401, drop the token only if no widget has replaced it yet: one new mint for all three.
       fetch: async (input, init) => {
+        const sent = cached;
         const answer = await fetch(input, init);
-        if (answer.status === 401) cached = null;
+        if (answer.status === 401 && cached === sent) cached = null;
         return answer;
       },
     });
