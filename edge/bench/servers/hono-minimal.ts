@@ -6,8 +6,8 @@
  *
  * With BENCH_ANSWER_HEADERS (a JSON file of the headers a BFF answer carried: security headers,
  * request id, rate-limit state, ETag, Cache-Control, Vary, Content-Type), the answer carries exactly
- * those, with the values copied once: what sending the BFF's header set costs, apart from the work
- * behind it.
+ * those, with the values copied once, handed over as a plain record as the BFF does: an app that
+ * answers as the BFF does with none of its work behind the answer, to hold the BFF against.
  *
  * Env: PORT, JWT_SECRET, BENCH_FIXTURE (as for servers/express.ts), BENCH_ANSWER_HEADERS (optional).
  */
