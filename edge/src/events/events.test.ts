@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serviceToken, userToken } from "../../test/doubles/tokens.ts";
 import { createTestWorld } from "../../test/doubles/world.ts";
 import { createApp } from "../app.ts";
+import { UpstreamUnavailableError } from "../deps.ts";
 import { createSqlStore, type SqlClient } from "../store/sql.ts";
 import { freshPglite } from "../store/testing.ts";
 import { type AnalyticsStore, StoreError } from "../store/types.ts";
@@ -44,7 +45,8 @@ describe("POST /api/v1/events", () => {
     // insights.profile and invalidates through insights.invalidate.
     const world = createTestWorld({ ledger: store });
     world.insights.profile = async (id: string) => {
-      if (directoryDown) throw new Error("connect ECONNREFUSED 127.0.0.1:4102");
+      if (directoryDown)
+        throw new UpstreamUnavailableError("the Directory cannot answer: connect ECONNREFUSED 127.0.0.1:4102");
       const known = directory.get(id);
       return known ? { ...known, displayName: known.displayName ?? id, courseIds: [], trainerIds: [] } : null;
     };
@@ -124,6 +126,22 @@ describe("POST /api/v1/events", () => {
     ]);
     expect(body.rejections[1].errors[0].path).toBe("data.note");
     expect(await storedEvents()).toBe(before + 2);
+  });
+
+  it("rejects alone an event nested absurdly deep or dated before 1970; the rest of the batch is stored", async () => {
+    // 6,000 levels (about 60 KB), written as text: past the depth JSON.stringify can take again.
+    const deep = `${'{"next":'.repeat(6000)}{"leaf":"x"}${"}".repeat(6000)}`;
+    const good = event();
+    const nested = event({ data: { courseId: "crs-1", deep: "DEEP" } });
+    const yearZero = event({ occurredAt: "0000-01-01T00:00:00Z" });
+    const res = await post(JSON.stringify({ events: [good, nested, yearZero] }).replace('"DEEP"', deep));
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body).toMatchObject({ accepted: 1, rejected: 2 });
+    expect(body.rejections[0].reason).toBe("malformed");
+    expect(body.rejections[0].errors[0].message).toBe("nested deeper than 32 levels");
+    expect(body.rejections[0].errors[0].path).toMatch(/^data\.deep(\.next)+$/);
+    expect(body.rejections[1].errors).toEqual([{ path: "occurredAt", message: "occurredAt is before 1970" }]);
   });
 
   it("acknowledges a resent batch as duplicates and counts nothing twice", async () => {

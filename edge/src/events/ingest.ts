@@ -10,6 +10,9 @@ import { awardsFor, EVENT_TYPES, type EventType, type LearningEvent, RULES_VERSI
 import { type AnalyticsStore, type IngestOutcome, type IngestRefusal, StoreError } from "../store/types.ts";
 import { EVENT_DATA, EventInput, FUTURE_SKEW_MS, type IngestSummary, type Rejection } from "./schema.ts";
 
+/** The earliest occurredAt taken: 1970-01-01T00:00:00Z. */
+const EARLIEST_EVENT_MS = 0;
+
 /** What the Directory says about a learner; null when it does not know them. */
 export interface KnownLearner {
   learnerId: string;
@@ -73,8 +76,10 @@ export function checkEvent(raw: unknown, now: Date): Checked {
     return { ok: false, rejection: { eventId, reason: "malformed", detail, errors } };
   }
   const occurredAt = new Date(parsed.data.occurredAt);
-  if (occurredAt.getTime() > now.getTime() + FUTURE_SKEW_MS) {
-    const message = "occurredAt is in the future";
+  // Before any learning platform (and before year 1, which PostgreSQL refuses for the whole batch).
+  const tooEarly = occurredAt.getTime() < EARLIEST_EVENT_MS;
+  if (tooEarly || occurredAt.getTime() > now.getTime() + FUTURE_SKEW_MS) {
+    const message = tooEarly ? "occurredAt is before 1970" : "occurredAt is in the future";
     return {
       ok: false,
       rejection: { eventId, reason: "malformed", detail: message, errors: [{ path: "occurredAt", message }] },

@@ -32,24 +32,38 @@ export const EVENT_DATA = {
   login: z.looseObject({}),
 } satisfies Record<(typeof EVENT_TYPES)[number], z.ZodType>;
 
+/** How deep an event's data may nest: far beyond any real event, well before JSON.stringify's limit. */
+export const MAX_DATA_DEPTH = 32;
+
 /**
  * Where an event holds text PostgreSQL cannot store (jsonb and text refuse NUL, and JSON with a lone
- * surrogate half), as a path into the event; null when all of it is storable. Keys count too.
- * Without this check one such string made the database refuse the whole batch, every retry.
+ * surrogate half) or nests deeper than MAX_DATA_DEPTH, as a path into the event, with the reason;
+ * null when all of it is storable. Keys count too. Without this one such string made the database
+ * refuse the whole batch with "retry", every retry. Linear in the size of the event: the path is
+ * built only for the value found.
  */
-export function unstorableTextAt(value: unknown): (string | number)[] | null {
-  const bad = (text: string) => !isStorableText(text);
-  const stack: { value: unknown; path: (string | number)[] }[] = [{ value, path: [] }];
-  for (let item = stack.pop(); item; item = stack.pop()) {
-    const { value: v, path } = item;
+export function unstorableTextAt(value: unknown): { path: (string | number)[]; message: string } | null {
+  type Frame = { value: unknown; key: string | number | null; parent: Frame | null; depth: number };
+  const pathOf = (frame: Frame) => {
+    const path: (string | number)[] = [];
+    for (let f: Frame | null = frame; f && f.key !== null; f = f.parent) path.unshift(f.key);
+    return path;
+  };
+  const TEXT = "text must be valid Unicode without NUL characters";
+  const stack: Frame[] = [{ value, key: null, parent: null, depth: 0 }];
+  for (let frame = stack.pop(); frame; frame = stack.pop()) {
+    const v = frame.value;
     if (typeof v === "string") {
-      if (bad(v)) return path;
-    } else if (Array.isArray(v)) {
-      v.forEach((x, i) => void stack.push({ value: x, path: [...path, i] }));
+      if (!isStorableText(v)) return { path: pathOf(frame), message: TEXT };
     } else if (v && typeof v === "object") {
-      for (const [key, x] of Object.entries(v)) {
-        if (bad(key)) return path;
-        stack.push({ value: x, path: [...path, key] });
+      if (frame.depth >= MAX_DATA_DEPTH) {
+        return { path: pathOf(frame), message: `nested deeper than ${MAX_DATA_DEPTH} levels` };
+      }
+      const entries: [string | number, unknown][] = Array.isArray(v) ? v.map((x, i) => [i, x]) : Object.entries(v);
+      for (const [key, x] of entries) {
+        const child = { value: x, key, parent: frame, depth: frame.depth + 1 };
+        if (typeof key === "string" && !isStorableText(key)) return { path: pathOf(frame), message: TEXT };
+        stack.push(child);
       }
     }
   }
@@ -68,10 +82,8 @@ export const EventInput = z
     source: z.enum(["api", "xapi"]).optional(),
   })
   .superRefine((event, ctx) => {
-    const at = unstorableTextAt(event);
-    if (at) {
-      ctx.addIssue({ code: "custom", path: at, message: "text must be valid Unicode without NUL characters" });
-    }
+    const found = unstorableTextAt(event);
+    if (found) ctx.addIssue({ code: "custom", path: found.path, message: found.message });
   })
   .openapi("ActivityEvent", {
     description: `One learning event. type is one of ${EVENT_TYPES.join(", ")}; data depends on the type (docs/gamification.md).`,

@@ -7,6 +7,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
 import { Problem } from "../contract.ts";
+import { UpstreamUnavailableError } from "../deps.ts";
 import { type IngestionDeps, ingestEvents } from "../events/ingest.ts";
 import { EventBatch, IngestSummary } from "../events/schema.ts";
 import { eventFromStatement } from "../events/xapi.ts";
@@ -50,6 +51,13 @@ export interface EventRoutesOptions {
   requireServiceToken?: MiddlewareHandler;
 }
 
+/** The sender retries; events already stored come back as duplicates. */
+const unavailable = (what: string) =>
+  new ProblemError("upstream_unavailable", {
+    detail: `${what} could not answer; retry the batch (events already stored count as duplicates)`,
+    headers: { "Retry-After": "5" },
+  });
+
 export function eventRoutes(options: EventRoutesOptions) {
   const router = createRouter();
   router.use("/events", options.requireServiceToken ?? requireService(EVENTS_SCOPE));
@@ -59,18 +67,20 @@ export function eventRoutes(options: EventRoutesOptions) {
       return c.json(await ingestEvents([...events, ...statements.map(eventFromStatement)], options.services(c)), 200);
     } catch (error) {
       if (error instanceof ProblemError) throw error;
-      if (error instanceof StoreError && error.code === "invalid_input") {
-        // The database refused a value the checks let through: retrying would fail the same way.
-        throw new ProblemError("invalid_request", {
-          detail: "the database refused a value in this batch; nothing was stored, correct it before retrying",
-        });
+      if (error instanceof StoreError) {
+        if (error.code === "invalid_input") {
+          // The database refused a value the checks let through: retrying would fail the same way.
+          throw new ProblemError("invalid_request", {
+            detail: "the database refused a value in this batch; nothing was stored, correct it before retrying",
+          });
+        }
+        throw unavailable("the database");
       }
-      // The Directory or the database failed: the sender retries; accepted events come back as duplicates.
-      const what = error instanceof StoreError ? "the database" : "the Directory";
-      throw new ProblemError("upstream_unavailable", {
-        detail: `${what} could not answer; retry the batch (events already stored count as duplicates)`,
-        headers: { "Retry-After": "5" },
-      });
+      if (error instanceof UpstreamUnavailableError || (error as Error).name === "UpstreamError") {
+        throw unavailable("the Directory");
+      }
+      // Anything else is our fault, not a reason for the sender to retry: the error path logs it (500).
+      throw error;
     }
   });
 }
