@@ -130,6 +130,9 @@ export async function buildNodeDeps(
         store: opened.store,
         now: clock.now(),
         version: defaultAnalytics.version,
+        retiredVersions: defaultAnalytics.retiredVersions,
+        confirmDeparted: (learnerId) =>
+          upstreams.directory.user(learnerId).then((user) => user === null || !user.roles.includes("learner")),
         batch: config.snapshotRefresh.batch,
       }),
     analyticsStore: opened.store,

@@ -171,6 +171,9 @@ export function buildWorkerDeps(env: WorkerBindings, config: Config): AppDeps {
               store,
               now: clock.now(),
               version: defaultAnalytics.version,
+              retiredVersions: defaultAnalytics.retiredVersions,
+              confirmDeparted: (learnerId) =>
+                upstreams.directory.user(learnerId).then((user) => user === null || !user.roles.includes("learner")),
               batch: config.snapshotRefresh.batch,
             }),
         }

@@ -6,7 +6,7 @@ import type { LearnerSnapshot } from "./snapshot.ts";
 
 // Compile-time: the functions fit the dependency LearnerInsights expects, without adapters.
 const analytics = { velocity: computeVelocity, dropoffRisk: scoreDropoffRisk, forecast: forecastOutcome };
-const wired: InsightAnalytics = { version: dropoffModel.version, ...analytics };
+const wired: InsightAnalytics = { version: dropoffModel.version, retiredVersions: [], ...analytics };
 
 const learner: LearnerSnapshot = {
   schemaVersion: 1,

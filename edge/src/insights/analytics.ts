@@ -10,6 +10,11 @@ import type { DropoffRisk, Forecast, Velocity } from "../contract.ts";
 export interface InsightAnalytics {
   /** Stored with each snapshot (computation_version), so a formula change is visible in the data. */
   version: string;
+  /**
+   * Versions these formulas replace: the refresh job recomputes their snapshots before they expire.
+   * List each version when it is replaced; never a newer one (an older instance may still run).
+   */
+  retiredVersions: string[];
   velocity(snapshot: LearnerSnapshot): Velocity;
   dropoffRisk(snapshot: LearnerSnapshot): DropoffRisk;
   forecast(snapshot: LearnerSnapshot): Forecast;
@@ -20,6 +25,7 @@ export const defaultAnalytics: InsightAnalytics = {
   // picked up from nothing has no trend percentage (v1 said 100). A new version
   // makes the refresh job recompute every stored snapshot first (docs/operations.md).
   version: `analytics-v2+${dropoffModel.version}`,
+  retiredVersions: ["analytics-v1+oulad-2013-v1", "analytics-v1+oulad-2013-v2"],
   velocity: computeVelocity,
   dropoffRisk: scoreDropoffRisk,
   forecast: forecastOutcome,

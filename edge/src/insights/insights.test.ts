@@ -288,6 +288,7 @@ describe("the refresh job", () => {
         store,
         now: at(),
         version: defaultAnalytics.version,
+        retiredVersions: defaultAnalytics.retiredVersions,
         batch,
       });
 
@@ -322,40 +323,88 @@ describe("the refresh job", () => {
 });
 
 describe("the refresh job and learners who left", () => {
-  it("takes a learner the Directory no longer knows out of the org lists instead of failing on them every run", async () => {
+  /** A store holding `ids` (unknown to the simulator unless real) with expired high-risk snapshots. */
+  async function storeWith(ids: string[]) {
     const store = createSqlStore(await freshPglite());
     onTestFinished(() => store.close());
-    await store.upsertDirectoryUsers([
-      {
-        userId: "lrn-left-1",
+    await store.upsertDirectoryUsers(
+      ids.map((userId) => ({
+        userId,
         orgId: "org-borealis",
-        displayName: "Left",
+        displayName: userId,
         roles: ["learner"],
         timeZone: "UTC",
         trainerIds: [],
-      },
-    ]);
-    await store.writeSnapshot({
-      learnerId: "lrn-left-1",
-      orgId: "org-borealis",
-      kind: "dropoff_risk",
-      computationVersion: defaultAnalytics.version,
-      payload: { learnerId: "lrn-left-1", riskScore: 0.6, riskLevel: "high", factors: [] },
-      calculatedAt: new Date(NOW.getTime() - 30 * 3600_000),
-      expiresAt: new Date(NOW.getTime() - 26 * 3600_000),
-    });
-    expect((await store.listAtRisk("org-borealis", { minLevel: "high" })).items.map((r) => r.learnerId)).toEqual([
-      "lrn-left-1",
-    ]);
-    const { insights } = build({ store });
-    const summary = await refreshDueSnapshots({ insights, store, now: NOW, version: defaultAnalytics.version });
-    expect(summary).toMatchObject({ due: 1, departed: ["lrn-left-1"], failed: [], bySource: {} });
-    expect((await store.listAtRisk("org-borealis", { minLevel: "low" })).items).toEqual([]);
-    expect((await store.listLearners("org-borealis")).items).toEqual([]);
+      })),
+    );
+    for (const learnerId of ids) {
+      await store.writeSnapshot({
+        learnerId,
+        orgId: "org-borealis",
+        kind: "dropoff_risk",
+        computationVersion: defaultAnalytics.version,
+        payload: { learnerId, riskScore: 0.6, riskLevel: "high", factors: [] },
+        calculatedAt: new Date(NOW.getTime() - 30 * 3600_000),
+        expiresAt: new Date(NOW.getTime() - 26 * 3600_000),
+      });
+    }
+    return store;
+  }
+  const realLearners = () =>
+    [...sim.world.learners.keys()].filter((id) => sim.world.users.get(id)!.orgId === "org-borealis").slice(0, 5);
+
+  it("takes a learner the Directory itself says is gone out of the org lists, and names them", async () => {
+    const ids = [...realLearners(), "lrn-left-1"];
+    const store = await storeWith(ids);
+    const { insights, upstreams } = build({ store });
+    const confirmDeparted = async (id: string) => (await upstreams.directory.user(id)) === null;
+    const run = () =>
+      refreshDueSnapshots({ insights, store, now: NOW, version: defaultAnalytics.version, confirmDeparted });
+    const summary = await run();
+    expect(summary).toMatchObject({ due: 6, departed: ["lrn-left-1"], failed: [], bySource: { realtime: 5 } });
+    const listed = (await store.listAtRisk("org-borealis", { minLevel: "low", limit: 50 })).items.map(
+      (r) => r.learnerId,
+    );
+    expect(listed.sort()).toEqual(realLearners().sort());
     // Nothing left to claim: the next run does not spend its batch on them again.
-    expect(await refreshDueSnapshots({ insights, store, now: NOW, version: defaultAnalytics.version })).toMatchObject({
-      due: 0,
+    expect(await run()).toMatchObject({ due: 0 });
+  });
+
+  it("marks nobody departed without the Directory's own word, or when it says most of a batch are gone", async () => {
+    const gone = ["lrn-left-1", "lrn-left-2", "lrn-left-3"];
+    const store = await storeWith([...realLearners().slice(0, 2), ...gone]);
+    const { insights } = build({ store });
+    // No confirmation: a "no such learner" from the profile is a failure, retried later.
+    const unconfirmed = await refreshDueSnapshots({ insights, store, now: NOW, version: defaultAnalytics.version });
+    expect(unconfirmed.departed).toEqual([]);
+    expect(unconfirmed.failed.map((f) => f.learnerId).sort()).toEqual(gone);
+    // Confirmed, but 3 of 5 at once: a misrouted or broken Directory, not three people leaving.
+    const later = new Date(NOW.getTime() + 11 * 60_000);
+    const mass = await refreshDueSnapshots({
+      insights: build({ store, at: () => later }).insights,
+      store,
+      now: later,
+      version: defaultAnalytics.version,
+      confirmDeparted: async () => true,
     });
+    expect(mass.departed).toEqual([]);
+    expect(mass.failed).toHaveLength(3);
+    expect(mass.failed[0]!.error).toMatch(/3 of 3 learners are unknown: none marked departed/);
+    expect(
+      (await store.listAtRisk("org-borealis", { minLevel: "high", limit: 50 })).items.map((r) => r.learnerId),
+    ).toEqual(expect.arrayContaining(gone));
+  });
+
+  it("counts a learner whose snapshot could not be written as failed, not as computed", async () => {
+    const ids = realLearners().slice(0, 2);
+    const real = await storeWith(ids);
+    const broken = { ...real, writeSnapshot: () => Promise.reject(new Error("disk full")) };
+    const { insights } = build({ store: broken });
+    const summary = await refreshDueSnapshots({ insights, store: real, now: NOW, version: defaultAnalytics.version });
+    expect(summary.bySource).toEqual({});
+    expect(summary.failed.map((f) => [f.learnerId, f.error]).sort()).toEqual(
+      ids.sort().map((id) => [id, "computed, but the snapshot could not be written"]),
+    );
   });
 });
 

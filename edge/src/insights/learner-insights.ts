@@ -116,9 +116,15 @@ export function createLearnerInsights(deps: LearnerInsightsDeps): WarmingLearner
   const rawTtl: CacheTtl = { freshSeconds: deps.upstreamCacheSeconds ?? 60, staleSeconds: 0 };
   const warn = (msg: string, fields: Record<string, unknown>) => logger?.log("warn", { msg, ...fields });
   const cache = forgivingCache(deps.cache, warn);
+  // The promise handed to waitUntil resolves to whether the work succeeded (it never rejects): the
+  // refresh job counts a snapshot that could not be written as a failure, not as computed.
   const background = (work: Promise<unknown>, opts?: InsightOptions) => {
-    const guarded = work.catch((error: unknown) =>
-      warn("background refresh failed", { requestId: opts?.requestId, error: describe(error) }),
+    const guarded = work.then(
+      () => true,
+      (error: unknown) => {
+        warn("background refresh failed", { requestId: opts?.requestId, error: describe(error) });
+        return false;
+      },
     );
     if (opts?.waitUntil) opts.waitUntil(guarded);
   };
@@ -233,8 +239,9 @@ export function createLearnerInsights(deps: LearnerInsightsDeps): WarmingLearner
       });
       return fresh;
     } catch (error) {
-      // Authorization never guesses: an old Directory answer, or no answer at all.
-      if (hit) return hit.value;
+      // Authorization never guesses: an old Directory answer, or no answer at all. An old "no such
+      // learner" is not reused while the Directory is down: it may have been a passing 404.
+      if (hit && hit.value !== null) return hit.value;
       warn("learner profile unavailable", { learnerId, requestId: opts?.requestId, error: describe(error) });
       // The profile needs the Directory and Course Builder: name the one that failed.
       const failed =

@@ -33,46 +33,55 @@ export async function refreshOrgSnapshots(options: {
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
 
-  const { bySource, failed } = await recompute(options.insights, learnerIds, options.concurrency);
+  const { bySource, failed, unknown } = await recompute(options.insights, learnerIds, options.concurrency);
+  // Listed by the Directory a moment ago: a learner it does not know now is a failure, not a departure.
+  for (const learnerId of unknown) failed.push({ learnerId, error: "the Directory no longer knows this learner" });
   return { learners: learnerIds.length, bySource, failed };
 }
 
 /**
  * Recomputes each learner through the normal insights path, a few at a time, profile first as a
- * learner route does (so the stored learner carries their trainers); waits for the snapshot writes.
- * A learner the Directory no longer knows goes to `departed` (and `onDeparted`), not to `failed`.
+ * learner route does (so the stored learner carries their trainers); waits for the snapshot writes
+ * and counts a learner whose snapshot could not be written as failed. A learner whose profile says
+ * "no such learner" is only a departure candidate: see refreshDueSnapshots.
  */
 async function recompute(
   insights: LearnerInsights,
   learnerIds: string[],
   concurrency = 4,
-  onDeparted?: (learnerId: string) => Promise<unknown>,
-): Promise<Pick<DueRefreshSummary, "bySource" | "failed" | "departed">> {
-  const result: Pick<DueRefreshSummary, "bySource" | "failed" | "departed"> = {
-    bySource: {},
-    failed: [],
-    departed: [],
+): Promise<Pick<DueRefreshSummary, "bySource" | "failed"> & { unknown: string[] }> {
+  const result = {
+    bySource: {} as Record<string, number>,
+    failed: [] as DueRefreshSummary["failed"],
+    unknown: [] as string[],
   };
-  const writes: Promise<unknown>[] = [];
+  const answered: { learnerId: string; dataSource: string; writes: Promise<unknown>[] }[] = [];
   const queue = [...learnerIds];
   const worker = async () => {
     for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
       try {
         if ((await insights.profile(id)) === null) {
-          // The Directory answered: no such learner (left, or no longer a learner here).
-          await onDeparted?.(id);
-          result.departed.push(id);
+          result.unknown.push(id);
           continue;
         }
+        const writes: Promise<unknown>[] = [];
         const answer = await insights.dropoffRisk(id, { waitUntil: (w) => void writes.push(w) });
-        result.bySource[answer.dataSource] = (result.bySource[answer.dataSource] ?? 0) + 1;
+        answered.push({ learnerId: id, dataSource: answer.dataSource, writes });
       } catch (error) {
         result.failed.push({ learnerId: id, error: error instanceof Error ? error.message : String(error) });
       }
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
-  await Promise.allSettled(writes); // the snapshots are written behind each answer
+  // The snapshots are written behind each answer; a write that failed resolves to false.
+  for (const { learnerId, dataSource, writes } of answered) {
+    const outcomes = await Promise.allSettled(writes);
+    if (outcomes.some((o) => o.status === "rejected" || o.value === false)) {
+      result.failed.push({ learnerId, error: "computed, but the snapshot could not be written" });
+    } else {
+      result.bySource[dataSource] = (result.bySource[dataSource] ?? 0) + 1;
+    }
+  }
   return result;
 }
 
@@ -103,32 +112,59 @@ export async function refreshDueSnapshots(options: {
   now: Date;
   /** The running formulas (InsightAnalytics.version), as stored in computation_version. */
   version: string;
+  /** Formulas this code replaced: their snapshots are recomputed before they expire. */
+  retiredVersions?: string[];
   /** Learners per run (default 100). */
   batch?: number;
   /**
    * How long a claimed learner is not offered to another run or instance (default 10 minutes):
-   * longer than a run takes; a learner whose recomputation failed is retried after it.
+   * longer than a run takes; a learner whose recomputation failed is retried after it, behind the
+   * learners not tried yet.
    */
   leaseSeconds?: number;
   /** Learners computed at once (default 4: gentle on the services). */
   concurrency?: number;
+  /**
+   * Asks the Directory itself, past every cache, whether this learner is really gone (no user, or
+   * no longer a learner). Without it nobody is ever marked departed.
+   */
+  confirmDeparted?: (learnerId: string) => Promise<boolean>;
 }): Promise<DueRefreshSummary> {
   const due = await options.store.claimDueRiskSnapshots({
     now: options.now,
     version: options.version,
+    retiredVersions: options.retiredVersions ?? [],
     limit: options.batch ?? 100,
     leaseSeconds: options.leaseSeconds ?? 600,
   });
-  return {
-    due: due.length,
-    otherVersion: due.filter((d) => !d.currentVersion).length,
-    ...(await recompute(
-      options.insights,
-      due.map((d) => d.learnerId),
-      options.concurrency,
-      (learnerId) => options.store.markLearnerDeparted(learnerId),
-    )),
-  };
+  const { bySource, failed, unknown } = await recompute(
+    options.insights,
+    due.map((d) => d.learnerId),
+    options.concurrency,
+  );
+  // A departure takes a learner out of every list: only on the Directory's own, fresh word, and
+  // never for many at once (a misrouted URL or a broken Directory answers 404 for everyone).
+  const confirmed: string[] = [];
+  for (const learnerId of unknown) {
+    const gone = await options.confirmDeparted?.(learnerId).catch(() => false);
+    if (gone) confirmed.push(learnerId);
+    else failed.push({ learnerId, error: "the Directory did not confirm that this learner left" });
+  }
+  const departed: string[] = [];
+  if (confirmed.length > Math.max(2, due.length / 2)) {
+    for (const learnerId of confirmed) {
+      failed.push({
+        learnerId,
+        error: `the Directory says ${confirmed.length} of ${due.length} learners are unknown: none marked departed (check the Directory)`,
+      });
+    }
+  } else {
+    for (const learnerId of confirmed) {
+      await options.store.markLearnerDeparted(learnerId);
+      departed.push(learnerId);
+    }
+  }
+  return { due: due.length, otherVersion: due.filter((d) => !d.currentVersion).length, bySource, failed, departed };
 }
 
 /**
@@ -140,7 +176,9 @@ export async function runLoggedRefresh(run: () => Promise<DueRefreshSummary>, lo
   const started = Date.now();
   try {
     const summary = await run();
-    const degraded = summary.failed.length > 0 || Object.keys(summary.bySource).some((s) => s !== "realtime");
+    // cached: another instance or a visit computed it meanwhile, which is fine; stale or mock is not.
+    const degraded =
+      summary.failed.length > 0 || Object.keys(summary.bySource).some((s) => s === "stale_cache" || s === "mock");
     logger.log(degraded ? "warn" : "info", {
       msg: "snapshot refresh",
       due: summary.due,
@@ -148,6 +186,8 @@ export async function runLoggedRefresh(run: () => Promise<DueRefreshSummary>, lo
       bySource: summary.bySource,
       failed: summary.failed.length,
       departed: summary.departed.length,
+      // Who left the lists, by id: an operator must be able to tell whom the job removed.
+      ...(summary.departed.length ? { departedLearners: summary.departed.slice(0, 50) } : {}),
       ...(summary.failed[0] ? { firstError: summary.failed[0] } : {}),
       ms: Date.now() - started,
     });

@@ -445,8 +445,8 @@ export function storeContractSuite(adapter: string, create: () => Promise<StoreF
       }
     });
 
-    it("claims the risk snapshots due for refresh: other formulas first, then expired, oldest first, each once per lease", async () => {
-      const learners = ["lrn-d-1", "lrn-d-2", "lrn-d-3", "lrn-d-4"];
+    it("claims the risk snapshots due for refresh: retired formulas first, then expired, least recently tried and oldest first, each once per lease", async () => {
+      const learners = ["lrn-d-1", "lrn-d-2", "lrn-d-3", "lrn-d-4", "lrn-d-5", "lrn-d-6"];
       await store.upsertDirectoryUsers(
         learners.map((userId) => ({
           userId,
@@ -469,12 +469,20 @@ export function storeContractSuite(adapter: string, create: () => Promise<StoreF
       await store.writeSnapshot(snapshot("lrn-d-3", "risk-v0", new Date("2026-01-11T08:00:00Z")));
       await store.writeSnapshot(snapshot("lrn-d-4", "risk-v1", at("15:00")));
       await store.writeSnapshot(snapshot("lrn-d-4", "risk-v1", at("09:00"), "velocity"));
+      // A newer instance's formulas (not retired here): left alone until it expires.
+      await store.writeSnapshot(snapshot("lrn-d-5", "risk-v2", at("16:00")));
       // At 13:00 the other tests' risk-v1 rows (expiring 14:00) are current, as is lrn-d-4's. The
       // database may be shared with other test files (workerd), so only org-d's rows are judged.
       const claim = (time: string, limit: number) =>
-        store.claimDueRiskSnapshots({ now: at(time), version: "risk-v1", limit, leaseSeconds: 600 });
+        store.claimDueRiskSnapshots({
+          now: at(time),
+          version: "risk-v1",
+          retiredVersions: ["risk-v0"],
+          limit,
+          leaseSeconds: 600,
+        });
       const inOrgD = (rows: Awaited<ReturnType<typeof claim>>) => rows.filter((d) => d.orgId === "org-d");
-      // Two at a time: the first claim gets the other-formula row and the oldest expired one...
+      // Two at a time: the first claim gets the retired-formula row and the oldest expired one...
       const first = inOrgD(await claim("13:00", 2));
       const second = inOrgD(await claim("13:00", 2));
       expect([...first, ...second]).toEqual([
@@ -484,10 +492,17 @@ export function storeContractSuite(adapter: string, create: () => Promise<StoreF
       ]);
       // ...and while their leases run (ten minutes) nobody is offered them again.
       expect(inOrgD(await claim("13:05", 10))).toEqual([]);
-      // lrn-d-1 was recomputed meanwhile; the other two were not (their services failed, say):
-      // after the lease they are due again, lrn-d-1 is not.
+      // lrn-d-1 was recomputed meanwhile; the other two were not (their services failed, say).
+      // After the lease they are due again, but behind a learner not tried yet (lrn-d-6, expired
+      // later than both): learners that keep failing do not take the head of every run.
       await store.writeSnapshot({ ...snapshot("lrn-d-1", "risk-v1", at("17:00")), calculatedAt: at("13:01") });
-      expect(inOrgD(await claim("13:11", 10)).map((d) => d.learnerId)).toEqual(["lrn-d-3", "lrn-d-2"]);
+      await store.writeSnapshot(snapshot("lrn-d-6", "risk-v1", at("12:00")));
+      expect(inOrgD(await claim("13:11", 10)).map((d) => d.learnerId)).toEqual(["lrn-d-6", "lrn-d-3", "lrn-d-2"]);
+      // The newer formulas' row is claimed once it has expired, like any other.
+      // (lrn-d-5 was left out of every claim above; the three never recomputed are due again too.)
+      const late = inOrgD(await claim("16:30", 1000)).map((d) => d.learnerId);
+      expect(late).toEqual(expect.arrayContaining(["lrn-d-4", "lrn-d-5"]));
+      expect(late).not.toContain("lrn-d-1");
     });
 
     it("takes a departed learner out of every organization view, and keeps their ledger", async () => {

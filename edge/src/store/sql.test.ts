@@ -84,7 +84,7 @@ describe("the refresh queue under concurrent claims (PostgreSQL server)", () => 
       }
       const now = new Date("2026-01-02T00:00:00Z");
       const claim = (store: AnalyticsStore) =>
-        store.claimDueRiskSnapshots({ now, version: "v2", limit: 25, leaseSeconds: 600 });
+        store.claimDueRiskSnapshots({ now, version: "v2", retiredVersions: [], limit: 25, leaseSeconds: 600 });
       // Eight claims in flight at once, four from each instance.
       const claims = await Promise.all([one, two, one, two, one, two, one, two].map(claim));
       const claimed = claims.flatMap((c) => c.map((d) => d.learnerId));

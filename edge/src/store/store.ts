@@ -286,10 +286,11 @@ export function createStore(call: StoreCall, close: () => Promise<void>): Analyt
       await rpc("record_ai_usage", { p_usage: { ...usage, createdAt: usage.createdAt?.toISOString() } });
     },
 
-    async claimDueRiskSnapshots({ now, version, limit, leaseSeconds }) {
+    async claimDueRiskSnapshots({ now, version, retiredVersions, limit, leaseSeconds }) {
       const rows = (await rpc("claim_due_risk_snapshots", {
         p_now: now.toISOString(),
         p_version: version,
+        p_retired_versions: retiredVersions,
         p_limit: limit,
         p_lease_seconds: leaseSeconds,
       })) as Row[];

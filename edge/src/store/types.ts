@@ -50,7 +50,13 @@ export const STORE_FUNCTIONS = {
   record_ai_usage: { p_usage: "jsonb" },
   ai_usage_by_day: { p_org_id: "text", p_from: "date", p_to: "date" },
   mark_learner_departed: { p_learner_id: "text" },
-  claim_due_risk_snapshots: { p_now: "timestamptz", p_version: "text", p_limit: "integer", p_lease_seconds: "integer" },
+  claim_due_risk_snapshots: {
+    p_now: "timestamptz",
+    p_version: "text",
+    p_retired_versions: "text[]",
+    p_limit: "integer",
+    p_lease_seconds: "integer",
+  },
   store_health: {},
 } as const satisfies Record<string, Record<string, SqlArgType>>;
 export type SqlArgType =
@@ -240,12 +246,14 @@ export interface AnalyticsStore extends AnalyticsReader {
   recordAiUsage(usage: AiUsage): Promise<void>;
   /**
    * Claims the learners whose drop-off snapshot the refresh job should recompute: computed by
-   * formulas other than `version` first, then expired by `now`, oldest first; at most `limit`
-   * (1-1000). Each comes with a lease of `leaseSeconds`: until it ends no other claim gets them.
+   * `retiredVersions` first (before they expire), then expired by `now` (any formulas), least
+   * recently tried first, then oldest; at most `limit` (1-1000). Each comes with a lease of
+   * `leaseSeconds`: until it ends no other claim gets them. `currentVersion` compares with `version`.
    */
   claimDueRiskSnapshots(opts: {
     now: Date;
     version: string;
+    retiredVersions: string[];
     limit: number;
     leaseSeconds: number;
   }): Promise<DueSnapshot[]>;

@@ -3,7 +3,7 @@
 -- claim gets them until it ends; only for the service role; the expired ones are found through the
 -- expiry index rather than by reading every snapshot.
 begin;
-select plan(22);
+select plan(23);
 
 insert into public.organizations (id, name) values ('due', 'Due'), ('due2', 'Due too');
 insert into public.directory_users (id, org_id, display_name, roles, trainer_ids) values
@@ -27,19 +27,25 @@ $$;
 grant execute on function pg_temp.ids(jsonb) to service_role;
 
 select tests.as_service();
-create function pg_temp.claim(p_now text, p_version text, p_limit integer, p_lease integer default 600)
+create function pg_temp.claim(p_now text, p_version text, p_limit integer, p_lease integer default 600,
+                              p_retired text[] default '{v1}')
 returns text[] language sql as $$
-  select pg_temp.ids(public.claim_due_risk_snapshots(p_now::timestamptz, p_version, p_limit, p_lease))
+  select pg_temp.ids(public.claim_due_risk_snapshots(p_now::timestamptz, p_version, p_retired, p_limit, p_lease))
 $$;
-grant execute on function pg_temp.claim(text, text, integer, integer) to service_role;
+grant execute on function pg_temp.claim(text, text, integer, integer, text[]) to service_role;
+
+-- An older instance (formulas v0, retiring nothing) beside the v2 rows: only what has expired.
+select is(pg_temp.claim('2026-01-05T12:00Z', 'v0', 10, 600, '{}'), '{d1,d2,d5}'::text[],
+          'formulas the caller does not retire are claimed only once expired (no ping-pong between versions)');
+delete from public.risk_refresh_leases;
 
 select is(pg_temp.claim('2026-01-05T12:00Z', 'v2', 10), '{d3,d1,d2,d5}'::text[],
-          'other formulas first (in any organization), then expired oldest first, ties by learner; current and other kinds left out');
+          'retired formulas first (in any organization), then expired oldest first, ties by learner; current and other kinds left out');
 select is((select array_agg(learner_id || '@' || to_char(leased_until at time zone 'UTC', 'HH24:MI') order by learner_id)
            from public.risk_refresh_leases),
           '{d1@12:10,d2@12:10,d3@12:10,d5@12:10}'::text[], 'each claimed learner is leased for p_lease_seconds');
 select is(pg_temp.claim('2026-01-05T12:05Z', 'v2', 10), '{}'::text[], 'while the leases run, no claim gets them again');
-select is(public.claim_due_risk_snapshots('2026-01-05T12:10Z', 'v2', 10, 600) -> 0,
+select is(public.claim_due_risk_snapshots('2026-01-05T12:10Z', 'v2', '{v1}', 10, 600) -> 0,
           jsonb_build_object('learnerId', 'd3', 'orgId', 'due2', 'expiresAt', '2026-01-05T14:00:00+00:00'::timestamptz,
                              'currentVersion', false),
           'after the lease they are due again; each row names the learner, organization, expiry and whether the formulas are current');
@@ -54,19 +60,19 @@ delete from public.risk_refresh_leases;
 select is(pg_temp.claim('2026-01-05T10:00Z', 'v2', 10), '{d3}'::text[],
           'expired means expires_at at or before p_now (d1 now expires at 16:25)');
 delete from public.risk_refresh_leases;
-select is(pg_temp.claim('2026-01-05T17:00Z', 'v1', 10), '{d2,d5,d4,d1,d3}'::text[],
-          'under the older formulas every v2 row is the other version (oldest first), then d3 (v1) by expiry');
+select is(pg_temp.claim('2026-01-05T17:00Z', 'v1', 10, 600, '{v2}'), '{d2,d5,d3,d4,d1}'::text[],
+          'all expired by 17:00: oldest first whatever their formulas');
 delete from public.risk_refresh_leases;
-select is(jsonb_array_length(public.claim_due_risk_snapshots('2026-01-05T12:00Z', 'v2', 0, 600)), 1,
+select is(jsonb_array_length(public.claim_due_risk_snapshots('2026-01-05T12:00Z', 'v2', '{v1}', 0, 600)), 1,
           'a limit below 1 still claims one row');
 delete from public.risk_refresh_leases;
-select is(jsonb_array_length(public.claim_due_risk_snapshots('2026-01-05T12:00Z', 'v2', null, null)), 3,
+select is(jsonb_array_length(public.claim_due_risk_snapshots('2026-01-05T12:00Z', 'v2', '{v1}', null, null)), 3,
           'no limit: the default (100)');
 select is((select max(leased_until) from public.risk_refresh_leases), '2026-01-05T12:10Z'::timestamptz,
           'no lease length: ten minutes');
 delete from public.risk_refresh_leases;
 delete from public.analytics_snapshots where learner_id = 'd3';
-select is(public.claim_due_risk_snapshots('2026-01-05T04:00Z', 'v2', 10, 600), '[]'::jsonb, 'nothing due: an empty array');
+select is(public.claim_due_risk_snapshots('2026-01-05T04:00Z', 'v2', '{v1}', 10, 600), '[]'::jsonb, 'nothing due: an empty array');
 
 -- The expired half is read through the expiry index, in its order (no sort over every snapshot).
 select tests.as_owner();
@@ -88,15 +94,16 @@ declare
   line text;
   path text := current_setting('search_path');
 begin
-  select prosrc into body from pg_proc where oid = 'public.claim_due_risk_snapshots(timestamptz, text, integer, integer)'::regprocedure;
+  select prosrc into body from pg_proc where oid = 'public.claim_due_risk_snapshots(timestamptz, text, text[], integer, integer)'::regprocedure;
   body := regexp_replace(body, '\mp_now\M', '$1', 'g');
   body := regexp_replace(body, '\mp_version\M', '$2', 'g');
-  body := regexp_replace(body, '\mp_limit\M', '$3', 'g');
-  body := regexp_replace(body, '\mp_lease_seconds\M', '$4', 'g');
+  body := regexp_replace(body, '\mp_retired_versions\M', '$3', 'g');
+  body := regexp_replace(body, '\mp_limit\M', '$4', 'g');
+  body := regexp_replace(body, '\mp_lease_seconds\M', '$5', 'g');
   perform set_config('search_path', '', true);
   perform set_config('plan_cache_mode', 'force_generic_plan', true);
-  execute 'prepare due_body(timestamptz, text, integer, integer) as ' || body;
-  for line in execute 'explain execute due_body(''2026-01-05T12:00Z'', ''v2'', 100, 600)' loop
+  execute 'prepare due_body(timestamptz, text, text[], integer, integer) as ' || body;
+  for line in execute 'explain execute due_body(''2026-01-05T12:00Z'', ''v2'', ''{v1}'', 100, 600)' loop
     plan := plan || line || E'\n';
   end loop;
   deallocate due_body;
@@ -109,12 +116,12 @@ select ok(pg_temp.due_plan() ~ 'Index Scan using analytics_snapshots_risk_expiry
 
 select ok(
   (select not prosecdef and 'search_path=""' = any (proconfig)
-   from pg_proc where oid = 'public.claim_due_risk_snapshots(timestamptz, text, integer, integer)'::regprocedure),
+   from pg_proc where oid = 'public.claim_due_risk_snapshots(timestamptz, text, text[], integer, integer)'::regprocedure),
   'claim_due_risk_snapshots runs as the invoker with an empty search_path');
 select ok(
-  has_function_privilege('service_role', 'public.claim_due_risk_snapshots(timestamptz, text, integer, integer)', 'execute')
-  and not has_function_privilege('authenticated', 'public.claim_due_risk_snapshots(timestamptz, text, integer, integer)', 'execute')
-  and not has_function_privilege('anon', 'public.claim_due_risk_snapshots(timestamptz, text, integer, integer)', 'execute'),
+  has_function_privilege('service_role', 'public.claim_due_risk_snapshots(timestamptz, text, text[], integer, integer)', 'execute')
+  and not has_function_privilege('authenticated', 'public.claim_due_risk_snapshots(timestamptz, text, text[], integer, integer)', 'execute')
+  and not has_function_privilege('anon', 'public.claim_due_risk_snapshots(timestamptz, text, text[], integer, integer)', 'execute'),
   'only the service role may call it: it reads across organizations');
 select ok(
   (select relrowsecurity from pg_class where oid = 'public.risk_refresh_leases'::regclass)
