@@ -76,19 +76,23 @@ export async function buildNodeDeps(
       : "analytics store ready",
     engine: opened.engine,
   });
-  const cache = createMemoryCache({ clock });
   const upstreams = createUpstreams({ urls: config.upstreamUrls, serviceSecret: secrets.serviceSecret, clock, logger });
-  const insights = createLearnerInsights({
-    upstreams,
-    cache,
-    store: opened.store,
-    clock,
-    mockFallback: config.mockFallback,
-    logger,
-    ttl: config.cacheTtl,
-    snapshotTtlSeconds: config.snapshotTtlSeconds,
-    upstreamCacheSeconds: config.upstreamCacheSeconds,
-  });
+  const insightsWith = (cache: ReturnType<typeof createMemoryCache>) =>
+    createLearnerInsights({
+      upstreams,
+      cache,
+      store: opened.store,
+      clock,
+      mockFallback: config.mockFallback,
+      logger,
+      ttl: config.cacheTtl,
+      snapshotTtlSeconds: config.snapshotTtlSeconds,
+      upstreamCacheSeconds: config.upstreamCacheSeconds,
+    });
+  const insights = insightsWith(createMemoryCache({ clock }));
+  // The refresh job recomputes learners nobody is looking at: a cache of its own, so each run's
+  // entries (about 20 per learner) do not push the learners being read out of the live one.
+  const refreshInsights = insightsWith(createMemoryCache({ clock, maxEntries: 2_000 }));
   const advisor = createAiAdvisor({
     ...config.ai,
     cache: memoryAiCache(),
@@ -126,7 +130,7 @@ export async function buildNodeDeps(
     widgetAssets: nodeWidgetAssets(fileURLToPath(new URL("../../widgets/dist", import.meta.url))),
     refreshSnapshots: () =>
       refreshDueSnapshots({
-        insights,
+        insights: refreshInsights,
         store: opened.store,
         now: clock.now(),
         version: defaultAnalytics.version,

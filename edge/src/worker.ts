@@ -175,6 +175,9 @@ export function buildWorkerDeps(env: WorkerBindings, config: Config): AppDeps {
               confirmDeparted: (learnerId) =>
                 upstreams.directory.user(learnerId).then((user) => user === null || !user.roles.includes("learner")),
               batch: config.snapshotRefresh.batch,
+              // One learner at a time: each opens about seven connections at once, and a Worker
+              // invocation keeps six open (more wait and can run into the upstream deadline).
+              concurrency: 1,
             }),
         }
       : {}),
