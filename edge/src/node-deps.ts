@@ -137,6 +137,8 @@ export async function buildNodeDeps(
         retiredVersions: defaultAnalytics.retiredVersions,
         confirmDeparted: (learnerId) =>
           upstreams.directory.user(learnerId).then((user) => user === null || !user.roles.includes("learner")),
+        directoryAnswersFor: (orgId) =>
+          upstreams.directory.orgUsers(orgId, { role: "learner", limit: 1 }).then((page) => page !== null),
         batch: config.snapshotRefresh.batch,
       }),
     analyticsStore: opened.store,

@@ -174,6 +174,8 @@ export function buildWorkerDeps(env: WorkerBindings, config: Config): AppDeps {
               retiredVersions: defaultAnalytics.retiredVersions,
               confirmDeparted: (learnerId) =>
                 upstreams.directory.user(learnerId).then((user) => user === null || !user.roles.includes("learner")),
+              directoryAnswersFor: (orgId) =>
+                upstreams.directory.orgUsers(orgId, { role: "learner", limit: 1 }).then((page) => page !== null),
               batch: config.snapshotRefresh.batch,
               // One learner at a time: each opens about seven connections at once, and a Worker
               // invocation keeps six open (more wait and can run into the upstream deadline).

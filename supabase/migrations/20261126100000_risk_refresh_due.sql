@@ -36,7 +36,8 @@ as $$
   lease as (select greatest(coalesce(p_lease_seconds, 600), 1) as seconds),
   -- A learner tried within the last four leases (their services failed, or they were just done)
   -- goes behind everyone else, so learners that keep failing cannot take the head of every run.
-  recent as (select p_now - make_interval(secs => 4 * (select seconds from lease)) as since),
+  -- (leased_until is the claim plus one lease: claimed within four leases = lease ending within three.)
+  recent as (select p_now - make_interval(secs => 3 * (select seconds from lease)) as since),
   -- Snapshots of formulas this code replaced (p_retired_versions), before they expire. Only retired
   -- ones: an older instance beside a newer one (a rolling deploy, a Worker cron beside Node) must not
   -- recompute the newer one's rows back, nor the newer the older's, every lease.
@@ -46,6 +47,7 @@ as $$
     from public.analytics_snapshots s
     left join public.risk_refresh_leases l on l.learner_id = s.learner_id
     where s.kind = 'dropoff_risk' and s.computation_version = any (p_retired_versions) and s.expires_at > p_now
+      and s.computation_version is distinct from p_version -- never the running formulas, whatever the list says
       and (l.leased_until is null or l.leased_until <= p_now)
     order by tried_lately, s.expires_at, s.learner_id
     limit (select n from wanted)

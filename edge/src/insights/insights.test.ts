@@ -74,6 +74,22 @@ describe("profile", () => {
     expect(await insights.profile("trn-aurora-1")).toBeNull();
   });
 
+  it("does not reuse an old 'no such learner' while the Directory is down (it may have been a passing 404)", async () => {
+    let now = NOW.getTime();
+    const { insights } = build({ at: () => new Date(now) });
+    expect(await insights.profile("lrn-nobody-1")).toBeNull();
+    now += 301_000; // past the profile's fresh window
+    await sim.setFault("directory", { down: true });
+    await expect(insights.profile("lrn-nobody-1")).rejects.toMatchObject({ code: "upstream_unavailable" });
+  });
+
+  it("says 'no such learner' from the Directory's answer even while the Course Builder is down", async () => {
+    const { insights } = build();
+    await sim.setFault("course", { down: true });
+    expect(await insights.profile("lrn-nobody-2")).toBeNull();
+    await expect(insights.profile("lrn-aurora-003")).rejects.toMatchObject({ code: "upstream_unavailable" });
+  });
+
   it("keeps authorizing from the last Directory answer when the Directory goes down, never from a guess", async () => {
     let now = NOW.getTime();
     const { insights } = build({ at: () => new Date(now) });
@@ -370,29 +386,38 @@ describe("the refresh job and learners who left", () => {
     expect(await run()).toMatchObject({ due: 0 });
   });
 
-  it("marks nobody departed without the Directory's own word, or when it says most of a batch are gone", async () => {
+  it("marks nobody departed without the Directory's own word, nor a whole run while the Directory does not answer for the organization", async () => {
     const gone = ["lrn-left-1", "lrn-left-2", "lrn-left-3"];
     const store = await storeWith([...realLearners().slice(0, 2), ...gone]);
-    const { insights } = build({ store });
+    const { insights, upstreams } = build({ store });
     // No confirmation: a "no such learner" from the profile is a failure, retried later.
     const unconfirmed = await refreshDueSnapshots({ insights, store, now: NOW, version: defaultAnalytics.version });
     expect(unconfirmed.departed).toEqual([]);
     expect(unconfirmed.failed.map((f) => f.learnerId).sort()).toEqual(gone);
-    // Confirmed, but 3 of 5 at once: a misrouted or broken Directory, not three people leaving.
-    const later = new Date(NOW.getTime() + 11 * 60_000);
-    const mass = await refreshDueSnapshots({
-      insights: build({ store, at: () => later }).insights,
-      store,
-      now: later,
-      version: defaultAnalytics.version,
-      confirmDeparted: async () => true,
-    });
-    expect(mass.departed).toEqual([]);
-    expect(mass.failed).toHaveLength(3);
-    expect(mass.failed[0]!.error).toMatch(/3 of 3 learners are unknown: none marked departed/);
+    // Confirmed, 3 of the 3 due at once, and the Directory does not answer for org-borealis (a
+    // misrouted URL answers 404 for everyone): nobody is marked.
+    let later = new Date(NOW.getTime() + 11 * 60_000);
+    const run = (directoryAnswersFor: (orgId: string) => Promise<boolean>) =>
+      refreshDueSnapshots({
+        insights: build({ store, at: () => later }).insights,
+        store,
+        now: later,
+        version: defaultAnalytics.version,
+        confirmDeparted: async () => true,
+        directoryAnswersFor,
+      });
+    const misrouted = await run(async () => false);
+    expect(misrouted.departed).toEqual([]);
+    expect(misrouted.failed[0]!.error).toMatch(/3 of 3 learners are unknown and does not answer for org-borealis/);
+    // The Directory does answer for the organization (it lists its learners): a cohort that left.
+    later = new Date(NOW.getTime() + 22 * 60_000);
+    const cohort = await run(
+      async (orgId) => (await upstreams.directory.orgUsers(orgId, { role: "learner", limit: 1 })) !== null,
+    );
+    expect(cohort.departed.sort()).toEqual(gone);
     expect(
-      (await store.listAtRisk("org-borealis", { minLevel: "high", limit: 50 })).items.map((r) => r.learnerId),
-    ).toEqual(expect.arrayContaining(gone));
+      (await store.listAtRisk("org-borealis", { minLevel: "low", limit: 50 })).items.map((r) => r.learnerId),
+    ).not.toEqual(expect.arrayContaining(["lrn-left-1"]));
   });
 
   it("counts a learner whose snapshot could not be written as failed, not as computed", async () => {

@@ -185,11 +185,17 @@ export function createLearnerInsights(deps: LearnerInsightsDeps): WarmingLearner
 
   async function loadProfile(learnerId: string, requestId?: string): Promise<LearnerProfile | null> {
     const signal = AbortSignal.timeout(deadlineMs);
-    const [user, enrollments] = await Promise.all([
+    const [userResult, enrollmentsResult] = await Promise.allSettled([
       directoryUser(learnerId, signal, requestId),
       enrollmentsOf(learnerId, signal, requestId),
     ]);
+    // The Directory's word decides who is a learner, whatever the Course Builder is doing: a "no
+    // such learner" stays a 404 (and an unknown_learner event) while only the courses are down.
+    if (userResult.status === "rejected") throw userResult.reason;
+    const user = userResult.value;
     if (!user?.roles.includes("learner")) return null;
+    if (enrollmentsResult.status === "rejected") throw enrollmentsResult.reason;
+    const enrollments = enrollmentsResult.value;
     const assignments = await shared(`upstream:v1:course-assignments:${user.orgId}`, () =>
       upstreams.directory.courseAssignments(user.orgId, { signal, requestId }),
     );

@@ -73,9 +73,15 @@ async function recompute(
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
-  // The snapshots are written behind each answer; a write that failed resolves to false.
+  // The snapshots are written behind each answer; a write that failed resolves to false. A write can
+  // be queued after its answer (a stale cache hit recomputes behind it): wait until none is added.
   for (const { learnerId, dataSource, writes } of answered) {
-    const outcomes = await Promise.allSettled(writes);
+    const outcomes: PromiseSettledResult<unknown>[] = [];
+    for (let seen = 0; seen < writes.length; ) {
+      const batch = writes.slice(seen);
+      seen = writes.length;
+      outcomes.push(...(await Promise.allSettled(batch)));
+    }
     if (outcomes.some((o) => o.status === "rejected" || o.value === false)) {
       result.failed.push({ learnerId, error: "computed, but the snapshot could not be written" });
     } else {
@@ -129,6 +135,12 @@ export async function refreshDueSnapshots(options: {
    * no longer a learner). Without it nobody is ever marked departed.
    */
   confirmDeparted?: (learnerId: string) => Promise<boolean>;
+  /**
+   * Whether the Directory answers for this organization at all (its learner list, past every
+   * cache): asked when many learners of a run seem gone at once, to tell a cohort that left from a
+   * misrouted or broken Directory, which answers "no such user" for everyone.
+   */
+  directoryAnswersFor?: (orgId: string) => Promise<boolean>;
 }): Promise<DueRefreshSummary> {
   const due = await options.store.claimDueRiskSnapshots({
     now: options.now,
@@ -142,8 +154,9 @@ export async function refreshDueSnapshots(options: {
     due.map((d) => d.learnerId),
     options.concurrency,
   );
-  // A departure takes a learner out of every list: only on the Directory's own, fresh word, and
-  // never for many at once (a misrouted URL or a broken Directory answers 404 for everyone).
+  // A departure takes a learner out of every list: only on the Directory's own, fresh word. When
+  // many seem gone at once, only where the Directory still answers for their organization: a
+  // misrouted URL or a broken Directory says "no such user" for everyone.
   const confirmed: string[] = [];
   for (const learnerId of unknown) {
     const gone = await options.confirmDeparted?.(learnerId).catch(() => false);
@@ -151,18 +164,23 @@ export async function refreshDueSnapshots(options: {
     else failed.push({ learnerId, error: "the Directory did not confirm that this learner left" });
   }
   const departed: string[] = [];
-  if (confirmed.length > Math.max(2, due.length / 2)) {
-    for (const learnerId of confirmed) {
+  const many = confirmed.length > Math.max(2, due.length / 2);
+  const orgOf = new Map(due.map((d) => [d.learnerId, d.orgId]));
+  const answers = new Map<string, boolean>();
+  for (const learnerId of confirmed) {
+    const orgId = orgOf.get(learnerId)!;
+    if (many && !answers.has(orgId)) {
+      answers.set(orgId, (await options.directoryAnswersFor?.(orgId).catch(() => false)) ?? false);
+    }
+    if (many && !answers.get(orgId)) {
       failed.push({
         learnerId,
-        error: `the Directory says ${confirmed.length} of ${due.length} learners are unknown: none marked departed (check the Directory)`,
+        error: `the Directory says ${confirmed.length} of ${due.length} learners are unknown and does not answer for ${orgId}: none marked departed (check the Directory)`,
       });
+      continue;
     }
-  } else {
-    for (const learnerId of confirmed) {
-      await options.store.markLearnerDeparted(learnerId);
-      departed.push(learnerId);
-    }
+    await options.store.markLearnerDeparted(learnerId);
+    departed.push(learnerId);
   }
   return { due: due.length, otherVersion: due.filter((d) => !d.currentVersion).length, bySource, failed, departed };
 }
