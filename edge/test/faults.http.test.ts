@@ -139,13 +139,15 @@ describe("a learner the Directory or Course Builder cannot describe", () => {
   it("answers 503 naming the service that failed, and every warning carries the request id", async () => {
     const bff = await startBff({ mockFallback: false });
     await sim.setFault("course", { down: true });
-    const res = await bff.request(velocityOf("lrn-borealis-170"));
+    // A learner the Directory knows (org-borealis has 167): for one it does not know, the answer is
+    // a 404 whatever the Course Builder does.
+    const res = await bff.request(velocityOf("lrn-borealis-167"));
     expect(res.status).toBe(503);
     expect(res.body.detail).toBe("the Course Builder cannot answer for this learner");
     const requestId = res.headers.get("x-request-id");
     const warnings = bff.logs
       .map((line) => JSON.parse(line))
-      .filter((line) => line.level === "warn" && line.learnerId === "lrn-borealis-170");
+      .filter((line) => line.level === "warn" && line.learnerId === "lrn-borealis-167");
     expect(warnings.map((w) => w.msg)).toContain("learner profile unavailable");
     for (const warning of warnings) expect(warning.requestId).toBe(requestId);
   });
