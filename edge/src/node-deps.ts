@@ -12,12 +12,7 @@ import { type AppDeps, systemClock } from "./deps.ts";
 import { createJsonLogger } from "./http/logger.ts";
 import { createMemoryRateLimiter } from "./http/rate-limit.ts";
 import { stdoutLines } from "./http/stdout-sink.ts";
-import {
-  createLearnerInsights,
-  type DueRefreshSummary,
-  defaultAnalytics,
-  refreshDueSnapshots,
-} from "./insights/index.ts";
+import { createLearnerInsights, type DueRefreshSummary, scheduledRefresh } from "./insights/index.ts";
 import { resolveSecrets } from "./local-secrets.ts";
 import { recommendationContextFromUpstreams } from "./routes/ai.ts";
 import { createUpstreamProbe } from "./routes/health.ts";
@@ -128,19 +123,13 @@ export async function buildNodeDeps(
     clientIp,
     // The widgets' build output of this checkout (pnpm --dir widgets build); 404 until it exists.
     widgetAssets: nodeWidgetAssets(fileURLToPath(new URL("../../widgets/dist", import.meta.url))),
-    refreshSnapshots: () =>
-      refreshDueSnapshots({
-        insights: refreshInsights,
-        store: opened.store,
-        now: clock.now(),
-        version: defaultAnalytics.version,
-        retiredVersions: defaultAnalytics.retiredVersions,
-        confirmDeparted: (learnerId) =>
-          upstreams.directory.user(learnerId).then((user) => user === null || !user.roles.includes("learner")),
-        directoryAnswersFor: (orgId) =>
-          upstreams.directory.orgUsers(orgId, { role: "learner", limit: 1 }).then((page) => page !== null),
-        batch: config.snapshotRefresh.batch,
-      }),
+    refreshSnapshots: scheduledRefresh({
+      insights: refreshInsights,
+      store: opened.store,
+      upstreams,
+      clock,
+      batch: config.snapshotRefresh.batch,
+    }),
     analyticsStore: opened.store,
     upstreams,
     close: () => opened.store.close(),

@@ -17,13 +17,7 @@ import { type Config, ConfigError, parseConfig } from "./config.ts";
 import { type AppDeps, type ComponentHealth, systemClock, UpstreamUnavailableError } from "./deps.ts";
 import { createJsonLogger } from "./http/logger.ts";
 import { createBindingRateLimiter, type RateLimitBinding } from "./http/rate-limit.ts";
-import {
-  createLearnerInsights,
-  defaultAnalytics,
-  type InsightStore,
-  refreshDueSnapshots,
-  runLoggedRefresh,
-} from "./insights/index.ts";
+import { createLearnerInsights, type InsightStore, runLoggedRefresh, scheduledRefresh } from "./insights/index.ts";
 import { recommendationContextFromUpstreams } from "./routes/ai.ts";
 import { createUpstreamProbe } from "./routes/health.ts";
 import { workersWidgetAssets } from "./routes/widget-assets.ts";
@@ -165,22 +159,16 @@ export function buildWorkerDeps(env: WorkerBindings, config: Config): AppDeps {
     ...(env.ASSETS ? { widgetAssets: workersWidgetAssets(env.ASSETS) } : {}),
     ...(store
       ? {
-          refreshSnapshots: () =>
-            refreshDueSnapshots({
-              insights,
-              store,
-              now: clock.now(),
-              version: defaultAnalytics.version,
-              retiredVersions: defaultAnalytics.retiredVersions,
-              confirmDeparted: (learnerId) =>
-                upstreams.directory.user(learnerId).then((user) => user === null || !user.roles.includes("learner")),
-              directoryAnswersFor: (orgId) =>
-                upstreams.directory.orgUsers(orgId, { role: "learner", limit: 1 }).then((page) => page !== null),
-              batch: config.snapshotRefresh.batch,
-              // One learner at a time: each opens about seven connections at once, and a Worker
-              // invocation keeps six open (more wait and can run into the upstream deadline).
-              concurrency: 1,
-            }),
+          refreshSnapshots: scheduledRefresh({
+            insights,
+            store,
+            upstreams,
+            clock,
+            batch: config.snapshotRefresh.batch,
+            // One learner at a time: each opens about seven connections at once, and a Worker
+            // invocation keeps six open (more wait and can run into the upstream deadline).
+            concurrency: 1,
+          }),
         }
       : {}),
   };

@@ -19,5 +19,6 @@ export {
   refreshDueSnapshots,
   refreshOrgSnapshots,
   runLoggedRefresh,
+  scheduledRefresh,
   startRefreshTimer,
 } from "./org-refresh.ts";

@@ -9,6 +9,7 @@
 import type { LearnerInsights, Logger } from "../deps.ts";
 import type { AnalyticsStore } from "../store/types.ts";
 import type { Upstreams } from "../upstream/clients.ts";
+import { defaultAnalytics } from "./analytics.ts";
 
 export interface OrgRefreshSummary {
   learners: number;
@@ -248,4 +249,33 @@ export function startRefreshTimer(options: {
       await running;
     },
   };
+}
+
+/**
+ * The refresh job as the runtimes run it (node-deps.ts, worker.ts): the running formulas, the
+ * Directory asked directly (past every cache) before anyone is marked departed, the configured batch.
+ */
+export function scheduledRefresh(options: {
+  insights: LearnerInsights;
+  store: Pick<AnalyticsStore, "claimDueRiskSnapshots" | "markLearnerDeparted">;
+  upstreams: Pick<Upstreams, "directory">;
+  clock: { now(): Date };
+  batch: number;
+  concurrency?: number;
+}): () => Promise<DueRefreshSummary> {
+  const { directory } = options.upstreams;
+  return () =>
+    refreshDueSnapshots({
+      insights: options.insights,
+      store: options.store,
+      now: options.clock.now(),
+      version: defaultAnalytics.version,
+      retiredVersions: defaultAnalytics.retiredVersions,
+      confirmDeparted: (learnerId) =>
+        directory.user(learnerId).then((user) => user === null || !user.roles.includes("learner")),
+      directoryAnswersFor: (orgId) =>
+        directory.orgUsers(orgId, { role: "learner", limit: 1 }).then((page) => page !== null),
+      batch: options.batch,
+      ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+    });
 }
