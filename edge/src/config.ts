@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { AI_ENV, type AiSettings, aiSettingsFrom } from "./ai/config.ts";
+import type { HttpSettings } from "./deps.ts";
 
 const url = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
 const optionalUrl = url.optional();
@@ -221,5 +222,17 @@ export function parseConfig(env: Record<string, unknown>): Config {
     snapshotTtlSeconds: e.SNAPSHOT_TTL_SECONDS,
     upstreamCacheSeconds: e.UPSTREAM_CACHE_SECONDS,
     snapshotRefresh: { everyMinutes: e.SNAPSHOT_REFRESH_MINUTES, batch: e.SNAPSHOT_REFRESH_BATCH },
+  };
+}
+
+/** The HTTP layer's settings: the configuration's, with the secrets the runtime resolved. */
+export function httpSettingsOf(config: Config, secrets: { jwtSecret: string; serviceSecret: string }): HttpSettings {
+  return {
+    jwtSecret: secrets.jwtSecret,
+    serviceSecret: secrets.serviceSecret,
+    jwtIssuer: config.jwtIssuer,
+    jwtAudience: config.jwtAudience,
+    corsOrigins: config.corsOrigins,
+    production: config.production,
   };
 }

@@ -7,7 +7,7 @@ import { getConnInfo } from "@hono/node-server/conninfo";
 import type { Context } from "hono";
 import { createAiAdvisor, memoryAiCache } from "./ai/index.ts";
 import { createMemoryCache } from "./cache/index.ts";
-import type { Config } from "./config.ts";
+import { type Config, httpSettingsOf } from "./config.ts";
 import { type AppDeps, systemClock } from "./deps.ts";
 import { createJsonLogger } from "./http/logger.ts";
 import { createMemoryRateLimiter } from "./http/rate-limit.ts";
@@ -99,14 +99,7 @@ export async function buildNodeDeps(
   return {
     clock,
     runtime: "node",
-    http: {
-      jwtSecret: secrets.jwtSecret,
-      serviceSecret: secrets.serviceSecret,
-      jwtIssuer: config.jwtIssuer,
-      jwtAudience: config.jwtAudience,
-      corsOrigins: config.corsOrigins,
-      production: config.production,
-    },
+    http: httpSettingsOf(config, secrets),
     logger,
     insights,
     store: opened.store,

@@ -13,7 +13,7 @@ import { z } from "zod";
 import { type AiKvNamespace, createAiAdvisor, kvAiCache, memoryAiCache } from "./ai/index.ts";
 import { createApp } from "./app.ts";
 import { createKvCache, createMemoryCache, type KvNamespaceLike } from "./cache/index.ts";
-import { type Config, ConfigError, parseConfig } from "./config.ts";
+import { type Config, ConfigError, httpSettingsOf, parseConfig } from "./config.ts";
 import { type AppDeps, type ComponentHealth, systemClock, UpstreamUnavailableError } from "./deps.ts";
 import { createJsonLogger } from "./http/logger.ts";
 import { createBindingRateLimiter, type RateLimitBinding } from "./http/rate-limit.ts";
@@ -123,14 +123,7 @@ export function buildWorkerDeps(env: WorkerBindings, config: Config): AppDeps {
   return {
     clock,
     runtime: "workerd",
-    http: {
-      jwtSecret: config.jwtSecret ?? ephemeralSecret(),
-      serviceSecret,
-      jwtIssuer: config.jwtIssuer,
-      jwtAudience: config.jwtAudience,
-      corsOrigins: config.corsOrigins,
-      production: config.production,
-    },
+    http: httpSettingsOf(config, { jwtSecret: config.jwtSecret ?? ephemeralSecret(), serviceSecret }),
     logger,
     insights,
     store: store ?? { listLearners: unavailable, listAtRisk: unavailable, orgSummary: unavailable },
