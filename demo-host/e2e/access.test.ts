@@ -159,6 +159,48 @@ test("the at-risk list keeps the API's order (level, then score) across pages an
   await close();
 });
 
+test("a level chosen while the first page loads is the list shown, even when the first answer arrives last", async () => {
+  const admin = persona("org_admin", 0);
+  const api = await apiSession(admin);
+  const { page, problems, close } = await openPage(browser);
+  // Hold the default list's answer (High and up) until the one for every level has been shown.
+  let releaseHigh!: () => void;
+  const highHeld = new Promise<void>((resolve) => {
+    releaseHigh = resolve;
+  });
+  let heldAsked!: () => void;
+  const highAsked = new Promise<void>((resolve) => {
+    heldAsked = resolve;
+  });
+  await page.route(/\/at-risk\?.*minLevel=high/, async (route) => {
+    heldAsked();
+    const answer = await route.fetch();
+    await highHeld;
+    await route.fulfill({ response: answer });
+  });
+  await signIn(page, admin);
+  await highAsked;
+  const everyLevel = page.waitForResponse((r) => /\/at-risk\?.*minLevel=low/.test(r.url()));
+  await page.selectOption('select[name="minLevel"]', "low");
+  await everyLevel;
+  const rows = page.locator("table.at-risk tbody tr[data-learner-id]");
+  const expected = await api.get<{ items: { learnerId: string }[] }>(
+    `/api/v1/orgs/${admin.orgId}/at-risk?minLevel=low&limit=10`,
+  );
+  await rows.nth(expected.items.length - 1).waitFor();
+  const ids = () => rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-learner-id")!));
+  expect(await ids()).toEqual(expected.items.map((item) => item.learnerId));
+  // Now the stale answer arrives; the list stays the one the select says.
+  const staleArrived = page.waitForResponse((r) => /\/at-risk\?.*minLevel=high/.test(r.url()));
+  releaseHigh();
+  await staleArrived;
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  expect(await page.locator('select[name="minLevel"]').inputValue()).toBe("low");
+  expect(await ids()).toEqual(expected.items.map((item) => item.learnerId));
+  expect(problems).toEqual([]);
+  await close();
+});
+
 test("the keyboard reaches each at-risk learner as a link named by the learner, and Enter opens them", async () => {
   const admin = persona("org_admin", 0);
   const { page, close } = await openPage(browser);

@@ -38,13 +38,20 @@ const view = {
 const names = new Map<string, string>();
 export const learnerName = (learnerId: string) => names.get(learnerId);
 
+/** Counts the at-risk pages asked for; only the answer to the latest ask is shown. */
+let atRiskAsks = 0;
+
 function loadAtRiskPage(app: App) {
   const a = view.atRisk;
   const cursor = a.cursors[a.page] ?? null;
+  // A trainer who changes the level or page size while a page is loading asked a new question:
+  // the earlier answer may arrive last and must not replace the list they now expect.
+  const ask = ++atRiskAsks;
   load(
     app,
     () => app.api.atRisk(view.orgId, { minLevel: a.minLevel, cursor, limit: a.limit }),
     (v) => {
+      if (ask !== atRiskAsks) return;
       a.rows = v;
       if (v.state === "ready") {
         a.cursors[a.page + 1] = v.value.nextCursor;
@@ -91,6 +98,7 @@ export function resetOrgView() {
   view.aiUsage = idle;
   view.atRisk.rows = idle;
   view.atRisk.minLevel = DEFAULT_MIN_LEVEL;
+  atRiskAsks++; // an answer still on its way belongs to the session that ended
 }
 
 function summaryCard(app: App) {
