@@ -433,6 +433,100 @@ describe("the refresh job and learners who left", () => {
   });
 });
 
+describe("the refresh job and learners nobody has heard from", () => {
+  const cascade = () =>
+    [...sim.world.learners.keys()].filter((id) => sim.world.users.get(id)!.orgId === "org-cascade").sort();
+
+  /** A store that knows two of org-cascade's learners (a visit each); the rest never started. */
+  async function storeKnowingTwo(at: () => Date) {
+    const store = createSqlStore(await freshPglite());
+    onTestFinished(() => store.close());
+    const { insights, opts, settle } = build({ store, at });
+    for (const id of cascade().slice(0, 2)) {
+      await insights.profile(id);
+      await insights.dropoffRisk(id, opts);
+    }
+    await settle();
+    return store;
+  }
+
+  it("computes the learners the Directory lists without a snapshot, a batch per run, then checks each organization hourly", async () => {
+    let now = NOW.getTime();
+    const at = () => new Date(now);
+    const store = await storeKnowingTwo(at);
+    const { upstreams } = build({ store, at });
+    const listedAtRisk = async () =>
+      (await store.listAtRisk("org-cascade", { minLevel: "low", limit: 200 })).items.map((r) => r.learnerId).sort();
+    expect(await listedAtRisk()).toHaveLength(2);
+    const run = () =>
+      refreshDueSnapshots({
+        insights: build({ store, at }).insights,
+        store,
+        now: at(),
+        version: defaultAnalytics.version,
+        batch: 8,
+        roster: {
+          store,
+          organizations: async () => ["org-cascade"],
+          learnersOf: async (orgId) =>
+            (await upstreams.directory.orgUsers(orgId, { role: "learner", limit: 500 }))?.items.map((u) => u.id) ??
+            null,
+        },
+      });
+    // 20 listed, 2 stored: 18 to compute, 8 per run; the check goes on in the next run until done.
+    expect(await run()).toMatchObject({
+      due: 0,
+      roster: { orgId: "org-cascade", listed: 20, unstored: 18, taken: 8 },
+      bySource: { realtime: 8 },
+      failed: [],
+    });
+    expect((await run()).roster).toMatchObject({ unstored: 10, taken: 8 });
+    expect((await run()).roster).toMatchObject({ unstored: 2, taken: 2 });
+    expect(await listedAtRisk()).toEqual(cascade());
+    // Complete: the organization is not checked again within the hour...
+    expect((await run()).roster).toBeNull();
+    now += 30 * 60_000;
+    expect((await run()).roster).toBeNull();
+    // ...and after it, a check that finds everyone stored costs no learner computation.
+    now += 31 * 60_000;
+    expect(await run()).toMatchObject({ roster: { listed: 20, unstored: 0, taken: 0 }, bySource: {} });
+  });
+
+  it("gives due learners the batch first, and retries a roster the Directory could not give after the lease", async () => {
+    let now = NOW.getTime();
+    const at = () => new Date(now);
+    const store = await storeKnowingTwo(at);
+    const { upstreams } = build({ store, at });
+    const run = (batch: number) =>
+      refreshDueSnapshots({
+        insights: build({ store, at }).insights,
+        store,
+        now: at(),
+        version: defaultAnalytics.version,
+        batch,
+        roster: {
+          store,
+          organizations: async () => null, // the Directory's list failed: the store's own are checked
+          learnersOf: async (orgId) =>
+            (await upstreams.directory.orgUsers(orgId, { role: "learner", limit: 500 }))?.items.map((u) => u.id) ??
+            null,
+        },
+      });
+    // Five hours on both stored snapshots have expired: with a batch of 2 there is no room left.
+    now += 5 * 3600_000;
+    expect(await run(2)).toMatchObject({ due: 2, roster: null });
+    // The Directory is down: the check fails, says why, and waits for its ten-minute lease.
+    await sim.setFault("directory", { down: true });
+    const failed = await run(5);
+    expect(failed.roster).toMatchObject({ orgId: "org-cascade", taken: 0 });
+    expect(failed.roster!.error).toBeTruthy();
+    await sim.clearFaults();
+    expect((await run(5)).roster).toBeNull();
+    now += 11 * 60_000;
+    expect(await run(5)).toMatchObject({ roster: { orgId: "org-cascade", unstored: 18, taken: 5 }, failed: [] });
+  });
+});
+
 describe("refreshing an organization", () => {
   it("computes and stores every learner's snapshots, so the org lists know them", async () => {
     const { insights, upstreams } = build();

@@ -25,19 +25,24 @@ export async function refreshOrgSnapshots(options: {
   /** Learners computed at once (default 4: gentle on the services). */
   concurrency?: number;
 }): Promise<OrgRefreshSummary> {
-  const learnerIds: string[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await options.upstreams.directory.orgUsers(options.orgId, { role: "learner", cursor, limit: 500 });
-    if (!page) break;
-    learnerIds.push(...page.items.map((u) => u.id));
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
-
+  const learnerIds = (await rosterOf(options.upstreams.directory, options.orgId)) ?? [];
   const { bySource, failed, unknown } = await recompute(options.insights, learnerIds, options.concurrency);
   // Listed by the Directory a moment ago: a learner it does not know now is a failure, not a departure.
   for (const learnerId of unknown) failed.push({ learnerId, error: "the Directory no longer knows this learner" });
   return { learners: learnerIds.length, bySource, failed };
+}
+
+/** Every learner the Directory lists for the organization, page by page; null when it does not know it. */
+async function rosterOf(directory: Upstreams["directory"], orgId: string): Promise<string[] | null> {
+  const learnerIds: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await directory.orgUsers(orgId, { role: "learner", cursor, limit: 500 });
+    if (!page) return cursor === undefined ? null : learnerIds;
+    learnerIds.push(...page.items.map((u) => u.id));
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return learnerIds;
 }
 
 /**
@@ -102,6 +107,24 @@ export interface DueRefreshSummary {
   failed: { learnerId: string; error: string }[];
   /** Learners the Directory no longer knows: taken out of the organization views (markLearnerDeparted). */
   departed: string[];
+  /**
+   * The organization whose roster this run checked (see `roster`), if any: learners the Directory
+   * lists (`listed`), how many of them had no snapshot (`unstored`) and how many this run computed
+   * (`taken`; counted in bySource and failed like the due ones), and why the check itself failed
+   * (the Directory or the store), if it did. Null when no check was due.
+   */
+  roster: { orgId: string; listed: number; unstored: number; taken: number; error?: string } | null;
+}
+
+/** The roster step of the refresh job: which learners the Directory lists that the store lacks. */
+export interface RosterCheck {
+  store: Pick<AnalyticsStore, "claimDueRosterCheck" | "finishRosterCheck" | "learnersWithoutRiskSnapshot">;
+  /** The organizations the Directory lists (null when it cannot say: the store's own are checked). */
+  organizations: () => Promise<string[] | null>;
+  /** Every learner the Directory lists for an organization; null when it does not know it. */
+  learnersOf: (orgId: string) => Promise<string[] | null>;
+  /** How often each organization's roster is checked (default an hour). */
+  everySeconds?: number;
 }
 
 /**
@@ -142,6 +165,13 @@ export async function refreshDueSnapshots(options: {
    * misrouted or broken Directory, which answers "no such user" for everyone.
    */
   directoryAnswersFor?: (orgId: string) => Promise<boolean>;
+  /**
+   * Learners nobody has heard from yet: a learner enters the store with their first event or visit,
+   * so one enrolled who never started was in no organization list. With room left in the batch,
+   * a run checks one organization's roster (each about once per `everySeconds`) and computes the
+   * learners it lists who have no snapshot, as many as the batch has room for.
+   */
+  roster?: RosterCheck;
 }): Promise<DueRefreshSummary> {
   const due = await options.store.claimDueRiskSnapshots({
     now: options.now,
@@ -183,7 +213,85 @@ export async function refreshDueSnapshots(options: {
     await options.store.markLearnerDeparted(learnerId);
     departed.push(learnerId);
   }
-  return { due: due.length, otherVersion: due.filter((d) => !d.currentVersion).length, bySource, failed, departed };
+  const batch = options.batch ?? 100;
+  const roster =
+    options.roster && due.length < batch
+      ? await checkRoster(options.roster, {
+          insights: options.insights,
+          now: options.now,
+          room: batch - due.length,
+          leaseSeconds: options.leaseSeconds ?? 600,
+          concurrency: options.concurrency,
+          bySource,
+          failed,
+        })
+      : null;
+  return {
+    due: due.length,
+    otherVersion: due.filter((d) => !d.currentVersion).length,
+    bySource,
+    failed,
+    departed,
+    roster,
+  };
+}
+
+/**
+ * Claims the organization whose roster is due, asks the Directory for its learners and computes
+ * those without a snapshot, at most `room`; adds their outcomes to the run's. The check is finished
+ * only when every listed learner is stored; with more waiting the next run goes on, and after a
+ * failure the organization waits for its lease to end.
+ */
+async function checkRoster(
+  roster: RosterCheck,
+  run: {
+    insights: LearnerInsights;
+    now: Date;
+    room: number;
+    leaseSeconds: number;
+    concurrency: number | undefined;
+    bySource: Record<string, number>;
+    failed: DueRefreshSummary["failed"];
+  },
+): Promise<DueRefreshSummary["roster"]> {
+  const orgIds = (await roster.organizations().catch(() => null)) ?? [];
+  const orgId = await roster.store.claimDueRosterCheck({
+    now: run.now,
+    everySeconds: roster.everySeconds ?? 3600,
+    leaseSeconds: run.leaseSeconds,
+    orgIds,
+  });
+  if (orgId === null) return null;
+  const outcome: NonNullable<DueRefreshSummary["roster"]> = { orgId, listed: 0, unstored: 0, taken: 0 };
+  try {
+    const listed = await roster.learnersOf(orgId);
+    if (listed === null) {
+      outcome.error = "the Directory does not know this organization";
+      await roster.store.finishRosterCheck(orgId, run.now, "failed");
+      return outcome;
+    }
+    const unstored = await roster.store.learnersWithoutRiskSnapshot(listed);
+    const taken = unstored.slice(0, run.room);
+    Object.assign(outcome, { listed: listed.length, unstored: unstored.length, taken: taken.length });
+    const result = await recompute(run.insights, taken, run.concurrency);
+    for (const [source, n] of Object.entries(result.bySource)) run.bySource[source] = (run.bySource[source] ?? 0) + n;
+    run.failed.push(...result.failed);
+    // Listed by the Directory a moment ago: a learner it does not know now is a failure, not a departure.
+    for (const learnerId of result.unknown) {
+      run.failed.push({ learnerId, error: "listed by the Directory, which then did not know this learner" });
+    }
+    const failedHere = result.failed.length + result.unknown.length;
+    await roster.store.finishRosterCheck(
+      orgId,
+      run.now,
+      failedHere > 0 ? "failed" : unstored.length > taken.length ? "more" : "complete",
+    );
+  } catch (error) {
+    // The Directory or the store failed mid-check: the organization is tried again after its lease.
+    outcome.error = error instanceof Error ? error.message : String(error);
+    await roster.store.finishRosterCheck(orgId, run.now, "failed").catch(() => {});
+  }
+  return outcome;
 }
 
 /**
@@ -197,7 +305,9 @@ export async function runLoggedRefresh(run: () => Promise<DueRefreshSummary>, lo
     const summary = await run();
     // cached: another instance or a visit computed it meanwhile, which is fine; stale or mock is not.
     const degraded =
-      summary.failed.length > 0 || Object.keys(summary.bySource).some((s) => s === "stale_cache" || s === "mock");
+      summary.failed.length > 0 ||
+      summary.roster?.error !== undefined ||
+      Object.keys(summary.bySource).some((s) => s === "stale_cache" || s === "mock");
     logger.log(degraded ? "warn" : "info", {
       msg: "snapshot refresh",
       due: summary.due,
@@ -208,6 +318,8 @@ export async function runLoggedRefresh(run: () => Promise<DueRefreshSummary>, lo
       // Who left the lists, by id: an operator must be able to tell whom the job removed.
       ...(summary.departed.length ? { departedLearners: summary.departed.slice(0, 50) } : {}),
       ...(summary.failed[0] ? { firstError: summary.failed[0] } : {}),
+      // The organization whose roster was checked, and how many learners it lacked.
+      ...(summary.roster ? { roster: summary.roster } : {}),
       ms: Date.now() - started,
     });
   } catch (error) {
@@ -257,7 +369,14 @@ export function startRefreshTimer(options: {
  */
 export function scheduledRefresh(options: {
   insights: LearnerInsights;
-  store: Pick<AnalyticsStore, "claimDueRiskSnapshots" | "markLearnerDeparted">;
+  store: Pick<
+    AnalyticsStore,
+    | "claimDueRiskSnapshots"
+    | "markLearnerDeparted"
+    | "claimDueRosterCheck"
+    | "finishRosterCheck"
+    | "learnersWithoutRiskSnapshot"
+  >;
   upstreams: Pick<Upstreams, "directory">;
   clock: { now(): Date };
   batch: number;
@@ -277,5 +396,10 @@ export function scheduledRefresh(options: {
         directory.orgUsers(orgId, { role: "learner", limit: 1 }).then((page) => page !== null),
       batch: options.batch,
       ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+      roster: {
+        store: options.store,
+        organizations: () => directory.organizations().then((list) => list.items.map((o) => o.id)),
+        learnersOf: (orgId) => rosterOf(directory, orgId),
+      },
     });
 }

@@ -505,6 +505,52 @@ export function storeContractSuite(adapter: string, create: () => Promise<StoreF
       expect(late).not.toContain("lrn-d-1");
     });
 
+    it("hands out each organization's roster check once per lease and interval, and names the learners it lacks", async () => {
+      await store.upsertDirectoryUsers([
+        { userId: "lrn-f-1", orgId: "org-f", displayName: "Known", roles: ["learner"], timeZone: "UTC" },
+        { userId: "lrn-f-2", orgId: "org-f", displayName: "Mirrored only", roles: ["learner"], timeZone: "UTC" },
+      ]);
+      await store.writeSnapshot(risk("lrn-f-1", "org-f", 0.2, "low"));
+      // Of the Directory's roster, those with no drop-off snapshot, in the roster's order.
+      expect(await store.learnersWithoutRiskSnapshot(["lrn-f-9", "lrn-f-1", "lrn-f-2", "lrn-f-3"])).toEqual([
+        "lrn-f-9",
+        "lrn-f-2",
+        "lrn-f-3",
+      ]);
+      expect(await store.learnersWithoutRiskSnapshot(["lrn-f-1"])).toEqual([]);
+      expect(await store.learnersWithoutRiskSnapshot([])).toEqual([]);
+
+      // Times of their own, years back: the database may be shared with other test files, whose
+      // organizations are due too, and their checks at the real time must not be held up by ours.
+      const at = (iso: string) => new Date(`2020-03-01T${iso}:00Z`);
+      const claimAll = async (time: string, orgIds: string[] = []) => {
+        const claimed: string[] = [];
+        for (;;) {
+          const orgId = await store.claimDueRosterCheck({
+            now: at(time),
+            everySeconds: 3600,
+            leaseSeconds: 600,
+            orgIds,
+          });
+          if (orgId === null) return claimed.filter((id) => id.startsWith("org-f")); // ours only
+          claimed.push(orgId);
+        }
+      };
+      // Every organization once (the store's own and those only the Directory lists), then none
+      // while the leases run.
+      const first = await claimAll("10:00", ["org-f-directory-only"]);
+      expect(first.sort()).toEqual(["org-f", "org-f-directory-only"]);
+      expect(await claimAll("10:05")).toEqual([]);
+      // org-f: complete (due again after an hour). The Directory-only one: more to take (at once).
+      await store.finishRosterCheck("org-f", at("10:06"), "complete");
+      await store.finishRosterCheck("org-f-directory-only", at("10:06"), "more");
+      expect(await claimAll("10:07")).toEqual(["org-f-directory-only"]);
+      await store.finishRosterCheck("org-f-directory-only", at("10:07"), "failed"); // waits for the lease
+      expect(await claimAll("10:12")).toEqual([]);
+      expect(await claimAll("10:20")).toEqual(["org-f-directory-only"]);
+      expect((await claimAll("11:07")).sort()).toEqual(["org-f", "org-f-directory-only"]);
+    });
+
     it("takes a departed learner out of every organization view, and keeps their ledger", async () => {
       await store.upsertDirectoryUsers([
         { userId: "lrn-e-1", orgId: "org-e", displayName: "Stays", roles: ["learner"], timeZone: "UTC" },

@@ -52,7 +52,7 @@ describe("migrations from zero", () => {
           [],
         ),
       );
-      expect(row?.n).toBe(11);
+      expect(row?.n).toBe(12);
     } finally {
       await client.close();
     }
@@ -93,6 +93,31 @@ describe("the refresh queue under concurrent claims (PostgreSQL server)", () => 
       // What no claim got is still there for the next one, oldest first.
       const rest = await claim(one);
       expect(rest.map((d) => d.learnerId)).toEqual(ids.filter((id) => !claimed.includes(id)).slice(0, 25));
+    } finally {
+      await second.close();
+      await db.drop();
+    }
+  });
+
+  it("never hands one organization's roster check to two instances claiming at once", async () => {
+    const db = await freshDatabase();
+    const second = postgresClient(db.url, { max: 4 });
+    try {
+      const one = createSqlStore(db.client);
+      const two = createSqlStore(second);
+      const orgIds = Array.from({ length: 6 }, (_, i) => `org-r-${i}`);
+      const now = new Date("2026-01-02T00:00:00Z");
+      const claim = (store: AnalyticsStore) =>
+        store.claimDueRosterCheck({ now, everySeconds: 3600, leaseSeconds: 600, orgIds });
+      // Ten claims in flight at once, five from each instance, for six organizations.
+      const claimed = await Promise.all([one, two, one, two, one, two, one, two, one, two].map(claim));
+      const got = claimed.filter((id): id is string => id !== null);
+      expect(new Set(got).size).toBe(got.length); // no organization twice
+      expect(got.length).toBeGreaterThanOrEqual(1);
+      // Whatever no claim got is still there for the next ones, and then none is left.
+      const rest: string[] = [];
+      for (let id = await claim(one); id !== null; id = await claim(one)) rest.push(id);
+      expect([...got, ...rest].sort()).toEqual(orgIds);
     } finally {
       await second.close();
       await db.drop();

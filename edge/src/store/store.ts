@@ -309,6 +309,25 @@ export function createStore(call: StoreCall, close: () => Promise<void>): Analyt
       return { snapshots: Number(r.snapshots), wasLearner: r.wasLearner === true };
     },
 
+    async claimDueRosterCheck({ now, everySeconds, leaseSeconds, orgIds }) {
+      const r = (await rpc("claim_due_roster_check", {
+        p_now: now.toISOString(),
+        p_every_seconds: everySeconds,
+        p_lease_seconds: leaseSeconds,
+        p_org_ids: orgIds,
+      })) as Row;
+      return typeof r.orgId === "string" ? r.orgId : null;
+    },
+
+    async finishRosterCheck(orgId, now, outcome) {
+      await rpc("finish_roster_check", { p_org_id: orgId, p_now: now.toISOString(), p_outcome: outcome });
+    },
+
+    async learnersWithoutRiskSnapshot(learnerIds) {
+      if (learnerIds.length === 0) return [];
+      return (await rpc("learners_without_risk_snapshot", { p_learner_ids: learnerIds })) as string[];
+    },
+
     async ping() {
       await rpc("store_health");
     },

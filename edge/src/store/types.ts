@@ -57,6 +57,14 @@ export const STORE_FUNCTIONS = {
     p_limit: "integer",
     p_lease_seconds: "integer",
   },
+  claim_due_roster_check: {
+    p_now: "timestamptz",
+    p_every_seconds: "integer",
+    p_lease_seconds: "integer",
+    p_org_ids: "text[]",
+  },
+  finish_roster_check: { p_org_id: "text", p_now: "timestamptz", p_outcome: "text" },
+  learners_without_risk_snapshot: { p_learner_ids: "text[]" },
   store_health: {},
 } as const satisfies Record<string, Record<string, SqlArgType>>;
 export type SqlArgType =
@@ -70,6 +78,8 @@ export type SqlArgType =
   | "date"
   | "text[]";
 export type StoreFunction = keyof typeof STORE_FUNCTIONS;
+
+export type RosterCheckOutcome = "complete" | "more" | "failed";
 
 /** A learner whose stored drop-off risk is due for recomputation (see claimDueRiskSnapshots). */
 export interface DueSnapshot {
@@ -262,6 +272,25 @@ export interface AnalyticsStore extends AnalyticsReader {
    * listing them as a learner, so no organization view shows them; the ledger stays.
    */
   markLearnerDeparted(learnerId: string): Promise<{ snapshots: number; wasLearner: boolean }>;
+  /**
+   * Claims the organization whose roster the refresh job should check next (every learner the
+   * Directory lists, stored?): never finished first, then the one finished longest ago, if that was
+   * at least `everySeconds` before `now`; with a lease of `leaseSeconds`. `orgIds`: the ones the
+   * Directory lists (the store's own organizations are always candidates). Null when none is due.
+   */
+  claimDueRosterCheck(opts: {
+    now: Date;
+    everySeconds: number;
+    leaseSeconds: number;
+    orgIds: string[];
+  }): Promise<string | null>;
+  /**
+   * Ends a roster check: `complete` (every listed learner stored; due again after the interval),
+   * `more` (a batch taken, more waiting: the next run goes on), `failed` (retried after the lease).
+   */
+  finishRosterCheck(orgId: string, now: Date, outcome: RosterCheckOutcome): Promise<void>;
+  /** Of these learners, the ones with no stored drop-off snapshot, in the order given. */
+  learnersWithoutRiskSnapshot(learnerIds: string[]): Promise<string[]>;
   /** One round trip through the same path as every call, for /health. */
   ping(): Promise<void>;
   close(): Promise<void>;

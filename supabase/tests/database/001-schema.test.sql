@@ -1,12 +1,12 @@
 -- The shape every migration must keep: RLS on every table, no rights for anon, policies only
 -- for authenticated, an index on every column a policy reads, functions with a fixed search_path.
 begin;
-select plan(38);
+select plan(39);
 
 select tables_are('public', array[
   'organizations', 'directory_users', 'analytics_snapshots', 'ai_results', 'ai_usage',
   'activity_events', 'points_ledger', 'learner_streaks', 'badges_awarded', 'org_rollups',
-  'risk_refresh_leases'
+  'risk_refresh_leases', 'org_roster_checks'
 ], 'MS8 owns exactly these tables');
 
 select ok(c.relrowsecurity, format('row-level security is enabled on %s', c.relname))

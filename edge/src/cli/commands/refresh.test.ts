@@ -73,11 +73,35 @@ describe("ms8 refresh", () => {
       computationVersion: "analytics-v1+oulad-2013-v1",
       calculatedAt: new Date(stored.calculatedAt.getTime() + 1),
     });
-    const first = await runMs8([]);
+    // A batch of one: the due learner fills it, no room for a roster check.
+    const first = await runMs8(["--batch", "1"]);
     expect(first.code).toBe(0);
-    expect(JSON.parse(first.stdout.trim())).toMatchObject({ due: 1, otherVersion: 1, bySource: { realtime: 1 } });
+    expect(JSON.parse(first.stdout.trim())).toMatchObject({
+      due: 1,
+      otherVersion: 1,
+      bySource: { realtime: 1 },
+      roster: null,
+    });
     expect((await store.readSnapshot(learnerId!, "dropoff_risk"))!.computationVersion).toBe(defaultAnalytics.version);
-    expect(JSON.parse((await runMs8([])).stdout.trim())).toMatchObject({ due: 0 });
+    expect(JSON.parse((await runMs8(["--batch", "1"])).stdout.trim())).toMatchObject({ due: 0 });
+  });
+
+  it("with room in the batch checks one organization's roster per run, until every learner the Directory lists is stored", async () => {
+    const orgs = [...new Set([...sim.world.users.values()].map((u) => u.orgId))].sort();
+    const checked: string[] = [];
+    for (let run = 0; run < orgs.length + 2; run++) {
+      const { code, stdout } = await runMs8([]);
+      expect(code).toBe(0);
+      const summary = JSON.parse(stdout.trim());
+      if (summary.roster === null) break;
+      checked.push(summary.roster.orgId);
+    }
+    expect([...new Set(checked)].sort()).toEqual(orgs);
+    for (const orgId of orgs) {
+      const learners = [...sim.world.learners.keys()].filter((id) => sim.world.users.get(id)!.orgId === orgId);
+      const listed = (await store.listLearners(orgId, { limit: 200 })).items.map((l) => l.learnerId);
+      expect(listed.sort(), orgId).toEqual(learners.sort());
+    }
   });
 
   it("refuses bad arguments with a message and exit code 2, touching nothing", async () => {
