@@ -476,20 +476,43 @@ describe("the refresh job and learners nobody has heard from", () => {
     // 20 listed, 2 stored: 18 to compute, 8 per run; the check goes on in the next run until done.
     expect(await run()).toMatchObject({
       due: 0,
-      roster: { orgId: "org-cascade", listed: 20, unstored: 18, taken: 8 },
+      rosters: [{ orgId: "org-cascade", listed: 20, unstored: 18, taken: 8 }],
       bySource: { realtime: 8 },
       failed: [],
     });
-    expect((await run()).roster).toMatchObject({ unstored: 10, taken: 8 });
-    expect((await run()).roster).toMatchObject({ unstored: 2, taken: 2 });
+    expect((await run()).rosters).toMatchObject([{ unstored: 10, taken: 8 }]);
+    expect((await run()).rosters).toMatchObject([{ unstored: 2, taken: 2 }]);
     expect(await listedAtRisk()).toEqual(cascade());
     // Complete: the organization is not checked again within the hour...
-    expect((await run()).roster).toBeNull();
+    expect((await run()).rosters).toEqual([]);
     now += 30 * 60_000;
-    expect((await run()).roster).toBeNull();
+    expect((await run()).rosters).toEqual([]);
     // ...and after it, a check that finds everyone stored costs no learner computation.
     now += 31 * 60_000;
-    expect(await run()).toMatchObject({ roster: { listed: 20, unstored: 0, taken: 0 }, bySource: {} });
+    expect(await run()).toMatchObject({ rosters: [{ listed: 20, unstored: 0, taken: 0 }], bySource: {} });
+  });
+
+  it("checks several organizations in one run while the batch has room, each once", async () => {
+    const store = createSqlStore(await freshPglite());
+    onTestFinished(() => store.close());
+    const { upstreams } = build({ store });
+    const orgs = [...new Set([...sim.world.users.values()].map((u) => u.orgId))].sort();
+    const summary = await refreshDueSnapshots({
+      insights: build({ store }).insights,
+      store,
+      now: NOW,
+      version: defaultAnalytics.version,
+      batch: 1000,
+      roster: {
+        store,
+        organizations: async () => orgs,
+        learnersOf: async (orgId) =>
+          (await upstreams.directory.orgUsers(orgId, { role: "learner", limit: 500 }))?.items.map((u) => u.id) ?? null,
+      },
+    });
+    expect(summary.rosters.map((r) => r.orgId)).toEqual(orgs);
+    expect(summary.rosters.reduce((n, r) => n + r.taken, 0)).toBe(sim.world.learners.size);
+    expect(summary.failed).toEqual([]);
   });
 
   it("gives due learners the batch first, and retries a roster the Directory could not give after the lease", async () => {
@@ -514,16 +537,16 @@ describe("the refresh job and learners nobody has heard from", () => {
       });
     // Five hours on both stored snapshots have expired: with a batch of 2 there is no room left.
     now += 5 * 3600_000;
-    expect(await run(2)).toMatchObject({ due: 2, roster: null });
+    expect(await run(2)).toMatchObject({ due: 2, rosters: [] });
     // The Directory is down: the check fails, says why, and waits for its ten-minute lease.
     await sim.setFault("directory", { down: true });
     const failed = await run(5);
-    expect(failed.roster).toMatchObject({ orgId: "org-cascade", taken: 0 });
-    expect(failed.roster!.error).toBeTruthy();
+    expect(failed.rosters).toMatchObject([{ orgId: "org-cascade", taken: 0 }]);
+    expect(failed.rosters[0]!.error).toBeTruthy();
     await sim.clearFaults();
-    expect((await run(5)).roster).toBeNull();
+    expect((await run(5)).rosters).toEqual([]);
     now += 11 * 60_000;
-    expect(await run(5)).toMatchObject({ roster: { orgId: "org-cascade", unstored: 18, taken: 5 }, failed: [] });
+    expect(await run(5)).toMatchObject({ rosters: [{ orgId: "org-cascade", unstored: 18, taken: 5 }], failed: [] });
   });
 });
 

@@ -108,12 +108,20 @@ export interface DueRefreshSummary {
   /** Learners the Directory no longer knows: taken out of the organization views (markLearnerDeparted). */
   departed: string[];
   /**
-   * The organization whose roster this run checked (see `roster`), if any: learners the Directory
-   * lists (`listed`), how many of them had no snapshot (`unstored`) and how many this run computed
-   * (`taken`; counted in bySource and failed like the due ones), and why the check itself failed
-   * (the Directory or the store), if it did. Null when no check was due.
+   * The organizations whose roster this run checked (see `roster`), in order: learners the
+   * Directory lists (`listed`), how many of them had no snapshot (`unstored`) and how many this run
+   * computed (`taken`; counted in bySource and failed like the due ones), and why the check itself
+   * failed (the Directory or the store), if it did. Empty when none was due or the batch was full.
    */
-  roster: { orgId: string; listed: number; unstored: number; taken: number; error?: string } | null;
+  rosters: RosterCheckOutcome[];
+}
+
+export interface RosterCheckOutcome {
+  orgId: string;
+  listed: number;
+  unstored: number;
+  taken: number;
+  error?: string;
 }
 
 /** The roster step of the refresh job: which learners the Directory lists that the store lacks. */
@@ -125,6 +133,11 @@ export interface RosterCheck {
   learnersOf: (orgId: string) => Promise<string[] | null>;
   /** How often each organization's roster is checked (default an hour). */
   everySeconds?: number;
+  /**
+   * Organizations checked in one run at most (default 10), while the batch has room: each check
+   * costs the Directory a request or two even when nobody is missing.
+   */
+  perRun?: number;
 }
 
 /**
@@ -168,8 +181,8 @@ export async function refreshDueSnapshots(options: {
   /**
    * Learners nobody has heard from yet: a learner enters the store with their first event or visit,
    * so one enrolled who never started was in no organization list. With room left in the batch,
-   * a run checks one organization's roster (each about once per `everySeconds`) and computes the
-   * learners it lists who have no snapshot, as many as the batch has room for.
+   * a run checks organizations' rosters (each about once per `everySeconds`) and computes the
+   * learners they list who have no snapshot, as many as the batch has room for.
    */
   roster?: RosterCheck;
 }): Promise<DueRefreshSummary> {
@@ -214,25 +227,33 @@ export async function refreshDueSnapshots(options: {
     departed.push(learnerId);
   }
   const batch = options.batch ?? 100;
-  const roster =
-    options.roster && due.length < batch
-      ? await checkRoster(options.roster, {
-          insights: options.insights,
-          now: options.now,
-          room: batch - due.length,
-          leaseSeconds: options.leaseSeconds ?? 600,
-          concurrency: options.concurrency,
-          bySource,
-          failed,
-        })
-      : null;
+  const rosters: RosterCheckOutcome[] = [];
+  if (options.roster && due.length < batch) {
+    const roster = options.roster;
+    const orgIds = (await roster.organizations().catch(() => null)) ?? [];
+    let room = batch - due.length;
+    while (room > 0 && rosters.length < (roster.perRun ?? 10)) {
+      const checked = await checkRoster(roster, orgIds, {
+        insights: options.insights,
+        now: options.now,
+        room,
+        leaseSeconds: options.leaseSeconds ?? 600,
+        concurrency: options.concurrency,
+        bySource,
+        failed,
+      });
+      if (checked === null) break;
+      rosters.push(checked);
+      room -= checked.taken;
+    }
+  }
   return {
     due: due.length,
     otherVersion: due.filter((d) => !d.currentVersion).length,
     bySource,
     failed,
     departed,
-    roster,
+    rosters,
   };
 }
 
@@ -244,6 +265,7 @@ export async function refreshDueSnapshots(options: {
  */
 async function checkRoster(
   roster: RosterCheck,
+  orgIds: string[],
   run: {
     insights: LearnerInsights;
     now: Date;
@@ -253,8 +275,7 @@ async function checkRoster(
     bySource: Record<string, number>;
     failed: DueRefreshSummary["failed"];
   },
-): Promise<DueRefreshSummary["roster"]> {
-  const orgIds = (await roster.organizations().catch(() => null)) ?? [];
+): Promise<RosterCheckOutcome | null> {
   const orgId = await roster.store.claimDueRosterCheck({
     now: run.now,
     everySeconds: roster.everySeconds ?? 3600,
@@ -262,7 +283,7 @@ async function checkRoster(
     orgIds,
   });
   if (orgId === null) return null;
-  const outcome: NonNullable<DueRefreshSummary["roster"]> = { orgId, listed: 0, unstored: 0, taken: 0 };
+  const outcome: RosterCheckOutcome = { orgId, listed: 0, unstored: 0, taken: 0 };
   try {
     const listed = await roster.learnersOf(orgId);
     if (listed === null) {
@@ -306,7 +327,7 @@ export async function runLoggedRefresh(run: () => Promise<DueRefreshSummary>, lo
     // cached: another instance or a visit computed it meanwhile, which is fine; stale or mock is not.
     const degraded =
       summary.failed.length > 0 ||
-      summary.roster?.error !== undefined ||
+      summary.rosters.some((r) => r.error !== undefined) ||
       Object.keys(summary.bySource).some((s) => s === "stale_cache" || s === "mock");
     logger.log(degraded ? "warn" : "info", {
       msg: "snapshot refresh",
@@ -318,8 +339,8 @@ export async function runLoggedRefresh(run: () => Promise<DueRefreshSummary>, lo
       // Who left the lists, by id: an operator must be able to tell whom the job removed.
       ...(summary.departed.length ? { departedLearners: summary.departed.slice(0, 50) } : {}),
       ...(summary.failed[0] ? { firstError: summary.failed[0] } : {}),
-      // The organization whose roster was checked, and how many learners it lacked.
-      ...(summary.roster ? { roster: summary.roster } : {}),
+      // The organizations whose roster was checked, and how many learners each lacked.
+      ...(summary.rosters.length ? { rosters: summary.rosters } : {}),
       ms: Date.now() - started,
     });
   } catch (error) {

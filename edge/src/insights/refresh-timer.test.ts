@@ -15,7 +15,7 @@ const summary = (over: Partial<DueRefreshSummary> = {}): DueRefreshSummary => ({
   bySource: { realtime: 2 },
   failed: [],
   departed: [],
-  roster: null,
+  rosters: [],
   ...over,
 });
 

@@ -80,21 +80,21 @@ describe("ms8 refresh", () => {
       due: 1,
       otherVersion: 1,
       bySource: { realtime: 1 },
-      roster: null,
+      rosters: [],
     });
     expect((await store.readSnapshot(learnerId!, "dropoff_risk"))!.computationVersion).toBe(defaultAnalytics.version);
     expect(JSON.parse((await runMs8(["--batch", "1"])).stdout.trim())).toMatchObject({ due: 0 });
   });
 
-  it("with room in the batch checks one organization's roster per run, until every learner the Directory lists is stored", async () => {
+  it("with room in the batch checks organizations' rosters, until every learner the Directory lists is stored", async () => {
     const orgs = [...new Set([...sim.world.users.values()].map((u) => u.orgId))].sort();
     const checked: string[] = [];
     for (let run = 0; run < orgs.length + 2; run++) {
       const { code, stdout } = await runMs8([]);
       expect(code).toBe(0);
       const summary = JSON.parse(stdout.trim());
-      if (summary.roster === null) break;
-      checked.push(summary.roster.orgId);
+      if (summary.rosters.length === 0) break;
+      checked.push(...summary.rosters.map((r: { orgId: string }) => r.orgId));
     }
     expect([...new Set(checked)].sort()).toEqual(orgs);
     for (const orgId of orgs) {
