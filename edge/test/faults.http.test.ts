@@ -48,15 +48,23 @@ afterEach(async () => {
 });
 
 /** One BFF instance on its own port; the insights clock can move (tokens keep real time). */
-async function startBff(options: { mockFallback: boolean; serviceSecret?: string; probeCacheMs?: number }) {
+async function startBff(options: {
+  mockFallback: boolean;
+  serviceSecret?: string;
+  probeCacheMs?: number;
+  /** Per-attempt timeout (default 300 ms, as the fault cases need); tests about sharing widen it. */
+  attemptTimeoutMs?: number;
+  /** The answer's deadline (default DEADLINE_MS). */
+  deadlineMs?: number;
+}) {
   let now = T0.getTime();
   const clock = { now: () => new Date(now) };
   const upstreams = createUpstreams({
     urls: sim.urls,
     serviceSecret: options.serviceSecret ?? SIM_SECRET,
     resilience: {
-      attemptTimeoutMs: 300,
-      callDeadlineMs: 900,
+      attemptTimeoutMs: options.attemptTimeoutMs ?? 300,
+      callDeadlineMs: Math.max(900, 3 * (options.attemptTimeoutMs ?? 300)),
       backoffInitialMs: 10,
       breakerThreshold: 3,
       halfOpenAfterMs: HALF_OPEN_MS,
@@ -71,7 +79,7 @@ async function startBff(options: { mockFallback: boolean; serviceSecret?: string
     store,
     clock,
     mockFallback: options.mockFallback,
-    deadlineMs: DEADLINE_MS,
+    deadlineMs: options.deadlineMs ?? DEADLINE_MS,
     retryAfterSeconds: 11,
   });
   const world = createTestWorld({ insights, identity: createIdentity(upstreams), clock: systemClock });
@@ -263,7 +271,8 @@ describe.each(FAULTS.map(([name, fault], i) => ({ name, fault, i })))(
       expect(warm.status).toBe(200);
       expect(warm.body.meta.dataSource).toBe("realtime");
       await production.request(velocityOf(id(1))); // the production instance authorizes id(1) from its cache later
-      await new Promise((r) => setTimeout(r, 100)); // the snapshot write happens behind the answer
+      // The snapshot write happens behind the answer: wait until it is there.
+      await expect.poll(() => store.readSnapshot(id(0), "velocity"), { timeout: 5000 }).not.toBeNull();
       demo.advance(5 * 3600_000);
 
       await sim.setFault("content", fault);
@@ -316,7 +325,9 @@ describe("the Directory down", () => {
 
 describe("a cold-cache burst through HTTP", () => {
   it("200 concurrent requests for one learner make exactly one call per upstream endpoint", async () => {
-    const bff = await startBff({ mockFallback: false });
+    // About sharing, not timeouts: one event loop serves 200 requests and the simulator, so on a
+    // busy machine an attempt can pass 300 ms, and a retry would be a second call.
+    const bff = await startBff({ mockFallback: false, attemptTimeoutMs: 5000, deadlineMs: 20_000 });
     await sim.setFault("content", { latencyMs: 50 });
     const paths = ["velocity", "dropoff-risk", "forecast"].map((w) => `/api/v1/learners/lrn-borealis-095/${w}`);
     const answers = await Promise.all(Array.from({ length: 200 }, (_, n) => bff.request(paths[n % 3]!)));

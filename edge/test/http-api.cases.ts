@@ -7,6 +7,7 @@ import { sign } from "hono/utils/jwt/jwt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../src/app.ts";
 import type { AppDeps, RateLimiter } from "../src/deps.ts";
+import { awayFromWindowEdge } from "./doubles/rate-window.ts";
 import { type CallerName, callers, craftedToken, nowSeconds, serviceToken, userToken } from "./doubles/tokens.ts";
 import { createTestWorld, PASSWORD, TEST_JWT_SECRET, type TestWorld } from "./doubles/world.ts";
 
@@ -740,6 +741,7 @@ export function describeHttpApi(h: Harness) {
     afterAll(() => limited.close());
 
     it("429 per user with Retry-After and RateLimit-* once over the limit; other users unaffected", async () => {
+      await awayFromWindowEdge();
       const as = await auth("trainerA1", { headers: { "X-Test-Client-Ip": "10.0.0.1" } });
       for (let i = 0; i < 3; i++) expect((await limited.fetch("/api/v1/me", as)).status).toBe(200);
       const over = await limited.fetch("/api/v1/me", as);
@@ -756,6 +758,7 @@ export function describeHttpApi(h: Harness) {
 
     it("429 per IP, before any token is looked at", async () => {
       const from = { headers: { "X-Test-Client-Ip": "10.9.9.9" } };
+      await awayFromWindowEdge();
       for (let i = 0; i < 5; i++) expect((await limited.fetch("/api/v1/me", from)).status).toBe(401);
       const over = await limited.fetch("/api/v1/me", from);
       await expectProblem(over, 429);

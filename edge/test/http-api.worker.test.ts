@@ -7,6 +7,7 @@ import { createExecutionContext, env, SELF, waitOnExecutionContext } from "cloud
 import { sign } from "hono/utils/jwt/jwt";
 import { describe, expect, it } from "vitest";
 import { createBindingRateLimiter, type RateLimitBinding } from "../src/http/rate-limit.ts";
+import { awayFromWindowEdge } from "./doubles/rate-window.ts";
 import { describeHttpApi } from "./http-api.cases.ts";
 
 const bindings = env as unknown as Record<string, RateLimitBinding & string>;
@@ -63,6 +64,7 @@ describe("worker.ts through SELF (deps from bindings)", () => {
   it("limits per IP with the IP_RATE_LIMITER binding (CF-Connecting-IP)", async () => {
     const from = { headers: { "CF-Connecting-IP": "198.51.100.7" } };
     const statuses: number[] = [];
+    await awayFromWindowEdge();
     for (let i = 0; i < 5; i++) statuses.push((await SELF.fetch("http://ms8.test/api/v1/me", from)).status);
     expect(statuses).toEqual([401, 401, 401, 401, 429]);
   });

@@ -377,14 +377,15 @@ describe("answering within a deadline", () => {
     fake.script({
       kind: "json",
       value: { text: "Your risk is {riskLevel} at {riskPercent}; mostly {topFactor}." },
-      delayMs: 200,
+      delayMs: 1500,
     });
-    const { advisor } = advisorWith({ timeoutMs: 2_000 });
+    const { advisor } = advisorWith({ timeoutMs: 5_000 });
     const background: Promise<unknown>[] = [];
     const call = { answerWithinMs: 30, waitUntil: (work: Promise<unknown>) => void background.push(work) };
     const started = performance.now();
     const first = await advisor.explainRisk({ learnerId: "lrn-0042", orgId: "org-acme", risk }, call);
-    expect(performance.now() - started).toBeLessThan(150);
+    // Well before Gemini's 1.5 s: the deadline answered (a wide margin, for a busy machine).
+    expect(performance.now() - started).toBeLessThan(1000);
     expect(first).toMatchObject({ aiSource: "fallback", fallbackReason: "timeout" });
     expect(background).toHaveLength(1);
     await Promise.all(background);

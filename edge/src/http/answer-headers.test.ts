@@ -7,6 +7,7 @@
 import { Hono } from "hono";
 import { secureHeaders } from "hono/secure-headers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { awayFromWindowEdge } from "../../test/doubles/rate-window.ts";
 import { serveOnLoopback } from "../../test/doubles/serve.ts";
 import { callers, userToken } from "../../test/doubles/tokens.ts";
 import { createTestWorld } from "../../test/doubles/world.ts";
@@ -200,6 +201,7 @@ describe("answer headers on Node (real socket)", () => {
     try {
       const call = () =>
         fetch(`${tight.base}/api/v1/learners/lrn-a1/velocity`, { headers: { Authorization: `Bearer ${token}` } });
+      await awayFromWindowEdge();
       expect(shape(await call())).toMatchObject({ ":status": "200", ...rateLimited(1) });
       const over = await call();
       expect(over.headers.get("ratelimit-remaining")).toBe("0");

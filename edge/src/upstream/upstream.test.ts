@@ -175,8 +175,12 @@ describe("resilience", () => {
     expect(up.health().content.breaker).toBe("open");
   });
 
+  // These two are about sharing, not timeouts: attempts get room to spare, so a machine slowed by
+  // other work cannot time the shared call out and turn one call into a retry.
+  const unhurried = { attemptTimeoutMs: 3000, callDeadlineMs: 5000, backoffInitialMs: 10, halfOpenAfterMs: 300 };
+
   it("shares one call among 200 concurrent identical GETs", async () => {
-    const up = upstreams();
+    const up = upstreams({ resilience: unhurried });
     await sim.setFault("content", { latencyMs: 100 });
     const answers = await Promise.all(Array.from({ length: 200 }, () => up.content.progress("lrn-aurora-001")));
     expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
@@ -184,7 +188,7 @@ describe("resilience", () => {
   });
 
   it("lets each caller leave at its own deadline while the shared call goes on", async () => {
-    const up = upstreams();
+    const up = upstreams({ resilience: unhurried });
     await sim.setFault("content", { latencyMs: 250 });
     const impatient = up.content.progress("lrn-aurora-001", { signal: AbortSignal.timeout(50) });
     const patient = up.content.progress("lrn-aurora-001");
