@@ -183,3 +183,61 @@ test("the How to embed setup, run as a page of its own: one mint for three widge
   expect(problems).toEqual([]);
   await close();
 });
+
+test("a learner opened while the previous learner's token is minting gets a token of their own", async () => {
+  const admin = persona("org_admin", 0);
+  const api = await apiSession(admin);
+  const listed = await api.get<{ items: { learnerId: string }[] }>(
+    `/api/v1/orgs/${admin.orgId}/at-risk?minLevel=low&limit=2`,
+  );
+  const [first, second] = listed.items.map((item) => item.learnerId);
+  expect(second, "two learners the admin may open").toBeDefined();
+  const { page, problems, close } = await openPage(browser);
+  const mintFor = (r: { url(): string; method(): string; postData(): string | null }) =>
+    r.url().endsWith("/api/v1/auth/embed-token") && r.method() === "POST"
+      ? (JSON.parse(r.postData() ?? "{}") as { learnerId?: string }).learnerId
+      : null;
+  // The first learner's mint answers only once the second learner's widgets have asked for a token.
+  let releaseFirst!: () => void;
+  const firstHeld = new Promise<void>((resolve) => {
+    releaseFirst = resolve;
+  });
+  let firstAsked!: () => void;
+  const firstMintAsked = new Promise<void>((resolve) => {
+    firstAsked = resolve;
+  });
+  await page.route("**/api/v1/auth/embed-token", async (route) => {
+    if (mintFor(route.request()) !== first) return route.fallback();
+    firstAsked();
+    const answer = await route.fetch();
+    await firstHeld;
+    await route.fulfill({ response: answer });
+  });
+  const widgetAnswers: { url: string; status: number }[] = [];
+  page.on("response", (r) => {
+    if (r.url().includes(`/api/v1/learners/${second}/`)) widgetAnswers.push({ url: r.url(), status: r.status() });
+  });
+  await signIn(page, admin);
+  await page.evaluate((id) => {
+    location.hash = `#/learners/${id}`;
+  }, first!);
+  await firstMintAsked;
+  await page.evaluate((id) => {
+    location.hash = `#/learners/${id}`;
+  }, second!);
+  const w = widgets(page);
+  for (const tag of ["ms8-velocity", "ms8-dropoff-risk", "ms8-badges"])
+    await page.locator(`${tag}[learner-id="${second}"]`).waitFor();
+  // The second learner's widgets have started their loads (and so asked for a token) by the next frames.
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  const firstArrived = page.waitForResponse((r) => mintFor(r.request()) === first);
+  releaseFirst();
+  await firstArrived;
+  for (const widget of [w.velocity, w.risk, w.badges]) expect(await widgetState(widget)).toBe("data");
+  expect(widgetAnswers.filter((a) => a.status === 403)).toEqual([]);
+  // The first learner's token, arriving last, is not kept for the learner now shown.
+  const held = await page.evaluate(() => JSON.parse(sessionStorage.getItem("ms8-demo.embed-token") ?? "null"));
+  expect(held?.learnerId).toBe(second);
+  expect(problems).toEqual([]);
+  await close();
+});

@@ -37,8 +37,9 @@ export function clearSession(): void {
 }
 
 /**
- * Embed tokens for the learner the page currently shows. Concurrent asks share one mint; a token
- * is replaced shortly before it expires, and at once after the BFF refused it (see `refused`).
+ * Embed tokens for the learner the page currently shows. Concurrent asks for the same learner share
+ * one mint; a token is replaced shortly before it expires, and at once after the BFF refused it (see
+ * `refused`).
  */
 const EMBED_KEY = "ms8-demo.embed-token";
 interface HeldToken {
@@ -60,7 +61,8 @@ export function createEmbedTokens(api: Api) {
     if (token) sessionStorage.setItem(EMBED_KEY, JSON.stringify(token));
     else sessionStorage.removeItem(EMBED_KEY);
   };
-  let minting: Promise<string> | null = null;
+  /** The mint in flight, and the learner it was started for. */
+  let minting: { learnerId: string | undefined; token: Promise<string> } | null = null;
 
   const fresh = () => {
     if (!current || current.learnerId !== scope) return false;
@@ -69,8 +71,8 @@ export function createEmbedTokens(api: Api) {
     return Date.now() < current.expiresAt - margin;
   };
 
-  async function mint(): Promise<string> {
-    const learnerId = scope;
+  /** A token for `learnerId`, kept for later asks only if `stillWanted()` when it arrives. */
+  async function mint(learnerId: string | undefined, stillWanted: () => boolean): Promise<string> {
     let answer: EmbedToken;
     try {
       answer = await api.embedToken(learnerId);
@@ -81,7 +83,9 @@ export function createEmbedTokens(api: Api) {
       if (!(error instanceof ApiProblem) || (error.status !== 403 && error.status !== 404)) throw error;
       answer = await api.embedToken(undefined);
     }
-    hold({ learnerId, token: answer.token, expiresAt: Date.parse(answer.expiresAt), issuedAt: Date.now() });
+    // The page moved on to another learner (or user) meanwhile: this token is not theirs to keep.
+    if (stillWanted())
+      hold({ learnerId, token: answer.token, expiresAt: Date.parse(answer.expiresAt), issuedAt: Date.now() });
     return answer.token;
   }
 
@@ -94,11 +98,20 @@ export function createEmbedTokens(api: Api) {
     /** What `MS8.configure({getToken})` calls before each widget request. */
     async getToken(): Promise<string | null> {
       if (fresh() && current) return current.token;
-      minting ??= mint().finally(() => {
-        minting = null;
-      });
+      // A mint started for the learner shown before (#/learners/A, then B) would hand B's widgets
+      // A's token: the BFF refuses it (403, not retried) and B's widgets say "not allowed".
+      if (!minting || minting.learnerId !== scope) {
+        const learnerId = scope;
+        const token: Promise<string> = mint(learnerId, () => minting?.token === token && scope === learnerId).finally(
+          () => {
+            if (minting?.token === token) minting = null;
+          },
+        );
+        minting = { learnerId, token };
+      }
+      const { token } = minting;
       try {
-        return await minting;
+        return await token;
       } catch {
         // null: the widgets send nothing and show their "not allowed" (no-token) state.
         return null;
@@ -110,6 +123,7 @@ export function createEmbedTokens(api: Api) {
     },
     clear() {
       hold(null);
+      minting = null; // signed out: a mint in flight was the previous user's
       scope = undefined;
     },
   };
