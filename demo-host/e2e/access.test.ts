@@ -201,6 +201,60 @@ test("a level chosen while the first page loads is the list shown, even when the
   await close();
 });
 
+test("the next user signed in to the tab sees their own summary, even when the previous user's answers arrive last", async () => {
+  const admin = persona("org_admin", 0);
+  const trainer = persona("trainer", 0);
+  type Summary = { learnerCount: number };
+  const [adminSummary, trainerSummary] = await Promise.all(
+    [admin, trainer].map(async (who) => (await apiSession(who)).get<Summary>(`/api/v1/orgs/${who.orgId}/summary`)),
+  );
+  expect(trainerSummary!.learnerCount, "a trainer's summary counts fewer learners").not.toBe(
+    adminSummary!.learnerCount,
+  );
+  const { page, problems, close } = await openPage(browser);
+  // Hold the admin's summary and AI usage until the trainer's summary is on screen.
+  const orgFigures = /\/api\/v1\/orgs\/[^/]+\/(summary|ai-usage)$/;
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const asked = new Set<string>();
+  let adminAsked!: () => void;
+  const bothAsked = new Promise<void>((resolve) => {
+    adminAsked = resolve;
+  });
+  await page.route(orgFigures, async (route) => {
+    const kind = route.request().url().split("/").pop()!;
+    if (asked.has(kind)) return route.fallback();
+    asked.add(kind);
+    if (asked.size === 2) adminAsked();
+    const answer = await route.fetch();
+    await held;
+    await route.fulfill({ response: answer });
+  });
+  await signIn(page, admin);
+  await bothAsked;
+  await page.locator("button.signout").click();
+  // The trainer signs in on the same page (no reload: the admin's requests are still on their way).
+  await page.locator(`button.persona[data-email="${trainer.email}"]`).click();
+  await page.locator("#sign-in-submit").click();
+  const learnerCount = page.locator('[data-stat="learnerCount"]');
+  const shownCount = async () => Number((await learnerCount.textContent())?.replaceAll(",", ""));
+  await learnerCount.waitFor();
+  expect(await shownCount()).toBe(trainerSummary!.learnerCount);
+  const staleArrived = Promise.all([
+    page.waitForResponse((r) => r.url().endsWith("/summary")),
+    page.waitForResponse((r) => r.url().endsWith("/ai-usage")),
+  ]);
+  release();
+  await staleArrived;
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  expect(await shownCount()).toBe(trainerSummary!.learnerCount);
+  expect(await page.locator('[data-stat="calls"]').count(), "no AI usage card for a trainer").toBe(0);
+  expect(problems).toEqual([]);
+  await close();
+});
+
 test("the keyboard reaches each at-risk learner as a link named by the learner, and Enter opens them", async () => {
   const admin = persona("org_admin", 0);
   const { page, close } = await openPage(browser);

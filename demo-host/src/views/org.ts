@@ -61,17 +61,23 @@ function loadAtRiskPage(app: App) {
   );
 }
 
+/** Counts the summary loads (and sign-outs); only answers to the latest load are shown. */
+let summaryLoads = 0;
+
 export function enterOrg(app: App) {
   const user = app.session?.user;
   if (!user) return;
   app.tokens.setScope(undefined);
   if (view.orgId === user.orgId && view.summary.state === "ready") return;
   view.orgId = user.orgId;
+  // An answer asked for before sign-out may arrive after the next user signed in to this tab: a
+  // trainer after an admin saw the admin's whole-organization summary and AI usage.
+  const loaded = ++summaryLoads;
   load(
     app,
     () => app.api.orgSummary(user.orgId),
     (v) => {
-      view.summary = v;
+      if (loaded === summaryLoads) view.summary = v;
     },
   );
   if (user.roles.includes("org_admin")) {
@@ -79,7 +85,7 @@ export function enterOrg(app: App) {
       app,
       () => app.api.aiUsage(user.orgId),
       (v) => {
-        view.aiUsage = v;
+        if (loaded === summaryLoads) view.aiUsage = v;
       },
     );
   } else view.aiUsage = idle;
@@ -98,7 +104,9 @@ export function resetOrgView() {
   view.aiUsage = idle;
   view.atRisk.rows = idle;
   view.atRisk.minLevel = DEFAULT_MIN_LEVEL;
-  atRiskAsks++; // an answer still on its way belongs to the session that ended
+  // Answers still on their way belong to the session that ended.
+  summaryLoads++;
+  atRiskAsks++;
 }
 
 function summaryCard(app: App) {
