@@ -92,3 +92,61 @@ test("with Course Builder down the widgets show stale data with the label, and f
   expect(problems).toEqual([]);
   await close();
 }, 200_000);
+
+test("a faults read started before a switch changed, arriving after the read that shows it, does not turn it back", async () => {
+  const learner = persona("learner", 2);
+  const { page, problems, close } = await openPage(browser);
+  const admin = `${stack().urls.simulatorAdmin}/__admin/faults`;
+  const devlabDown = page.locator('tr[data-service="devlab"] input[data-fault="down"]');
+  // "Restore" on a service without a fault changes nothing, but reads the faults again, at once.
+  const readAgain = () => page.locator('tr[data-service="skills"] button.link').click();
+  try {
+    await signIn(page, learner);
+    await page.goto(`${stack().urls.dashboard}/#/operator`);
+    await expect.poll(() => devlabDown.isEnabled()).toBe(true);
+    expect(await devlabDown.isChecked()).toBe(false);
+    // The next read answers with the faults as they are now (DevLab up), but only when released.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let staleRead!: () => void;
+    const staleReadTaken = new Promise<void>((resolve) => {
+      staleRead = resolve;
+    });
+    let delivered!: () => void;
+    const staleDelivered = new Promise<void>((resolve) => {
+      delivered = resolve;
+    });
+    let armed = true;
+    await page.route("**/__simulator/__admin/faults", async (route) => {
+      if (!armed || route.request().method() !== "GET") return route.fallback();
+      armed = false;
+      const answer = await route.fetch();
+      staleRead();
+      await held;
+      await route.fulfill({ response: answer });
+      delivered();
+    });
+    await readAgain();
+    await staleReadTaken;
+    // DevLab goes down (as from another operator's tab): the switch turns on only when a read says so.
+    const put = await fetch(`${admin}/devlab`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ down: true }),
+    });
+    expect(put.status).toBe(200);
+    await readAgain();
+    await expect.poll(() => devlabDown.isChecked()).toBe(true);
+    // Now the read from before arrives last: the switch stays on, as DevLab is.
+    release();
+    await staleDelivered;
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    expect(await devlabDown.isChecked()).toBe(true);
+    expect(problems).toEqual([]);
+  } finally {
+    await fetch(`${admin}/devlab`, { method: "DELETE" });
+    await close();
+  }
+});

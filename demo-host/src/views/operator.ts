@@ -46,14 +46,25 @@ async function admin(path: string, init?: RequestInit) {
   return response.status === 204 ? null : response.json();
 }
 
+/**
+ * Reads are numbered; an answer older than the one shown is dropped. The 3-second poll and the read
+ * after a switch overlap: a read started before the switch could arrive last and turn it back off.
+ */
+const reads = { asked: 0, shown: 0 };
+
 async function refresh(app: App) {
+  const read = ++reads.asked;
   try {
     const [faults, health] = await Promise.all([admin("/faults"), app.api.health()]);
+    if (read < reads.shown) return;
+    reads.shown = read;
     state.faults = (faults?.faults ?? faults ?? {}) as Record<string, Fault>;
     state.health = health;
     state.loaded = true;
     state.error = "";
   } catch (error) {
+    if (read < reads.shown) return;
+    reads.shown = read;
     state.error = error instanceof Error ? error.message : String(error);
   }
   app.update();
