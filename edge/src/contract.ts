@@ -53,6 +53,64 @@ export type Velocity = z.infer<typeof Velocity>;
 export const RiskLevel = z.enum(["low", "medium", "high", "critical"]);
 export type RiskLevel = z.infer<typeof RiskLevel>;
 
+/**
+ * A sentence the BFF wrote, as a stable message id and the values in it, so a client can word it in
+ * its reader's language (the widgets do, for German and Arabic); the English text stays beside it.
+ * The ids and their values are `RiskMessages` below (docs/embedding.md#server-texts-in-other-languages).
+ */
+export const TextMessage = z.object({ id: z.string(), values: z.record(z.string(), z.unknown()) });
+
+/** An assessment a learner missed: its title, or only its due date when it has none. */
+export interface MissedAssessment {
+  title: string | null;
+  /** YYYY-MM-DD */
+  dueDate: string;
+}
+
+/**
+ * Every message a drop-off risk answer can carry, with its values: reasons (one per factor and
+ * direction), missing signals, and next steps for the learner (`action.learner.*`) and the trainer
+ * (`action.trainer.*`). `urgency` is the risk level, which sets how soon ("today", "this week").
+ */
+export interface RiskMessages {
+  "reason.missedWork.some": { missed: number; due: number; weightPercent: number | null };
+  "reason.missedWork.none": { due: number };
+  "reason.lateWork.some": { late: number; submitted: number };
+  "reason.lateWork.none": { submitted: number };
+  "reason.scoreShortfall.below": { mean: number; marked: number; typical: number };
+  "reason.scoreShortfall.above": { mean: number; marked: number; typical: number };
+  "reason.courseWeek.early": { week: number };
+  "reason.courseWeek.past": { week: number };
+  "reason.studyLoad.more": { credits: number; typical: number };
+  "reason.studyLoad.less": { credits: number; typical: number };
+  "missing.missedWork": Record<string, never>;
+  "missing.scoreShortfall": Record<string, never>;
+  "missing.lateWork": Record<string, never>;
+  "missing.studyLoad": Record<string, never>;
+  "missing.courseWeek": Record<string, never>;
+  "action.learner.missedWork": { urgency: RiskLevel; missed: MissedAssessment[] };
+  "action.trainer.missedWork": { urgency: RiskLevel; missed: MissedAssessment[] };
+  "action.learner.scoreShortfall": { urgency: RiskLevel };
+  "action.trainer.scoreShortfall": { urgency: RiskLevel; mean: number };
+  "action.learner.lateWork": { urgency: RiskLevel };
+  "action.trainer.lateWork": { urgency: RiskLevel; late: number; submitted: number };
+  "action.learner.courseWeek": { urgency: RiskLevel };
+  "action.trainer.courseWeek": { urgency: RiskLevel };
+  "action.learner.studyLoad": { urgency: RiskLevel };
+  "action.trainer.studyLoad": { urgency: RiskLevel; credits: number };
+  "action.learner.quiet": { weeks: number };
+  "action.trainer.quiet": { weeks: number };
+  "action.learner.firstSteps": Record<string, never>;
+  "action.trainer.firstSteps": Record<string, never>;
+  "action.learner.noWorkYet": { weeks: number };
+  "action.trainer.noWorkYet": { weeks: number };
+  "action.learner.steady": Record<string, never>;
+  "action.trainer.steady": Record<string, never>;
+}
+export type RiskMessageId = keyof RiskMessages;
+/** One message of a drop-off risk answer, its values typed by its id. */
+export type RiskMessage = { [K in RiskMessageId]: { id: K; values: RiskMessages[K] } }[RiskMessageId];
+
 export const RiskFactor = z.object({
   /** Stable machine id of the factor (e.g. "missedWork"); show `label` to people. */
   name: z.string(),
@@ -64,6 +122,8 @@ export const RiskFactor = z.object({
    */
   weight: z.number().min(0).max(1),
   reason: z.string(),
+  /** `reason` as a message id and values, for wording it in another language. */
+  reasonMessage: TextMessage.optional(),
   /** Whether this factor pushes the risk up or down from the typical learner's (optional: added by analytics). */
   effect: z.enum(["raises", "lowers"]).optional(),
 });
@@ -84,8 +144,12 @@ export const DropoffRisk = z.object({
   riskLevel: RiskLevel,
   factors: z.array(RiskFactor),
   recommendedActions: z.object({ learner: z.array(z.string()), trainer: z.array(z.string()) }),
+  /** The same steps as messages, one for each text, in the same order (absent in older answers). */
+  recommendedActionMessages: z.object({ learner: z.array(TextMessage), trainer: z.array(TextMessage) }).optional(),
   /** Signals the model wanted but did not have (a new learner has few). */
   missingSignals: z.array(z.string()),
+  /** The same as messages, one for each text, in the same order (absent in older answers). */
+  missingSignalMessages: z.array(TextMessage).optional(),
   modelVersion: z.string(),
   /** Plain-language reading of the numbers above (src/ai: Gemini or the template fallback). */
   explanation: z.string().optional(),

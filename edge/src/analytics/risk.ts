@@ -14,6 +14,7 @@
  * 10 % late on), so a fixed probability threshold would call a silent learner late in a course "low"
  * and put every new joiner, who sits at the early-weeks base rate, on a level boundary.
  */
+import type { RiskMessage } from "../contract.ts";
 import { dropoffModel } from "./dropoff-model.ts";
 import {
   COMFORTABLE_SCORE,
@@ -23,6 +24,7 @@ import {
   type RiskSignals,
   riskSignals,
 } from "./risk-features.ts";
+import { inEnglish } from "./risk-texts.ts";
 import type { LearnerSnapshot } from "./snapshot.ts";
 
 export type RiskLevel = "low" | "medium" | "high" | "critical";
@@ -49,6 +51,8 @@ export interface RiskFactorResult {
   /** Share of the answer's total push (up, or down when nothing pushes up); weights sum to 1. */
   weight: number;
   reason: string;
+  /** `reason` as a message, for clients that word it in their reader's language. */
+  reasonMessage: RiskMessage;
   effect: "raises" | "lowers";
 }
 
@@ -60,7 +64,9 @@ export interface DropoffRiskResult {
   riskLevel: RiskLevel;
   factors: RiskFactorResult[];
   recommendedActions: { learner: string[]; trainer: string[] };
+  recommendedActionMessages: { learner: RiskMessage[]; trainer: RiskMessage[] };
   missingSignals: string[];
+  missingSignalMessages: RiskMessage[];
   modelVersion: string;
 }
 
@@ -107,7 +113,6 @@ export function riskLevelOf(relativeRisk: number, levels: DropoffModel["levels"]
 }
 
 const round = (x: number, places: number) => Math.round(x * 10 ** places) / 10 ** places;
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** The typical learner's value of a feature, in the feature's own units, for reasons. */
 function typical(name: RiskFeatureName, model: DropoffModel): number {
@@ -126,99 +131,96 @@ export const FACTOR_LABELS: Record<RiskFeatureName, string> = {
   courseWeek: "Time in the course",
 };
 
-function reasonFor(name: RiskFeatureName, s: RiskSignals, effect: "raises" | "lowers", model: DropoffModel): string {
+/** Why a factor pushes the score the way it does, in the learner's own figures. */
+function reasonFor(
+  name: RiskFeatureName,
+  s: RiskSignals,
+  effect: "raises" | "lowers",
+  model: DropoffModel,
+): RiskMessage {
   const f = s.facts;
   switch (name) {
-    case "missedWork": {
-      const share =
-        f.dueWeight > 0 ? ` (${Math.round((100 * f.missedWeight) / f.dueWeight)} % of the grade weight due)` : "";
+    case "missedWork":
       return f.assessmentsMissed > 0
-        ? `Has not handed in ${f.assessmentsMissed} of the ${plural(f.assessmentsDue, "assessment")} due so far${share}.`
-        : `Handed in all ${plural(f.assessmentsDue, "assessment")} due so far.`;
-    }
+        ? {
+            id: "reason.missedWork.some",
+            values: {
+              missed: f.assessmentsMissed,
+              due: f.assessmentsDue,
+              weightPercent: f.dueWeight > 0 ? Math.round((100 * f.missedWeight) / f.dueWeight) : null,
+            },
+          }
+        : { id: "reason.missedWork.none", values: { due: f.assessmentsDue } };
     case "lateWork":
       return f.assessmentsLate > 0
-        ? `Handed in ${f.assessmentsLate} of ${plural(f.assessmentsSubmittedWhenDue, "submitted assessment")} after the due date.`
-        : `Handed in all ${plural(f.assessmentsSubmittedWhenDue, "submitted assessment")} on time.`;
-    case "scoreShortfall":
-      return `Averages ${Math.round(f.meanScore!)} out of 100 over ${plural(f.scoredCount, "marked assessment")}, ${
-        effect === "raises" ? "below" : "above"
-      } the usual ${Math.round(typical(name, model))}.`;
+        ? { id: "reason.lateWork.some", values: { late: f.assessmentsLate, submitted: f.assessmentsSubmittedWhenDue } }
+        : { id: "reason.lateWork.none", values: { submitted: f.assessmentsSubmittedWhenDue } };
+    case "scoreShortfall": {
+      const values = {
+        mean: Math.round(f.meanScore!),
+        marked: f.scoredCount,
+        typical: Math.round(typical(name, model)),
+      };
+      return effect === "raises"
+        ? { id: "reason.scoreShortfall.below", values }
+        : { id: "reason.scoreShortfall.above", values };
+    }
     case "courseWeek": {
       const week = Math.floor((f.courseDay ?? 0) / 7) + 1;
       return effect === "raises"
-        ? `In week ${week} of the course: most learners who leave do so in the first weeks.`
-        : `In week ${week} of the course: past the weeks when most learners who leave do so.`;
+        ? { id: "reason.courseWeek.early", values: { week } }
+        : { id: "reason.courseWeek.past", values: { week } };
     }
-    case "studyLoad":
-      return `Taking ${f.studiedCredits} credits of study at once, ${effect === "raises" ? "more" : "less"} than the usual ${Math.round(typical(name, model))}.`;
+    case "studyLoad": {
+      const values = { credits: f.studiedCredits!, typical: Math.round(typical(name, model)) };
+      return effect === "raises" ? { id: "reason.studyLoad.more", values } : { id: "reason.studyLoad.less", values };
+    }
   }
 }
-
-// Each says what a missing signal means for the score (the model takes the typical value: no push).
-const missingReason: Record<RiskFeatureName, string> = {
-  missedWork: "Missed work: nothing has been due yet, so the score counts it as typical.",
-  scoreShortfall: "Scores: nothing has been marked yet, so the score counts them as typical.",
-  lateWork: "Late hand-ins: nothing has been handed in against a due date yet, so the score counts them as typical.",
-  studyLoad: "Study load: the learner's credits are not on record, so the score assumes a typical load.",
-  courseWeek: "Time in the course: the learner is not enrolled in any course, so the score assumes a typical week.",
-};
-
-/** How soon to act, by level: the factors say what to do, the level says how urgently. */
-const URGENCY: Record<RiskLevel, { learner: string; trainer: string }> = {
-  low: { learner: "Next time you study", trainer: "At your next check-in" },
-  medium: { learner: "This week", trainer: "This week" },
-  high: { learner: "In the next few days", trainer: "In the next few days" },
-  critical: { learner: "Today", trainer: "Today" },
-};
 
 /** A learner counts as new (nothing to judge yet) for their first two weeks in a course. */
 export const NEW_LEARNER_DAYS = 14;
 /** Two weeks without a finished unit, with units left, is called out even when the model sees no risk. */
 export const QUIET_DAYS = 14;
 
-const MONTHS = "January February March April May June July August September October November December".split(" ");
-/** "2026-03-29" -> "29 March": how people write a due date. */
-const dayAndMonth = (date: string) => `${Number(date.slice(8, 10))} ${MONTHS[Number(date.slice(5, 7)) - 1]}`;
-
-function listOf(items: string[]): string {
-  return items.length <= 1 ? items.join("") : `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
+/** The step for a factor that raises the risk, for the learner and for the trainer. */
+function stepsFor(
+  name: RiskFeatureName,
+  urgency: RiskLevel,
+  s: RiskSignals,
+): { learner: RiskMessage; trainer: RiskMessage } {
+  const f = s.facts;
+  switch (name) {
+    case "missedWork":
+      return {
+        learner: { id: "action.learner.missedWork", values: { urgency, missed: f.missedAssessments } },
+        trainer: { id: "action.trainer.missedWork", values: { urgency, missed: f.missedAssessments } },
+      };
+    case "scoreShortfall":
+      return {
+        learner: { id: "action.learner.scoreShortfall", values: { urgency } },
+        trainer: { id: "action.trainer.scoreShortfall", values: { urgency, mean: Math.round(f.meanScore!) } },
+      };
+    case "lateWork":
+      return {
+        learner: { id: "action.learner.lateWork", values: { urgency } },
+        trainer: {
+          id: "action.trainer.lateWork",
+          values: { urgency, late: f.assessmentsLate, submitted: f.assessmentsSubmittedWhenDue },
+        },
+      };
+    case "courseWeek":
+      return {
+        learner: { id: "action.learner.courseWeek", values: { urgency } },
+        trainer: { id: "action.trainer.courseWeek", values: { urgency } },
+      };
+    case "studyLoad":
+      return {
+        learner: { id: "action.learner.studyLoad", values: { urgency } },
+        trainer: { id: "action.trainer.studyLoad", values: { urgency, credits: f.studiedCredits! } },
+      };
+  }
 }
-
-/** The missed work by name ("Assignment 2 and the assessment due 29 March"); at most three named. */
-function missedWorkNamed(s: RiskSignals): string {
-  const missed = s.facts.missedAssessments;
-  const names = missed.map((a) => a.title ?? `the assessment due ${dayAndMonth(a.dueDate)}`);
-  if (names.length <= 3) return listOf(names);
-  return `the ${missed.length} missed assessments, starting with ${listOf(names.slice(0, 2))}`;
-}
-
-const actions: Record<RiskFeatureName, { learner: (s: RiskSignals) => string; trainer: (s: RiskSignals) => string }> = {
-  missedWork: {
-    learner: (s) =>
-      `catch up on ${missedWorkNamed(s)}, past ${s.facts.assessmentsMissed === 1 ? "its due date" : "their due dates"}, or ask your trainer about an extension.`,
-    trainer: (s) => `reach out about the missed work (${missedWorkNamed(s)}) and agree a catch-up plan.`,
-  },
-  scoreShortfall: {
-    learner: () => "revisit your weakest topics, going through the feedback on your marked work, and ask for help.",
-    trainer: (s) =>
-      `offer help on the topics behind the low scores (average ${Math.round(s.facts.meanScore!)} out of 100).`,
-  },
-  lateWork: {
-    learner: () =>
-      "plan your hand-ins, putting the next due dates in your calendar and starting each assessment a week ahead.",
-    trainer: (s) =>
-      `ask what gets in the way of deadlines (${s.facts.assessmentsLate} of ${plural(s.facts.assessmentsSubmittedWhenDue, "hand-in")} came in late).`,
-  },
-  courseWeek: {
-    learner: () => "fix two study slots a week in your calendar, as the first weeks set the rhythm.",
-    trainer: () => "check in during these first weeks, when most withdrawals happen.",
-  },
-  studyLoad: {
-    learner: () => "plan your week across all your courses; consider deferring one if the load is too much.",
-    trainer: (s) => `talk about workload, as the learner carries ${s.facts.studiedCredits} credits at once.`,
-  },
-};
 
 /**
  * What the learner and the trainer should do: one action each for the two largest factors that
@@ -231,41 +233,36 @@ function recommendedActionsFor(
   missing: RiskFeatureName[],
   level: RiskLevel,
   s: RiskSignals,
-): { learner: string[]; trainer: string[] } {
-  const learner: string[] = [];
-  const trainer: string[] = [];
-  const when = URGENCY[level];
+): { learner: RiskMessage[]; trainer: RiskMessage[] } {
+  const learner: RiskMessage[] = [];
+  const trainer: RiskMessage[] = [];
   for (const name of raising.slice(0, 2)) {
-    learner.push(`${when.learner}: ${actions[name].learner(s)}`);
-    trainer.push(`${when.trainer}: ${actions[name].trainer(s)}`);
+    const steps = stepsFor(name, level, s);
+    learner.push(steps.learner);
+    trainer.push(steps.trainer);
   }
   // Not a model term (the OULAD data has no unit completions): said beside the factors, never in them.
   const quiet = s.facts.daysSinceLastUnit;
   if (quiet !== null && quiet >= QUIET_DAYS && s.facts.unitsLeft > 0) {
-    const weeks = plural(Math.floor(quiet / 7), "week");
-    learner.push(`No lesson finished for ${weeks}: pick up where you left off with one lesson this week.`);
-    trainer.push(`No lesson finished for ${weeks}: ask the learner what stopped them and help them restart.`);
+    const weeks = Math.floor(quiet / 7);
+    learner.push({ id: "action.learner.quiet", values: { weeks } });
+    trainer.push({ id: "action.trainer.quiet", values: { weeks } });
   }
   const nothingToJudge = missing.includes("missedWork") && missing.includes("scoreShortfall");
   const days = s.facts.daysEnrolled;
   if (nothingToJudge && s.facts.unitsCompleted === 0) {
     if (days === null || days < NEW_LEARNER_DAYS) {
-      learner.push("Complete your first lesson and assessment so your progress can be tracked.");
-      trainer.push("Welcome the learner and check they can reach the first lesson: there is no history yet to judge.");
+      learner.push({ id: "action.learner.firstSteps", values: {} });
+      trainer.push({ id: "action.trainer.firstSteps", values: {} });
     } else {
-      const weeks = plural(Math.floor(days / 7), "week");
-      learner.push(
-        `No lesson or assessment is recorded for you after ${weeks} in the course: complete a first lesson this week, or tell your trainer what is in the way.`,
-      );
-      trainer.push(
-        `No work recorded after ${weeks} in the course: contact the learner to check they can reach it and what is in the way.`,
-      );
+      const weeks = Math.floor(days / 7);
+      learner.push({ id: "action.learner.noWorkYet", values: { weeks } });
+      trainer.push({ id: "action.trainer.noWorkYet", values: { weeks } });
     }
   }
   // Only what the model and the units can vouch for: nothing here raises the risk (pace is velocity's).
-  if (learner.length === 0) learner.push("Keep your current rhythm: nothing in your work so far raises your risk.");
-  if (trainer.length === 0)
-    trainer.push("No action needed on drop-off risk now; review again after the next assessment.");
+  if (learner.length === 0) learner.push({ id: "action.learner.steady", values: {} });
+  if (trainer.length === 0) trainer.push({ id: "action.trainer.steady", values: {} });
   return { learner, trainer };
 }
 
@@ -294,16 +291,21 @@ export function scoreDropoffRisk(snapshot: LearnerSnapshot, model: DropoffModel 
   const effect = raising.length ? "raises" : "lowers";
   const named = raising.length ? raising : lowering;
   const weights = shares(named.map((n) => Math.abs(terms[n])));
-  const factors = named.map((name, i) => ({
-    name,
-    label: FACTOR_LABELS[name],
-    weight: weights[i]!,
-    reason: reasonFor(name, signals, effect, model),
-    effect,
-  })) satisfies RiskFactorResult[];
+  const factors = named.map((name, i) => {
+    const reasonMessage = reasonFor(name, signals, effect, model);
+    return {
+      name,
+      label: FACTOR_LABELS[name],
+      weight: weights[i]!,
+      reason: inEnglish(reasonMessage),
+      reasonMessage,
+      effect,
+    };
+  }) satisfies RiskFactorResult[];
 
   const missing = RISK_FEATURES.filter((n) => signals.values[n] === null);
-  const recommendedActions = recommendedActionsFor(raising, missing, riskLevel, signals);
+  const steps = recommendedActionsFor(raising, missing, riskLevel, signals);
+  const missingSignalMessages = missing.map((n): RiskMessage => ({ id: `missing.${n}`, values: {} }));
 
   return {
     learnerId: snapshot.learnerId,
@@ -311,8 +313,10 @@ export function scoreDropoffRisk(snapshot: LearnerSnapshot, model: DropoffModel 
     typicalRiskScore: round(typical, 3),
     riskLevel,
     factors,
-    recommendedActions,
-    missingSignals: missing.map((n) => missingReason[n]),
+    recommendedActions: { learner: steps.learner.map(inEnglish), trainer: steps.trainer.map(inEnglish) },
+    recommendedActionMessages: steps,
+    missingSignals: missingSignalMessages.map(inEnglish),
+    missingSignalMessages,
     modelVersion: model.version,
   };
 }
