@@ -10,5 +10,8 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // expect.poll gives up after 1 s by default; what these tests poll for often waits on a fetch
+    // (release.json right after sign-in) that a busy BFF on a loaded 2-core machine answers later.
+    expect: { poll: { timeout: 10_000 } },
   },
 });
