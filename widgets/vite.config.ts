@@ -1,7 +1,8 @@
 /**
  * Two builds into dist/ (`vite build` and `vite build --mode script-tag`):
  * - ES modules: the side-effect-free classes (`index.js`, `ms8-<tag>.js`), the define entries
- *   (`define.js`, `ms8-<tag>.define.js`) and `ms8-chart.js`, the chart code loaded on demand.
+ *   (`define.js`, `ms8-<tag>.define.js`), `ms8-chart.js`, the chart code loaded on demand, and
+ *   `ms8-texts-<lang>.js`, the BFF's sentences in German and Arabic, loaded by readers of that language.
  *   Dependencies are bundled, so the files also work straight from the BFF or a CDN.
  * - `ms8-widgets.js`: one classic script for a plain `<script src>`, with the chart loader swapped
  *   for one that imports `ms8-chart.js` from beside the script.
@@ -38,7 +39,12 @@ export default defineConfig(({ mode }) => {
     define: { __MS8_VERSION__: JSON.stringify(version) },
     plugins: [asciiOnly()],
     resolve: scriptTag
-      ? { alias: [{ find: /^.*\/chart-loader\.ts$/, replacement: src("shared/chart-loader.script.ts") }] }
+      ? {
+          alias: [
+            { find: /^.*\/chart-loader\.ts$/, replacement: src("shared/chart-loader.script.ts") },
+            { find: /^.*\/server-texts-loader\.ts$/, replacement: src("i18n/server-texts-loader.script.ts") },
+          ],
+        }
       : {},
     build: {
       outDir: "dist",
@@ -60,6 +66,8 @@ export default defineConfig(({ mode }) => {
               "ms8-badges": src("ms8-badges/ms8-badges.ts"),
               "ms8-badges.define": src("ms8-badges/define.ts"),
               "ms8-chart": src("ms8-velocity/pace-chart.ts"),
+              "ms8-texts-de": src("i18n/server-texts.de.ts"),
+              "ms8-texts-ar": src("i18n/server-texts.ar.ts"),
             },
             formats: ["es"],
             fileName: (_format, entry) => `${entry}.js`,

@@ -45,6 +45,13 @@ test("dark theme and Arabic reach the widgets, laid out right to left", async ()
     })),
   );
   expect(seen.length).toBeGreaterThan(5);
+  // The risk widget words the BFF's reasons and steps in Arabic from their messages (the catalogue
+  // comes from the BFF beside the widgets); only the AI's texts stay English.
+  const riskTexts = await page
+    .locator("ms8-dropoff-risk .factor-reason, ms8-dropoff-risk [part~=actions] li")
+    .evaluateAll((elements) => elements.map((e) => e.textContent!.trim()));
+  expect(riskTexts.length).toBeGreaterThan(1);
+  for (const text of riskTexts) expect(text, text).toMatch(/^[\u0600-\u06FF]/);
   for (const element of seen) {
     expect(element.dir, element.text).toBe("auto");
     if (/^[A-Za-z]/.test(element.text)) expect(element.direction, element.text).toBe("ltr");

@@ -168,6 +168,22 @@ export const Forecast = z.object({
 });
 export type Forecast = z.infer<typeof Forecast>;
 
+/** The badges the BFF awards (edge/src/gamification/progress.ts); clients may word them by id. */
+export const BADGE_IDS = [
+  "first_steps",
+  "first_course",
+  "course_collector",
+  "streak_7",
+  "streak_30",
+  "perfect_score",
+  "never_give_up",
+  "devlab_10",
+  "deep_work",
+  "lessons_50",
+  "back_on_track",
+] as const;
+export type BadgeId = (typeof BADGE_IDS)[number];
+
 export const Badge = z.object({
   id: z.string(),
   name: z.string(),

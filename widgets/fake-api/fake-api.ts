@@ -104,15 +104,49 @@ export function dropoffRiskFor(learnerId: string, empty: boolean): DropoffRisk {
     typicalRiskScore: Math.round((riskScore / timesTypical) * 100) / 100,
     riskLevel,
     factors: [
-      // Machine names with the API's labels (edge/src/analytics/risk.ts FACTOR_LABELS); the last
-      // has no label, as an older BFF would answer, so the name is the fallback.
-      { name: "missedWork", label: "Missed work", weight: 0.5, reason: "No learning activity in the last 9 days" },
-      { name: "lateWork", label: "Late hand-ins", weight: 0.3, reason: "Two of the last five hand-ins were late" },
+      // Machine names with the API's labels (edge/src/analytics/risk.ts FACTOR_LABELS) and each
+      // reason's message (edge/src/analytics/risk-texts.ts), which the widgets word in German and
+      // Arabic. The last has neither label nor message, as an older BFF would answer: the name and
+      // the English reason are the fallback.
+      {
+        name: "missedWork",
+        label: "Missed work",
+        weight: 0.5,
+        reason: "Has not handed in 2 of the 5 assessments due so far (40 % of the grade weight due).",
+        reasonMessage: { id: "reason.missedWork.some", values: { missed: 2, due: 5, weightPercent: 40 } },
+      },
+      {
+        name: "lateWork",
+        label: "Late hand-ins",
+        weight: 0.3,
+        reason: "Handed in 2 of 3 submitted assessments after the due date.",
+        reasonMessage: { id: "reason.lateWork.some", values: { late: 2, submitted: 3 } },
+      },
       { name: "scoreShortfall", weight: 0.2, reason: "Last two quiz scores below 60 %" },
     ],
     recommendedActions: {
-      learner: ["Book two 30-minute sessions this week", "Retake the module 3 quiz"],
-      trainer: ["Check in with the learner this week"],
+      learner: [
+        "This week: catch up on Assignment 2 and the assessment due 29 March, past their due dates, or ask your trainer about an extension.",
+        "Retake the module 3 quiz",
+      ],
+      trainer: ["This week: ask what gets in the way of deadlines (2 of 3 hand-ins came in late)."],
+    },
+    recommendedActionMessages: {
+      learner: [
+        {
+          id: "action.learner.missedWork",
+          values: {
+            urgency: "medium",
+            missed: [
+              { title: "Assignment 2", dueDate: "2026-03-22" },
+              { title: null, dueDate: "2026-03-29" },
+            ],
+          },
+        },
+        // A step this widget's catalogues do not know (a newer BFF): shown in the BFF's English.
+        { id: "action.learner.retakeQuiz", values: {} },
+      ],
+      trainer: [{ id: "action.trainer.lateWork", values: { urgency: "medium", late: 2, submitted: 3 } }],
     },
     missingSignals: [],
     modelVersion: "fake-1",
@@ -125,38 +159,40 @@ export function gamificationFor(learnerId: string, now: Date, empty: boolean): G
     learnerId,
     points: empty ? 0 : 1240,
     level: empty ? 1 : 4,
-    levelName: empty ? "Newcomer" : "Explorer",
+    levelName: empty ? "Newcomer" : "Practitioner",
     pointsIntoLevel: empty ? 0 : 240,
     pointsForNextLevel: 500,
     currentStreak: empty ? 0 : 6,
     longestStreak: empty ? 0 : 14,
     badges: [
+      // The BFF's badges (edge/src/gamification/progress.ts), which the widgets word by id...
       {
-        id: "first-steps",
-        name: "First steps",
-        description: "Completed a first unit",
-        criteria: "Complete any unit",
+        id: "first_steps",
+        name: "First Steps",
+        description: "Completed a first lesson.",
+        criteria: "Complete any lesson.",
         earnedAt: earned(40),
       },
       {
-        id: "week-streak",
-        name: "Week streak",
-        description: "Learned 7 days in a row",
-        criteria: "Learn on 7 days in a row",
+        id: "streak_7",
+        name: "Week Streak",
+        description: "Learned seven days in a row.",
+        criteria: "Learn something on seven consecutive days.",
         earnedAt: earned(12),
       },
       {
-        id: "quiz-ace",
-        name: "Quiz ace",
-        description: "Scored 100 % on a quiz",
-        criteria: "Score 100 % on any quiz",
+        id: "perfect_score",
+        name: "Perfect Score",
+        description: "Scored 100 % on an assessment.",
+        criteria: "Pass an assessment with a perfect score.",
         earnedAt: null,
       },
+      // ...and one their catalogues do not know (a newer BFF's): its English words are shown.
       {
-        id: "finisher",
-        name: "Finisher",
-        description: "Completed a course",
-        criteria: "Complete every unit of a course",
+        id: "course_marathon",
+        name: "Course Marathon",
+        description: "Completed five courses.",
+        criteria: "Complete five courses.",
         earnedAt: null,
       },
     ],

@@ -58,6 +58,8 @@ describe("ms8-widgets.js (script tag)", () => {
     // The chart code came as its own file, only when the velocity widget needed it.
     const scripts = win.performance.getEntriesByType("resource").map((entry) => new URL(entry.name).pathname);
     expect(scripts).to.include("/dist/ms8-chart.js");
+    // An English page needs no language catalogue.
+    expect(scripts.filter((path) => path.includes("ms8-texts-"))).to.deep.equal([]);
     // The token went in a header, never in a URL.
     const seen = await requestsFor(id);
     expect(seen.length).to.be.greaterThan(0);
@@ -65,6 +67,24 @@ describe("ms8-widgets.js (script tag)", () => {
       expect(request.token).to.equal("local-test-token");
       expect(request.url).not.to.contain("token");
     }
+  });
+
+  it("in German, under the strict CSP, words the BFF's reasons from ms8-texts-de.js and loads no other language", async () => {
+    const frame = await openPage("strict-csp.html", learner("ok"), "ms8-dropoff-risk,ms8-badges", "&lang=de");
+    const win = frame.contentWindow as PageWindow;
+    const doc = frame.contentDocument!;
+    for (const tag of ["ms8-dropoff-risk", "ms8-badges"]) {
+      await waitUntil(() => stateOf(doc.querySelector(tag)) === "data", `${tag} never showed data`, { timeout: 8000 });
+    }
+    const reason = doc.querySelector("ms8-dropoff-risk")!.shadowRoot!.querySelector(".factor-reason")!;
+    expect(reason.textContent!.trim()).to.match(/^2 von 5 bisher fälligen Aufgaben nicht abgegeben/);
+    const badge = doc.querySelector("ms8-badges")!.shadowRoot!.querySelector(".badge-name")!;
+    expect(badge.textContent!.trim()).to.equal("Erste Schritte");
+    const files = win.performance.getEntriesByType("resource").map((entry) => new URL(entry.name).pathname);
+    expect(files).to.include("/dist/ms8-texts-de.js");
+    expect(files).not.to.include("/dist/ms8-texts-ar.js");
+    expect(win.__ms8Probe.violations).to.deep.equal([]);
+    expect(win.__ms8Probe.errors).to.deep.equal([]);
   });
 
   it("two copies of the bundle on one page: no error, first definition wins, everything renders", async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { Gamification } from "../contract.ts";
-import { currentStreak, progressFrom } from "./progress.ts";
+import { BADGE_IDS, Gamification } from "../contract.ts";
+import { BADGES, currentStreak, progressFrom } from "./progress.ts";
 import { gamificationView } from "./read-model.ts";
 import { awardsFor, type LearningEvent, levelFor } from "./rules.ts";
 
@@ -112,6 +112,10 @@ describe("streaks in the learner's time zone", () => {
 });
 
 describe("badges", () => {
+  it("are exactly the contract's BADGE_IDS, which clients word by id", () => {
+    expect(BADGES.map((b) => b.id)).toEqual([...BADGE_IDS]);
+  });
+
   const daily = (days: number, from = Date.UTC(2026, 0, 1, 9)) =>
     Array.from({ length: days }, (_, i) => ev("lesson_completed", new Date(from + i * 86_400_000).toISOString()));
 

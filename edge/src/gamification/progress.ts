@@ -7,6 +7,7 @@
  * 23- or 25-hour day across a daylight-saving change is still one day (see analytics/calendar.ts).
  */
 import { daysBetween, localDateOf } from "../analytics/calendar.ts";
+import type { BadgeId } from "../contract.ts";
 import { DEEP_WORK_MINUTES, type EventType, type LearningEvent, PERFECT_SCORE } from "./rules.ts";
 
 /** Learning counts toward a streak; a login alone does not (no freeze days either). */
@@ -19,7 +20,8 @@ export const STREAK_EVENT_TYPES: ReadonlySet<EventType> = new Set([
 ]);
 
 export interface BadgeDefinition {
-  id: string;
+  /** One of contract.ts's BADGE_IDS, which clients word in their own language. */
+  id: BadgeId;
   name: string;
   description: string;
   criteria: string;

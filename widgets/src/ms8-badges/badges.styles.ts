@@ -2,7 +2,7 @@ import { css } from "lit";
 
 export const badgesStyles = css`
   :host {
-    --_ms8-block-size: var(--ms8-badges-height, 34rem);
+    --_ms8-block-size: var(--ms8-badges-height, 36rem);
     --_ms8-badge-min: var(--ms8-badge-min-width, 7.5rem);
   }
   .figures {

@@ -1,6 +1,7 @@
 import type { Gamification, Meta } from "@ms8/edge/contract";
 import { html, type TemplateResult } from "lit";
 import type { Messages } from "../i18n/index.ts";
+import { badgeTexts, levelName } from "../i18n/server-texts.ts";
 import { baseStyles } from "../shared/base.styles.ts";
 import { Ms8Element } from "../shared/base-element.ts";
 import type { LocaleFormat } from "../shared/format.ts";
@@ -56,6 +57,7 @@ import { badgesStyles } from "./badges.styles.ts";
  */
 export class Ms8Badges extends Ms8Element<Gamification> {
   static override styles = [baseStyles, badgesStyles];
+  protected override readonly wordsServerTexts = true;
 
   protected resourcePath(learnerId: string): string {
     return `/api/v1/learners/${encodeURIComponent(learnerId)}/gamification`;
@@ -99,7 +101,7 @@ export class Ms8Badges extends Ms8Element<Gamification> {
         </div>
       </div>
       <div class="level" part="level">
-        <p class="level-name">${b.level(format.number(data.level, 0), data.levelName)}</p>
+        <p class="level-name">${b.level(format.number(data.level, 0), levelName(data.level, data.levelName, format))}</p>
         <div
           class="progress"
           part="level-progress"
@@ -108,7 +110,7 @@ export class Ms8Badges extends Ms8Element<Gamification> {
           aria-valuemax="100"
           aria-valuenow=${Math.round(progress * 100)}
           aria-valuetext=${progressText}
-          aria-label=${b.level(format.number(data.level, 0), data.levelName)}
+          aria-label=${b.level(format.number(data.level, 0), levelName(data.level, data.levelName, format))}
         >
           <svg viewBox="0 0 100 8" preserveAspectRatio="none" aria-hidden="true">
             <rect class="bar-track" width="100" height="8" rx="4" />
@@ -124,9 +126,9 @@ export class Ms8Badges extends Ms8Element<Gamification> {
             <svg class="badge-icon" viewBox="0 0 24 24" aria-hidden="true">
               <path d="M12 2 9 8.5 2 9.3l5.2 4.8L5.8 21 12 17.5 18.2 21l-1.4-6.9L22 9.3l-7-.8Z" />
             </svg>
-            <span class="badge-name" dir="auto">${badge.name}</span>
+            <span class="badge-name" dir="auto">${badgeTexts(badge, format).name}</span>
             <span class="badge-state">${b.earnedOn(format.date(badge.earnedAt!))}</span>
-            <span class="badge-how" dir="auto">${badge.description}</span>
+            <span class="badge-how" dir="auto">${badgeTexts(badge, format).description}</span>
           </li>`,
         )}
         ${locked.map(
@@ -134,9 +136,9 @@ export class Ms8Badges extends Ms8Element<Gamification> {
             <svg class="badge-icon" viewBox="0 0 24 24" aria-hidden="true">
               <path d="M12 2a5 5 0 0 0-5 5v3H6a2 2 0 0 0-2 2v8a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-8a2 2 0 0 0-2-2h-1V7a5 5 0 0 0-5-5Zm-3 8V7a3 3 0 1 1 6 0v3H9Z" />
             </svg>
-            <span class="badge-name" dir="auto">${badge.name}</span>
+            <span class="badge-name" dir="auto">${badgeTexts(badge, format).name}</span>
             <span class="badge-state">${b.locked}</span>
-            <span class="badge-how">${b.howToEarn(badge.criteria)}</span>
+            <span class="badge-how" dir="auto">${b.howToEarn(badgeTexts(badge, format).criteria)}</span>
           </li>`,
         )}
       </ul>

@@ -30,4 +30,6 @@ export const StaleData: Story = stateStories.Stale;
 export const SampleData: Story = stateStories.SampleData;
 export const Narrow280: Story = stateStories.Narrow280;
 export const ArabicRightToLeft: Story = { ...stateStories.Data, globals: { locale: "ar" } };
+/** The BFF's own sentences worded in German from their messages; what no catalogue knows stays English. */
+export const German: Story = { ...stateStories.Data, globals: { locale: "de" } };
 export const Dark: Story = { ...stateStories.Data, globals: { theme: "dark" } };

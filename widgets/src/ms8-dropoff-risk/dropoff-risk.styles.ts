@@ -2,7 +2,7 @@ import { css } from "lit";
 
 export const dropoffRiskStyles = css`
   :host {
-    --_ms8-block-size: var(--ms8-dropoff-risk-height, 34rem);
+    --_ms8-block-size: var(--ms8-dropoff-risk-height, 40rem);
   }
   .summary {
     display: flex;

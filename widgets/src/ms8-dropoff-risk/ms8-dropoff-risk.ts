@@ -1,6 +1,7 @@
 import type { DropoffRisk, Meta, RiskLevel } from "@ms8/edge/contract";
 import { html, nothing, svg, type TemplateResult } from "lit";
 import type { Messages } from "../i18n/index.ts";
+import { serverText } from "../i18n/server-texts.ts";
 import { baseStyles } from "../shared/base.styles.ts";
 import { Ms8Element } from "../shared/base-element.ts";
 import type { LocaleFormat } from "../shared/format.ts";
@@ -64,6 +65,7 @@ const levelIcons: Record<RiskLevel, TemplateResult> = {
  */
 export class Ms8DropoffRisk extends Ms8Element<DropoffRisk> {
   static override styles = [baseStyles, dropoffRiskStyles];
+  protected override readonly wordsServerTexts = true;
 
   protected resourcePath(learnerId: string): string {
     return `/api/v1/learners/${encodeURIComponent(learnerId)}/dropoff-risk`;
@@ -119,16 +121,21 @@ export class Ms8DropoffRisk extends Ms8Element<DropoffRisk> {
               <rect class="bar-track" x="0" y="0" width="100" height="6" rx="3" />
               <rect class="bar-fill" x="0" y="0" width=${Math.max(1, factor.weight * 100)} height="6" rx="3" />
             </svg>
-            <!-- Server text, in English: dir="auto" keeps its punctuation in place inside a right-to-left card. -->
-            <span class="factor-reason" dir="auto">${factor.reason}</span>
+            <!-- Server text: worded in the widget's language when its catalogue knows the message, else the
+                 BFF's English, for which dir="auto" keeps the punctuation in place inside a right-to-left card. -->
+            <span class="factor-reason" dir="auto">${serverText(factor.reason, factor.reasonMessage, format)}</span>
           </li>`,
         )}
       </ul>
       <h3 class="subheading">${r.actions}</h3>
-      <div class="actions" part="actions">${this.#actions(data, meta, r)}</div>
+      <div class="actions" part="actions">${this.#actions(data, meta, r, format)}</div>
       ${
         data.missingSignals.length
-          ? html`<p class="muted missing">${r.missing(new Intl.ListFormat(format.locale).format(data.missingSignals))}</p>`
+          ? html`<p class="muted missing" dir="auto">${r.missing(
+              new Intl.ListFormat(format.locale).format(
+                data.missingSignals.map((text, i) => serverText(text, data.missingSignalMessages?.[i], format)),
+              ),
+            )}</p>`
           : null
       }
     `;
@@ -139,8 +146,12 @@ export class Ms8DropoffRisk extends Ms8Element<DropoffRisk> {
    * theirs only ("For you"; the trainer's steps talk about them in the third person), a trainer
    * gets the trainer's first, then the learner's. A BFF that does not say shows both, learner first.
    */
-  #actions(data: DropoffRisk, meta: Meta, r: Messages["risk"]) {
-    const { learner, trainer } = data.recommendedActions;
+  #actions(data: DropoffRisk, meta: Meta, r: Messages["risk"], format: LocaleFormat) {
+    // Each step in the widget's language when its message is known, else the BFF's English.
+    const worded = (who: "learner" | "trainer") =>
+      data.recommendedActions[who].map((text, i) => serverText(text, data.recommendedActionMessages?.[who][i], format));
+    const learner = worded("learner");
+    const trainer = worded("trainer");
     const audience = (meta as Meta & { audience?: "learner" | "trainer" }).audience;
     if (audience === "learner") return this.#actionList(r.forYou, learner);
     if (audience === "trainer")

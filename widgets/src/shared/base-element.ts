@@ -8,6 +8,7 @@ import { Task, TaskStatus } from "@lit/task";
 import type { DataSource, Meta } from "@ms8/edge/contract";
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from "lit";
 import { type Messages, messagesFor, resolveLocale } from "../i18n/index.ts";
+import { loadServerTexts, serverTextsReady } from "../i18n/server-texts.ts";
 import { type Envelope, loadResource, NoToken, ProblemError } from "./api.ts";
 import { currentConfig } from "./config.ts";
 import { LocaleFormat } from "./format.ts";
@@ -91,6 +92,12 @@ export abstract class Ms8Element<T> extends LitElement {
   /** Read out by the polite live region after a refresh. */
   #announcement = "";
 
+  /**
+   * Whether this widget shows the BFF's own sentences (reasons, steps, badge names), which it words
+   * in the reader's language from a catalogue loaded with the data (i18n/server-texts.ts).
+   */
+  protected readonly wordsServerTexts: boolean = false;
+
   /** The resource this widget shows, below the API base. */
   protected abstract resourcePath(learnerId: string): string;
   /** Whether the learner has nothing to show yet (no enrolments). */
@@ -109,12 +116,13 @@ export abstract class Ms8Element<T> extends LitElement {
           [!learnerId && "learner-id", !apiBase && "api-base"].filter((a) => !!a) as string[],
         );
       }
-      return loadResource<T>({
-        apiBase,
-        path: this.resourcePath(learnerId),
-        token,
-        signal,
-      });
+      const [envelope] = await Promise.all([
+        loadResource<T>({ apiBase, path: this.resourcePath(learnerId), token, signal }),
+        // With the data, so the first paint is already in the reader's language; a catalogue that
+        // cannot be loaded leaves the BFF's English.
+        this.wordsServerTexts ? loadServerTexts(this.locale).catch(() => {}) : undefined,
+      ]);
+      return envelope;
     },
     args: () => [this.learnerId, this.apiBase ?? currentConfig().apiBase, this.#token, this.#configVersion],
     onComplete: (envelope) => {
@@ -242,6 +250,14 @@ export abstract class Ms8Element<T> extends LitElement {
   protected override render(): TemplateResult {
     const t = this.t;
     const format = new LocaleFormat(this.locale);
+    // The language changed after the data came (a lang attribute set later): draw again once its
+    // catalogue is here; meanwhile the BFF's English shows.
+    if (this.wordsServerTexts && !serverTextsReady(this.locale)) {
+      loadServerTexts(this.locale).then(
+        () => this.requestUpdate(),
+        () => {},
+      );
+    }
     const body = this.resource.render({
       initial: () => this.#renderLoading(t),
       // A refresh keeps the data on screen (marked busy); a new learner starts from the skeleton.

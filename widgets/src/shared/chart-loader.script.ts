@@ -4,12 +4,7 @@
  * scripts and needs no eval, so strict CSPs allow it).
  */
 import type { PaceChartModule } from "./chart-loader.ts";
-
-// Read while the script is being evaluated; later `currentScript` is null.
-const scriptUrl =
-  (document.currentScript as HTMLScriptElement | null)?.src ||
-  document.querySelector<HTMLScriptElement>('script[src*="ms8-widgets"]')?.src ||
-  document.baseURI;
+import { besideTheScript } from "./script-url.ts";
 
 export const loadPaceChart = (): Promise<PaceChartModule> =>
-  import(/* @vite-ignore */ new URL("ms8-chart.js", scriptUrl).href) as Promise<PaceChartModule>;
+  import(/* @vite-ignore */ besideTheScript("ms8-chart.js")) as Promise<PaceChartModule>;
