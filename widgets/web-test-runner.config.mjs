@@ -57,6 +57,17 @@ export default {
     },
   ],
   middleware: [
+    // The built files as a host that forgot the language catalogues would serve them: /dist without
+    // ms8-texts-*.js (test/pages/missing-texts.html).
+    function distWithoutTexts(context, next) {
+      if (!context.path.startsWith("/dist-without-texts/")) return next();
+      if (context.path.includes("/ms8-texts-")) {
+        context.status = 404;
+        return;
+      }
+      context.path = context.path.replace("/dist-without-texts/", "/dist/");
+      return next();
+    },
     function strictCspForTestPages(context, next) {
       if (context.path.startsWith("/test/pages/")) context.set("Content-Security-Policy", strictCsp);
       return next();

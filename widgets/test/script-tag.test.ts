@@ -87,6 +87,25 @@ describe("ms8-widgets.js (script tag)", () => {
     expect(win.__ms8Probe.errors).to.deep.equal([]);
   });
 
+  it("with its language catalogue missing, shows the BFF's English and asks for the file once, not again and again", async () => {
+    const frame = await openPage("missing-texts.html", learner("ok"), "ms8-dropoff-risk,ms8-badges", "&lang=de");
+    const win = frame.contentWindow as PageWindow;
+    const doc = frame.contentDocument!;
+    for (const tag of ["ms8-dropoff-risk", "ms8-badges"]) {
+      await waitUntil(() => stateOf(doc.querySelector(tag)) === "data", `${tag} never showed data`, { timeout: 8000 });
+    }
+    // The widget's own words are German; the BFF's sentences stay its English.
+    const risk = doc.querySelector("ms8-dropoff-risk")!.shadowRoot!;
+    expect(risk.querySelector(".heading")!.textContent).to.equal("Abbruchrisiko");
+    expect(risk.querySelector(".factor-reason")!.textContent!.trim()).to.match(/^Has not handed in 2 of the 5/);
+    // Give a retry loop time to show itself: the two widgets' one data load each asked at most once.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const asked = win.performance
+      .getEntriesByType("resource")
+      .filter((entry) => new URL(entry.name).pathname.endsWith("/ms8-texts-de.js"));
+    expect(asked.length).to.be.within(1, 2);
+  });
+
   it("two copies of the bundle on one page: no error, first definition wins, everything renders", async () => {
     const frame = await openPage("two-copies.html", learner("ok"));
     const win = frame.contentWindow as PageWindow;

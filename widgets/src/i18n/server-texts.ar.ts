@@ -3,7 +3,8 @@
  * Arabic catalogue does. Counts are phrased "n من أصل m من ..." or "(n)" where Arabic would
  * otherwise need the counted noun to agree with the number.
  */
-import { namedWork, type ServerTexts, type Urgency, type Wording } from "./server-wording.ts";
+import type { MissedAssessment } from "@ms8/edge/contract";
+import type { ServerTexts, Urgency, Wording } from "./server-wording.ts";
 
 const URGENCY: Urgency = {
   low: { learner: "في المرة القادمة التي تدرس فيها", trainer: "في المتابعة القادمة" },
@@ -28,12 +29,11 @@ function weeks(n: number, w: Wording): string {
   }
 }
 
-const named = (missed: Parameters<typeof namedWork>[0], w: Wording) =>
-  namedWork(
+const named = (missed: MissedAssessment[], w: Wording) =>
+  w.named(
     missed,
-    w,
     (date) => `التقييم المستحق في ${date}`,
-    (n, firstTwo) => `التقييمات الفائتة (${n})، بدءًا بـ${firstTwo}`,
+    (n, firstTwo) => `التقييمات الفائتة (${n})، بدءًا من ${firstTwo}`,
   );
 
 export const ar: ServerTexts = {
@@ -58,17 +58,17 @@ export const ar: ServerTexts = {
       `الساعات المعتمدة في آنٍ واحد: ${w.n(v.credits)}، أكثر من المعتاد (${w.n(v.typical)}).`,
     "reason.studyLoad.less": (v, w) =>
       `الساعات المعتمدة في آنٍ واحد: ${w.n(v.credits)}، أقل من المعتاد (${w.n(v.typical)}).`,
-    "missing.missedWork": () => "الأعمال الفائتة: لم يحن موعد أي تقييم بعد، لذا تعدّها الدرجة معتادة.",
-    "missing.scoreShortfall": () => "الدرجات: لم يُصحَّح أي تقييم بعد، لذا تعدّها الدرجة معتادة.",
-    "missing.lateWork": () => "التسليمات المتأخرة: لم يُسلَّم شيء مقابل موعد استحقاق بعد، لذا تعدّها الدرجة معتادة.",
-    "missing.studyLoad": () => "عبء الدراسة: الساعات المعتمدة للمتعلّم غير مسجّلة، لذا تفترض الدرجة عبئًا معتادًا.",
-    "missing.courseWeek": () => "المدة في الدورة: المتعلّم غير مسجّل في أي دورة، لذا تفترض الدرجة أسبوعًا معتادًا.",
+    "missing.missedWork": () => "الأعمال الفائتة: لم يحن موعد أي تقييم بعد، لذا تعدّها درجة الخطر معتادة.",
+    "missing.scoreShortfall": () => "الدرجات: لم يُصحَّح أي تقييم بعد، لذا تعدّها درجة الخطر معتادة.",
+    "missing.lateWork": () => "التسليمات المتأخرة: لم يُسلَّم شيء مقابل موعد استحقاق بعد، لذا تعدّها درجة الخطر معتادة.",
+    "missing.studyLoad": () => "عبء الدراسة: الساعات المعتمدة للمتعلّم غير مسجّلة، لذا تفترض درجة الخطر عبئًا معتادًا.",
+    "missing.courseWeek": () => "المدة في الدورة: المتعلّم غير مسجّل في أي دورة، لذا تفترض درجة الخطر أسبوعًا معتادًا.",
     "action.learner.missedWork": (v, w) =>
       `${URGENCY[v.urgency].learner}: أكمل ${named(v.missed, w)} بعد فوات ${
         v.missed.length === 1 ? "موعده" : "مواعيدها"
       }، أو اسأل مدرّبك عن تمديد.`,
     "action.trainer.missedWork": (v, w) =>
-      `${URGENCY[v.urgency].trainer}: تواصل بشأن الأعمال الفائتة (${named(v.missed, w)}) واتفقا على خطة للّحاق.`,
+      `${URGENCY[v.urgency].trainer}: تواصل بشأن الأعمال الفائتة (${named(v.missed, w)}) واتفق معه على خطة للّحاق.`,
     "action.learner.scoreShortfall": (v) =>
       `${URGENCY[v.urgency].learner}: راجع أضعف مواضيعك مستعينًا بالملاحظات على أعمالك المصحَّحة، واطلب المساعدة.`,
     "action.trainer.scoreShortfall": (v, w) =>
@@ -94,49 +94,53 @@ export const ar: ServerTexts = {
     "action.learner.noWorkYet": (v, w) =>
       `لا يوجد درس أو تقييم مسجّل لك بعد ${weeks(v.weeks, w)} في الدورة: أكمل درسًا أول هذا الأسبوع، أو أخبر مدرّبك بما يعيقك.`,
     "action.trainer.noWorkYet": (v, w) =>
-      `لا يوجد عمل مسجّل بعد ${weeks(v.weeks, w)} في الدورة: تواصل مع المتعلّم لتتأكّد من أنه يصل إليها ومما يعيقه.`,
+      `لا يوجد عمل مسجّل بعد ${weeks(v.weeks, w)} في الدورة: تواصل مع المتعلّم لتتأكّد من أنه يصل إليها وما الذي يعيقه.`,
     "action.learner.steady": () => "حافظ على إيقاعك الحالي: لا شيء في عملك حتى الآن يرفع خطرك.",
     "action.trainer.steady": () => "لا حاجة إلى إجراء بشأن خطر الانقطاع الآن؛ راجعه مجددًا بعد التقييم القادم.",
   },
   badges: {
-    first_steps: { name: "الخطوات الأولى", description: "أكمل أول درس.", criteria: "أكمل أي درس." },
-    first_course: { name: "إتمام دورة", description: "أكمل أول دورة.", criteria: "أكمل كل دروس دورة ما." },
+    first_steps: { name: "الخطوات الأولى", description: "أكملتَ أول درس.", criteria: "أكمل أي درس." },
+    first_course: { name: "إتمام دورة", description: "أكملتَ أول دورة.", criteria: "أكمل كل دروس دورة ما." },
     course_collector: {
       name: "جامع الدورات",
-      description: "أكمل ثلاث دورات مختلفة.",
+      description: "أكملتَ ثلاث دورات مختلفة.",
       criteria: "أكمل ثلاث دورات.",
     },
     streak_7: {
       name: "سلسلة أسبوع",
-      description: "تعلّم سبعة أيام متتالية.",
+      description: "تعلّمتَ سبعة أيام متتالية.",
       criteria: "تعلّم شيئًا في سبعة أيام متتالية.",
     },
     streak_30: {
       name: "سلسلة شهر",
-      description: "تعلّم ثلاثين يومًا متتاليًا.",
+      description: "تعلّمتَ ثلاثين يومًا متتاليًا.",
       criteria: "تعلّم شيئًا في ثلاثين يومًا متتاليًا.",
     },
     perfect_score: {
       name: "الدرجة الكاملة",
-      description: "حصل على ١٠٠٪ في تقييم.",
+      description: "حصلتَ على الدرجة الكاملة في تقييم.",
       criteria: "اجتز تقييمًا بدرجة كاملة.",
     },
     never_give_up: {
       name: "لا استسلام",
-      description: "اجتاز تقييمًا بعد الرسوب فيه.",
+      description: "اجتزتَ تقييمًا بعد الرسوب فيه.",
       criteria: "أعد تقييمًا رسبت فيه واجتزه.",
     },
-    devlab_10: { name: "مرتاد المختبر", description: "عشر جلسات في DevLab.", criteria: "تدرّب في DevLab عشر مرات." },
+    devlab_10: {
+      name: "مرتاد المختبر",
+      description: "أتممتَ عشر جلسات في DevLab.",
+      criteria: "تدرّب في DevLab عشر مرات.",
+    },
     // 45 minutes: DEEP_WORK_MINUTES in edge/src/gamification/rules.ts.
     deep_work: {
       name: "تركيز عميق",
-      description: "جلسة في DevLab مدتها ٤٥ دقيقة أو أكثر.",
-      criteria: "ابقَ في جلسة DevLab واحدة مدة ٤٥ دقيقة.",
+      description: "جلسة في DevLab مدتها خمس وأربعون دقيقة أو أكثر.",
+      criteria: "ابقَ في جلسة DevLab واحدة خمسًا وأربعين دقيقة.",
     },
-    lessons_50: { name: "نصف المئة", description: "أكمل خمسين درسًا.", criteria: "أكمل خمسين درسًا." },
+    lessons_50: { name: "نصف المئة", description: "أكملتَ خمسين درسًا.", criteria: "أكمل خمسين درسًا." },
     back_on_track: {
       name: "العودة إلى المسار",
-      description: "عاد إلى التعلّم بعد أسبوعين من الانقطاع.",
+      description: "عدتَ إلى التعلّم بعد أسبوعين من الانقطاع.",
       criteria: "تعلّم مجددًا بعد أربعة عشر يومًا أو أكثر دون تعلّم.",
     },
   },

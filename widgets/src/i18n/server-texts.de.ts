@@ -1,5 +1,6 @@
 /** The BFF's sentences in German (see server-texts.ts); the learner is addressed with "Sie". */
-import { namedWork, type ServerTexts, type Urgency, type Wording } from "./server-wording.ts";
+import type { MissedAssessment } from "@ms8/edge/contract";
+import type { ServerTexts, Urgency, Wording } from "./server-wording.ts";
 
 const URGENCY: Urgency = {
   low: { learner: "Beim nächsten Lernen", trainer: "Beim nächsten Gespräch" },
@@ -11,10 +12,9 @@ const URGENCY: Urgency = {
 /** "1 Woche", "3 Wochen". */
 const count = (n: number, w: Wording, one: string, many: string) => `${w.n(n)} ${n === 1 ? one : many}`;
 
-const named = (missed: Parameters<typeof namedWork>[0], w: Wording) =>
-  namedWork(
+const named = (missed: MissedAssessment[], w: Wording) =>
+  w.named(
     missed,
-    w,
     (date) => `die am ${date} fällige Aufgabe`,
     (n, firstTwo) => `die ${n} versäumten Aufgaben, angefangen mit ${firstTwo}`,
   );
@@ -45,16 +45,19 @@ export const de: ServerTexts = {
       `Belegt ${w.n(v.credits)} Credits gleichzeitig, mehr als die üblichen ${w.n(v.typical)}.`,
     "reason.studyLoad.less": (v, w) =>
       `Belegt ${w.n(v.credits)} Credits gleichzeitig, weniger als die üblichen ${w.n(v.typical)}.`,
-    "missing.missedWork": () => "Versäumte Aufgaben: Bisher war nichts fällig, daher gelten sie im Wert als üblich.",
-    "missing.scoreShortfall": () => "Ergebnisse: Bisher wurde nichts bewertet, daher gelten sie im Wert als üblich.",
+    "missing.missedWork": () =>
+      "Versäumte Aufgaben: Bisher war nichts fällig, daher zählt der Risikowert sie als üblich.",
+    "missing.scoreShortfall": () =>
+      "Ergebnisse: Bisher wurde nichts bewertet, daher zählt der Risikowert sie als üblich.",
     "missing.lateWork": () =>
-      "Verspätete Abgaben: Bisher wurde nichts zu einem Termin abgegeben, daher gelten sie im Wert als üblich.",
+      "Verspätete Abgaben: Bisher wurde nichts zu einem Termin abgegeben, daher zählt der Risikowert sie als üblich.",
     "missing.studyLoad": () =>
-      "Lernpensum: Die Credits der lernenden Person sind nicht erfasst, daher nimmt der Wert ein übliches Pensum an.",
+      "Lernpensum: Die Credits der lernenden Person sind nicht erfasst, daher nimmt der Risikowert ein übliches Pensum an.",
     "missing.courseWeek": () =>
-      "Zeit im Kurs: Die lernende Person ist in keinem Kurs eingeschrieben, daher nimmt der Wert eine übliche Woche an.",
+      "Zeit im Kurs: Die lernende Person ist in keinem Kurs eingeschrieben, daher nimmt der Risikowert eine übliche Woche an.",
     "action.learner.missedWork": (v, w) =>
-      `${URGENCY[v.urgency].learner}: Holen Sie ${named(v.missed, w)} nach (${
+      // More than three: "die 5 versäumten Aufgaben, angefangen mit A und B, nach" closes the apposition.
+      `${URGENCY[v.urgency].learner}: Holen Sie ${named(v.missed, w)}${v.missed.length > 3 ? "," : ""} nach (${
         v.missed.length === 1 ? "der Termin ist" : "die Termine sind"
       } vorbei) oder fragen Sie Ihre Trainerin oder Ihren Trainer nach einer Verlängerung.`,
     "action.trainer.missedWork": (v, w) =>

@@ -16,7 +16,7 @@ import type { ServerTexts, Wording } from "./server-wording.ts";
  */
 const CATALOGUES: readonly CatalogueLocale[] = ["de", "ar"];
 const loaded = new Map<string, ServerTexts>();
-const loading = new Map<string, Promise<void>>();
+const loading = new Map<string, Promise<boolean>>();
 const baseOf = (locale: string) => locale.toLowerCase().split("-")[0] ?? "en";
 const catalogueFor = (format: LocaleFormat) => loaded.get(baseOf(format.locale));
 
@@ -26,16 +26,32 @@ export function serverTextsReady(locale: string): boolean {
   return !CATALOGUES.includes(base as CatalogueLocale) || loaded.has(base);
 }
 
-/** Loads the locale's catalogue once; a failed load leaves the BFF's English and may be retried. */
-export function loadServerTexts(locale: string): Promise<void> {
+const failed = new Set<string>();
+
+/**
+ * Loads the locale's catalogue; resolves whether it is now at hand. A load that failed is not
+ * tried again until `retry` (the widgets retry with their next data load, never from a render,
+ * which would ask again and again): meanwhile the BFF's English shows.
+ */
+export function loadServerTexts(locale: string, { retry = false } = {}): Promise<boolean> {
   const base = baseOf(locale);
-  if (serverTextsReady(locale)) return Promise.resolve();
+  if (serverTextsReady(locale)) return Promise.resolve(true);
+  if (failed.has(base) && !retry) return Promise.resolve(false);
   let pending = loading.get(base);
   if (!pending) {
-    pending = loadCatalogue(base as CatalogueLocale).then(
-      (catalogue) => void loaded.set(base, catalogue),
-      () => void loading.delete(base),
-    );
+    failed.delete(base);
+    pending = loadCatalogue(base as CatalogueLocale)
+      .then(
+        (catalogue) => {
+          loaded.set(base, catalogue);
+          return true;
+        },
+        () => {
+          failed.add(base);
+          return false;
+        },
+      )
+      .finally(() => loading.delete(base));
     loading.set(base, pending);
   }
   return pending;
@@ -44,13 +60,19 @@ export function loadServerTexts(locale: string): Promise<void> {
 function wordingFor(format: LocaleFormat): Wording {
   const plurals = new Intl.PluralRules(format.locale);
   const lists = new Intl.ListFormat(format.locale, { type: "conjunction" });
-  return {
+  const w: Wording = {
     n: (value) => format.number(value, 0),
     percent: (whole) => format.percent(whole / 100),
     dayMonth: (isoDate) => format.dayMonth(isoDate),
     list: (items) => lists.format(items),
     plural: (n) => plurals.select(n),
+    named: (missed, untitled, many) => {
+      const names = missed.map((a) => a.title ?? untitled(w.dayMonth(a.dueDate)));
+      if (names.length <= 3) return w.list(names);
+      return many(w.n(missed.length), w.list(names.slice(0, 2)));
+    },
   };
+  return w;
 }
 
 /** A sentence of the BFF's, in the reader's language when the catalogue knows its message. */
@@ -60,7 +82,11 @@ export function serverText(
   format: LocaleFormat,
 ): string {
   const catalogue = catalogueFor(format);
-  const word = message && catalogue ? (catalogue.risk as Record<string, unknown>)[message.id] : undefined;
+  // Own entries only: an id such as "toString" is not a message.
+  const word =
+    message && catalogue && Object.hasOwn(catalogue.risk, message.id)
+      ? (catalogue.risk as Record<string, unknown>)[message.id]
+      : undefined;
   if (typeof word !== "function") return english;
   try {
     return (word as (v: unknown, w: Wording) => string)(message!.values, wordingFor(format));
@@ -75,8 +101,8 @@ export function badgeTexts<T extends { id: string; name: string; description: st
   badge: T,
   format: LocaleFormat,
 ): { name: string; description: string; criteria: string } {
-  const catalogue = catalogueFor(format);
-  return (catalogue?.badges as Record<string, ServerTexts["badges"][BadgeId]> | undefined)?.[badge.id] ?? badge;
+  const badges = catalogueFor(format)?.badges as Record<string, ServerTexts["badges"][BadgeId]> | undefined;
+  return badges && Object.hasOwn(badges, badge.id) ? badges[badge.id]! : badge;
 }
 
 /** The level's name in the reader's language, else the BFF's. */

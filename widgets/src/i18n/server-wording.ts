@@ -1,4 +1,7 @@
-/** The shape of a server-text catalogue (server-texts.ts) and what its wordings share. */
+/**
+ * The shape of a server-text catalogue (server-texts.ts) and what it is given to word with. Types
+ * only: each catalogue file stays self-contained (no shared chunk for a host to copy or pin).
+ */
 import type { BadgeId, MissedAssessment, RiskLevel, RiskMessageId, RiskMessages } from "@ms8/edge/contract";
 
 /** What a locale's catalogue words: every risk message and badge the BFF can send, and the levels. */
@@ -17,18 +20,15 @@ export interface Wording {
   list(items: string[]): string;
   /** Intl's plural category of `n` in the locale ("one", "two", "few", "many", "other", "zero"). */
   plural(n: number): Intl.LDMLPluralRule;
-}
-
-/** What the catalogues share: the missed work, named (at most three, then "the n missed ..."). */
-export function namedWork(
-  missed: MissedAssessment[],
-  w: Wording,
-  untitled: (dueDate: string) => string,
-  many: (count: string, firstTwo: string) => string,
-): string {
-  const names = missed.map((a) => a.title ?? untitled(w.dayMonth(a.dueDate)));
-  if (names.length <= 3) return w.list(names);
-  return many(w.n(missed.length), w.list(names.slice(0, 2)));
+  /**
+   * The missed work by name, at most three named: `untitled` words one without a title from its
+   * localized due date, `many` words "the n missed ..., starting with A and B".
+   */
+  named(
+    missed: MissedAssessment[],
+    untitled: (dayMonth: string) => string,
+    many: (count: string, firstTwo: string) => string,
+  ): string;
 }
 
 export type Urgency = Record<RiskLevel, { learner: string; trainer: string }>;

@@ -149,7 +149,9 @@ export class Ms8DropoffRisk extends Ms8Element<DropoffRisk> {
   #actions(data: DropoffRisk, meta: Meta, r: Messages["risk"], format: LocaleFormat) {
     // Each step in the widget's language when its message is known, else the BFF's English.
     const worded = (who: "learner" | "trainer") =>
-      data.recommendedActions[who].map((text, i) => serverText(text, data.recommendedActionMessages?.[who][i], format));
+      data.recommendedActions[who].map((text, i) =>
+        serverText(text, data.recommendedActionMessages?.[who]?.[i], format),
+      );
     const learner = worded("learner");
     const trainer = worded("trainer");
     const audience = (meta as Meta & { audience?: "learner" | "trainer" }).audience;

@@ -120,7 +120,7 @@ export abstract class Ms8Element<T> extends LitElement {
         loadResource<T>({ apiBase, path: this.resourcePath(learnerId), token, signal }),
         // With the data, so the first paint is already in the reader's language; a catalogue that
         // cannot be loaded leaves the BFF's English.
-        this.wordsServerTexts ? loadServerTexts(this.locale).catch(() => {}) : undefined,
+        this.wordsServerTexts ? loadServerTexts(this.locale, { retry: true }) : undefined,
       ]);
       return envelope;
     },
@@ -251,12 +251,10 @@ export abstract class Ms8Element<T> extends LitElement {
     const t = this.t;
     const format = new LocaleFormat(this.locale);
     // The language changed after the data came (a lang attribute set later): draw again once its
-    // catalogue is here; meanwhile the BFF's English shows.
+    // catalogue is here; meanwhile the BFF's English shows. A catalogue that could not be loaded is
+    // not asked for again from here (only with the next data load), or every render would ask.
     if (this.wordsServerTexts && !serverTextsReady(this.locale)) {
-      loadServerTexts(this.locale).then(
-        () => this.requestUpdate(),
-        () => {},
-      );
+      void loadServerTexts(this.locale).then((ready) => ready && this.requestUpdate());
     }
     const body = this.resource.render({
       initial: () => this.#renderLoading(t),
