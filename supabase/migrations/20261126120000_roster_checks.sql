@@ -62,8 +62,9 @@ $$;
 -- The end of a check (p_outcome):
 --   complete  every learner the Directory lists is stored: not due again for an interval;
 --   more      a batch was taken and more are waiting: the lease ends now, the next run goes on;
---   failed    learners failed: the lease runs out first, a pause, so a learner whose services keep
---             failing is not retried every run.
+--   failed    the Directory or learners failed (or answered without a stored snapshot): tried again
+--             in half an hour, longer than a run's interval, so an organization that keeps failing
+--             does not re-read its roster and warn on every run.
 create function public.finish_roster_check(p_org_id text, p_now timestamptz, p_outcome text)
 returns jsonb
 language plpgsql volatile security invoker
@@ -76,7 +77,7 @@ begin
   end if;
   update public.org_roster_checks c
      set checked_at = case when p_outcome = 'complete' then p_now else c.checked_at end,
-         leased_until = case when p_outcome = 'failed' then c.leased_until else p_now end
+         leased_until = case when p_outcome = 'failed' then p_now + interval '30 minutes' else p_now end
    where c.org_id = p_org_id;
   return jsonb_build_object('found', found);
 end

@@ -14,7 +14,7 @@ import type { AnalyticsStore } from "../store/types.ts";
 import { createUpstreams } from "../upstream/clients.ts";
 import { defaultAnalytics } from "./analytics.ts";
 import { createLearnerInsights, type LearnerInsightsDeps } from "./learner-insights.ts";
-import { refreshDueSnapshots, refreshOrgSnapshots } from "./org-refresh.ts";
+import { refreshDueSnapshots, refreshOrgSnapshots, runLoggedRefresh } from "./org-refresh.ts";
 
 const SECRET = "local-dev-only-service-secret";
 const NOW = new Date("2026-11-20T12:00:00Z");
@@ -492,6 +492,59 @@ describe("the refresh job and learners nobody has heard from", () => {
     expect(await run()).toMatchObject({ rosters: [{ listed: 20, unstored: 0, taken: 0 }], bySource: {} });
   });
 
+  it("counts learners answered without a stored snapshot (the mock fallback) against the check, and reports a failed roster step beside the due work", async () => {
+    let now = NOW.getTime();
+    const at = () => new Date(now);
+    const store = await storeKnowingTwo(at);
+    const { upstreams } = build({ store, at });
+    const learnersOf = async (orgId: string) =>
+      (await upstreams.directory.orgUsers(orgId, { role: "learner", limit: 500 }))?.items.map((u) => u.id) ?? null;
+    // The demo's mock fallback answers while Content Studio is down, and such answers are not stored.
+    await sim.setFault("content", { down: true });
+    const mocked = await refreshDueSnapshots({
+      insights: build({ store, at, mockFallback: true }).insights,
+      store,
+      now: at(),
+      version: defaultAnalytics.version,
+      batch: 4,
+      roster: { store, organizations: async () => ["org-cascade"], learnersOf },
+    });
+    expect(mocked.bySource).toEqual({ mock: 4 });
+    expect(mocked.rosters).toMatchObject([{ orgId: "org-cascade", taken: 4, stillUnstored: 4 }]);
+    await sim.clearFaults();
+    // Not "complete": the organization comes back after the pause, with the same 18 to store.
+    now += 31 * 60_000;
+    const failing = { ...store, claimDueRosterCheck: () => Promise.reject(new Error("connection reset")) };
+    const lines: { level: string; fields: Record<string, unknown> }[] = [];
+    const logger = { log: (level: string, fields: Record<string, unknown>) => void lines.push({ level, fields }) };
+    await runLoggedRefresh(
+      () =>
+        refreshDueSnapshots({
+          insights: build({ store, at }).insights,
+          store,
+          now: at(),
+          version: defaultAnalytics.version,
+          roster: { store: failing, organizations: () => Promise.reject(new Error("Directory down")), learnersOf },
+        }),
+      logger,
+    );
+    // The store could not claim: one warn line that still carries the run, not "refresh failed".
+    expect(lines).toHaveLength(1);
+    expect(lines[0]!.level).toBe("warn");
+    expect(lines[0]!.fields).toMatchObject({ msg: "snapshot refresh", due: 0 });
+    expect(String(lines[0]!.fields.rosterError)).toMatch(/connection reset/);
+    const resumed = await refreshDueSnapshots({
+      insights: build({ store, at }).insights,
+      store,
+      now: at(),
+      version: defaultAnalytics.version,
+      roster: { store, organizations: () => Promise.reject(new Error("Directory down")), learnersOf },
+    });
+    // The Directory's organization list failed: said, and the store's own organization was checked.
+    expect(resumed.rosterError).toMatch(/organization list failed.*Directory down/);
+    expect(resumed.rosters).toMatchObject([{ orgId: "org-cascade", unstored: 18, taken: 18 }]);
+  });
+
   it("checks several organizations in one run while the batch has room, each once", async () => {
     const store = createSqlStore(await freshPglite());
     onTestFinished(() => store.close());
@@ -515,7 +568,7 @@ describe("the refresh job and learners nobody has heard from", () => {
     expect(summary.failed).toEqual([]);
   });
 
-  it("gives due learners the batch first, and retries a roster the Directory could not give after the lease", async () => {
+  it("gives due learners the batch first, and retries a roster the Directory could not give after half an hour", async () => {
     let now = NOW.getTime();
     const at = () => new Date(now);
     const store = await storeKnowingTwo(at);
@@ -538,12 +591,14 @@ describe("the refresh job and learners nobody has heard from", () => {
     // Five hours on both stored snapshots have expired: with a batch of 2 there is no room left.
     now += 5 * 3600_000;
     expect(await run(2)).toMatchObject({ due: 2, rosters: [] });
-    // The Directory is down: the check fails, says why, and waits for its ten-minute lease.
+    // The Directory is down: the check fails, says why, and pauses half an hour.
     await sim.setFault("directory", { down: true });
     const failed = await run(5);
     expect(failed.rosters).toMatchObject([{ orgId: "org-cascade", taken: 0 }]);
     expect(failed.rosters[0]!.error).toBeTruthy();
     await sim.clearFaults();
+    expect((await run(5)).rosters).toEqual([]);
+    now += 20 * 60_000;
     expect((await run(5)).rosters).toEqual([]);
     now += 11 * 60_000;
     expect(await run(5)).toMatchObject({ rosters: [{ orgId: "org-cascade", unstored: 18, taken: 5 }], failed: [] });

@@ -114,6 +114,11 @@ export interface DueRefreshSummary {
    * failed (the Directory or the store), if it did. Empty when none was due or the batch was full.
    */
   rosters: RosterCheckOutcome[];
+  /**
+   * Why the roster step could not run fully: the Directory's organization list failed (only the
+   * store's organizations were checked), or the store could not claim a check. Absent when it ran.
+   */
+  rosterError?: string;
 }
 
 export interface RosterCheckOutcome {
@@ -121,6 +126,8 @@ export interface RosterCheckOutcome {
   listed: number;
   unstored: number;
   taken: number;
+  /** Of those taken, how many still have no snapshot (answered from the mock fallback, say). */
+  stillUnstored?: number;
   error?: string;
 }
 
@@ -228,23 +235,32 @@ export async function refreshDueSnapshots(options: {
   }
   const batch = options.batch ?? 100;
   const rosters: RosterCheckOutcome[] = [];
+  let rosterError: string | undefined;
   if (options.roster && due.length < batch) {
     const roster = options.roster;
-    const orgIds = (await roster.organizations().catch(() => null)) ?? [];
-    let room = batch - due.length;
-    while (room > 0 && rosters.length < (roster.perRun ?? 10)) {
-      const checked = await checkRoster(roster, orgIds, {
-        insights: options.insights,
-        now: options.now,
-        room,
-        leaseSeconds: options.leaseSeconds ?? 600,
-        concurrency: options.concurrency,
-        bySource,
-        failed,
+    // The due learners' work is done: whatever fails from here is reported beside it, never instead.
+    try {
+      const orgIds = await roster.organizations().catch((error: unknown) => {
+        rosterError = `the Directory's organization list failed (only organizations the store knows were checked): ${messageOf(error)}`;
+        return null;
       });
-      if (checked === null) break;
-      rosters.push(checked);
-      room -= checked.taken;
+      let room = batch - due.length;
+      while (room > 0 && rosters.length < (roster.perRun ?? 10)) {
+        const checked = await checkRoster(roster, orgIds ?? [], {
+          insights: options.insights,
+          now: options.now,
+          room,
+          leaseSeconds: options.leaseSeconds ?? 600,
+          concurrency: options.concurrency,
+          bySource,
+          failed,
+        });
+        if (checked === null) break;
+        rosters.push(checked);
+        room -= checked.taken;
+      }
+    } catch (error) {
+      rosterError = `roster check failed: ${messageOf(error)}`;
     }
   }
   return {
@@ -254,6 +270,7 @@ export async function refreshDueSnapshots(options: {
     failed,
     departed,
     rosters,
+    ...(rosterError ? { rosterError } : {}),
   };
 }
 
@@ -261,7 +278,7 @@ export async function refreshDueSnapshots(options: {
  * Claims the organization whose roster is due, asks the Directory for its learners and computes
  * those without a snapshot, at most `room`; adds their outcomes to the run's. The check is finished
  * only when every listed learner is stored; with more waiting the next run goes on, and after a
- * failure the organization waits for its lease to end.
+ * failure the organization waits half an hour (finish_roster_check).
  */
 async function checkRoster(
   roster: RosterCheck,
@@ -287,8 +304,10 @@ async function checkRoster(
   try {
     const listed = await roster.learnersOf(orgId);
     if (listed === null) {
+      // Nothing to store for an organization the Directory does not know (a deleted one): checked,
+      // like any other, so it does not hold the head of the queue; said in the log.
       outcome.error = "the Directory does not know this organization";
-      await roster.store.finishRosterCheck(orgId, run.now, "failed");
+      await roster.store.finishRosterCheck(orgId, run.now, "complete");
       return outcome;
     }
     const unstored = await roster.store.learnersWithoutRiskSnapshot(listed);
@@ -301,15 +320,19 @@ async function checkRoster(
     for (const learnerId of result.unknown) {
       run.failed.push({ learnerId, error: "listed by the Directory, which then did not know this learner" });
     }
-    const failedHere = result.failed.length + result.unknown.length;
+    // Stored is what counts: an answer from the demo's mock fallback, or a cache hit whose write
+    // had failed, is not in the lists. Those learners make the check fail (retried after a pause).
+    const stillUnstored = taken.length ? (await roster.store.learnersWithoutRiskSnapshot(taken)).length : 0;
+    if (stillUnstored > 0) outcome.stillUnstored = stillUnstored;
+    const failedHere = result.failed.length + result.unknown.length + stillUnstored;
     await roster.store.finishRosterCheck(
       orgId,
       run.now,
       failedHere > 0 ? "failed" : unstored.length > taken.length ? "more" : "complete",
     );
   } catch (error) {
-    // The Directory or the store failed mid-check: the organization is tried again after its lease.
-    outcome.error = error instanceof Error ? error.message : String(error);
+    // The Directory or the store failed mid-check: the organization is tried again after a pause.
+    outcome.error = messageOf(error);
     await roster.store.finishRosterCheck(orgId, run.now, "failed").catch(() => {});
   }
   return outcome;
@@ -327,7 +350,8 @@ export async function runLoggedRefresh(run: () => Promise<DueRefreshSummary>, lo
     // cached: another instance or a visit computed it meanwhile, which is fine; stale or mock is not.
     const degraded =
       summary.failed.length > 0 ||
-      summary.rosters.some((r) => r.error !== undefined) ||
+      summary.rosters.some((r) => r.error !== undefined || r.stillUnstored) ||
+      summary.rosterError !== undefined ||
       Object.keys(summary.bySource).some((s) => s === "stale_cache" || s === "mock");
     logger.log(degraded ? "warn" : "info", {
       msg: "snapshot refresh",
@@ -341,6 +365,7 @@ export async function runLoggedRefresh(run: () => Promise<DueRefreshSummary>, lo
       ...(summary.failed[0] ? { firstError: summary.failed[0] } : {}),
       // The organizations whose roster was checked, and how many learners each lacked.
       ...(summary.rosters.length ? { rosters: summary.rosters } : {}),
+      ...(summary.rosterError ? { rosterError: summary.rosterError } : {}),
       ms: Date.now() - started,
     });
   } catch (error) {
@@ -424,3 +449,5 @@ export function scheduledRefresh(options: {
       },
     });
 }
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));

@@ -42,12 +42,12 @@ do $$ begin
   perform public.finish_roster_check('ros-dir', '2026-01-05T10:01Z', 'failed');
 end $$;
 select is(pg_temp.claim('2026-01-05T10:02Z'), 'ros-b', '"more": the lease ends at once and the next run goes on');
-select is(pg_temp.claim('2026-01-05T10:05Z'), null, '"failed": the check waits for its lease; "complete": for the interval');
-select is(pg_temp.claim('2026-01-05T10:20Z'), 'ros-b', 'never finished goes before ...');
-select is(pg_temp.claim('2026-01-05T10:20Z'), 'ros-dir', '... and after the lease a failed check is retried');
+select is(pg_temp.claim('2026-01-05T10:11Z'), null, '"failed": the check pauses half an hour; "complete": for the interval (ros-b is leased)');
+select is(pg_temp.claim('2026-01-05T10:32Z'), 'ros-b', 'never finished goes before ...');
+select is(pg_temp.claim('2026-01-05T10:32Z'), 'ros-dir', '... and after the pause a failed check is retried');
 do $$ begin
-  perform public.finish_roster_check('ros-b', '2026-01-05T10:21Z', 'complete');
-  perform public.finish_roster_check('ros-dir', '2026-01-05T10:21Z', 'complete');
+  perform public.finish_roster_check('ros-b', '2026-01-05T10:33Z', 'complete');
+  perform public.finish_roster_check('ros-dir', '2026-01-05T10:33Z', 'complete');
 end $$;
 select is(pg_temp.claim('2026-01-05T11:01Z'), 'ros-a', 'a complete check is due again an interval later');
 

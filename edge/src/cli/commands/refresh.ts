@@ -2,7 +2,7 @@
  * `pnpm ms8 refresh`: run the snapshot refresh job now, with the BFF's own configuration
  * (DATABASE_URL, the services' URLs, SERVICE_SECRET: the same environment as the server).
  *   pnpm ms8 refresh                      one run of the timer's job: recompute the due snapshots,
- *                                         then (room left) one organization's roster check
+ *                                         then (room left) organizations' roster checks
  *   pnpm ms8 refresh --org org-aurora     compute every learner the Directory lists for these
  *                                         organizations (after a deploy, before any event came in)
  * Prints one JSON summary per job on stdout; exit 1 when a learner failed, 2 on bad arguments.
@@ -18,7 +18,7 @@ export const summary =
 
 const usage = `usage:
   pnpm ms8 refresh [--batch <1-1000>]          one run of the timer's job: the snapshots that are due,
-                                               then learners of one organization not yet stored
+                                               then learners the Directory lists, not yet stored
   pnpm ms8 refresh --org <orgId> [--org ...]   compute every learner the Directory lists for these orgs`;
 
 export async function run(args: string[]): Promise<number> {
