@@ -12,6 +12,7 @@ import {
   openPage,
   persona,
   screenshot,
+  signal,
   signIn,
   stack,
   widgetState,
@@ -164,14 +165,8 @@ test("a level chosen while the first page loads is the list shown, even when the
   const api = await apiSession(admin);
   const { page, problems, close } = await openPage(browser);
   // Hold the default list's answer (High and up) until the one for every level has been shown.
-  let releaseHigh!: () => void;
-  const highHeld = new Promise<void>((resolve) => {
-    releaseHigh = resolve;
-  });
-  let heldAsked!: () => void;
-  const highAsked = new Promise<void>((resolve) => {
-    heldAsked = resolve;
-  });
+  const { promise: highHeld, resolve: releaseHigh } = signal();
+  const { promise: highAsked, resolve: heldAsked } = signal();
   await page.route(/\/at-risk\?.*minLevel=high/, async (route) => {
     heldAsked();
     const answer = await route.fetch();
@@ -214,15 +209,9 @@ test("the next user signed in to the tab sees their own summary, even when the p
   const { page, problems, close } = await openPage(browser);
   // Hold the admin's summary and AI usage until the trainer's summary is on screen.
   const orgFigures = /\/api\/v1\/orgs\/[^/]+\/(summary|ai-usage)$/;
-  let release!: () => void;
-  const held = new Promise<void>((resolve) => {
-    release = resolve;
-  });
+  const { promise: held, resolve: release } = signal();
   const asked = new Set<string>();
-  let adminAsked!: () => void;
-  const bothAsked = new Promise<void>((resolve) => {
-    adminAsked = resolve;
-  });
+  const { promise: bothAsked, resolve: adminAsked } = signal();
   await page.route(orgFigures, async (route) => {
     const kind = route.request().url().split("/").pop()!;
     if (asked.has(kind)) return route.fallback();

@@ -6,7 +6,17 @@
  */
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { launchBrowser, openPage, persona, screenshot, signIn, stack, widgetState, widgets } from "./support.ts";
+import {
+  launchBrowser,
+  openPage,
+  persona,
+  screenshot,
+  signal,
+  signIn,
+  stack,
+  widgetState,
+  widgets,
+} from "./support.ts";
 
 let browser: Browser;
 beforeAll(async () => {
@@ -106,18 +116,9 @@ test("a faults read started before a switch changed, arriving after the read tha
     await expect.poll(() => devlabDown.isEnabled()).toBe(true);
     expect(await devlabDown.isChecked()).toBe(false);
     // The next read answers with the faults as they are now (DevLab up), but only when released.
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let staleRead!: () => void;
-    const staleReadTaken = new Promise<void>((resolve) => {
-      staleRead = resolve;
-    });
-    let delivered!: () => void;
-    const staleDelivered = new Promise<void>((resolve) => {
-      delivered = resolve;
-    });
+    const { promise: held, resolve: release } = signal();
+    const { promise: staleReadTaken, resolve: staleRead } = signal();
+    const { promise: staleDelivered, resolve: delivered } = signal();
     let armed = true;
     await page.route("**/__simulator/__admin/faults", async (route) => {
       if (!armed || route.request().method() !== "GET") return route.fallback();

@@ -160,3 +160,15 @@ export async function apiFigures(session: Awaited<ReturnType<typeof apiSession>>
     badges: { points: asShown.count(g.data.points) },
   };
 }
+
+/**
+ * A promise and the function that settles it, for tests that hold an answer (page.route) until
+ * something else has happened, then release it: how they put answers in a chosen order.
+ */
+export function signal(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((settle) => {
+    resolve = settle;
+  });
+  return { promise, resolve };
+}

@@ -19,6 +19,7 @@ import {
   persona,
   readWidgets,
   screenshot,
+  signal,
   signIn,
   stack,
   widgetState,
@@ -198,14 +199,8 @@ test("a learner opened while the previous learner's token is minting gets a toke
       ? (JSON.parse(r.postData() ?? "{}") as { learnerId?: string }).learnerId
       : null;
   // The first learner's mint answers only once the second learner's widgets have asked for a token.
-  let releaseFirst!: () => void;
-  const firstHeld = new Promise<void>((resolve) => {
-    releaseFirst = resolve;
-  });
-  let firstAsked!: () => void;
-  const firstMintAsked = new Promise<void>((resolve) => {
-    firstAsked = resolve;
-  });
+  const { promise: firstHeld, resolve: releaseFirst } = signal();
+  const { promise: firstMintAsked, resolve: firstAsked } = signal();
   await page.route("**/api/v1/auth/embed-token", async (route) => {
     if (mintFor(route.request()) !== first) return route.fallback();
     firstAsked();

@@ -437,6 +437,12 @@ describe("the refresh job and learners nobody has heard from", () => {
   const cascade = () =>
     [...sim.world.learners.keys()].filter((id) => sim.world.users.get(id)!.orgId === "org-cascade").sort();
 
+  /** The Directory's learners of an organization (one page: the simulator's are fewer than 500). */
+  const learnersFrom =
+    (upstreams: ReturnType<typeof build>["upstreams"]) =>
+    async (orgId: string): Promise<string[] | null> =>
+      (await upstreams.directory.orgUsers(orgId, { role: "learner", limit: 500 }))?.items.map((u) => u.id) ?? null;
+
   /** A store that knows two of org-cascade's learners (a visit each); the rest never started. */
   async function storeKnowingTwo(at: () => Date) {
     const store = createSqlStore(await freshPglite());
@@ -468,9 +474,7 @@ describe("the refresh job and learners nobody has heard from", () => {
         roster: {
           store,
           organizations: async () => ["org-cascade"],
-          learnersOf: async (orgId) =>
-            (await upstreams.directory.orgUsers(orgId, { role: "learner", limit: 500 }))?.items.map((u) => u.id) ??
-            null,
+          learnersOf: learnersFrom(upstreams),
         },
       });
     // 20 listed, 2 stored: 18 to compute, 8 per run; the check goes on in the next run until done.
@@ -497,8 +501,7 @@ describe("the refresh job and learners nobody has heard from", () => {
     const at = () => new Date(now);
     const store = await storeKnowingTwo(at);
     const { upstreams } = build({ store, at });
-    const learnersOf = async (orgId: string) =>
-      (await upstreams.directory.orgUsers(orgId, { role: "learner", limit: 500 }))?.items.map((u) => u.id) ?? null;
+    const learnersOf = learnersFrom(upstreams);
     // The demo's mock fallback answers while Content Studio is down, and such answers are not stored.
     await sim.setFault("content", { down: true });
     const mocked = await refreshDueSnapshots({
@@ -559,8 +562,7 @@ describe("the refresh job and learners nobody has heard from", () => {
       roster: {
         store,
         organizations: async () => orgs,
-        learnersOf: async (orgId) =>
-          (await upstreams.directory.orgUsers(orgId, { role: "learner", limit: 500 }))?.items.map((u) => u.id) ?? null,
+        learnersOf: learnersFrom(upstreams),
       },
     });
     expect(summary.rosters.map((r) => r.orgId)).toEqual(orgs);
@@ -583,9 +585,7 @@ describe("the refresh job and learners nobody has heard from", () => {
         roster: {
           store,
           organizations: async () => null, // the Directory's list failed: the store's own are checked
-          learnersOf: async (orgId) =>
-            (await upstreams.directory.orgUsers(orgId, { role: "learner", limit: 500 }))?.items.map((u) => u.id) ??
-            null,
+          learnersOf: learnersFrom(upstreams),
         },
       });
     // Five hours on both stored snapshots have expired: with a batch of 2 there is no room left.
