@@ -244,6 +244,41 @@ test("the next user signed in to the tab sees their own summary, even when the p
   await close();
 });
 
+test("a refusal (401) of the previous user's request does not sign out the user who signed in since", async () => {
+  const admin = persona("org_admin", 0);
+  const trainer = persona("trainer", 0);
+  const { page, close } = await openPage(browser);
+  // The admin's summary is held, then refused as an expired session would be, once the trainer is in.
+  const { promise: held, resolve: release } = signal();
+  const { promise: adminAsked, resolve: asked } = signal();
+  let first = true;
+  await page.route(/\/api\/v1\/orgs\/[^/]+\/summary$/, async (route) => {
+    if (!first) return route.fallback();
+    first = false;
+    asked();
+    await held;
+    await route.fulfill({
+      status: 401,
+      contentType: "application/problem+json",
+      body: JSON.stringify({ type: "about:blank", title: "Unauthorized", status: 401, detail: "token expired" }),
+    });
+  });
+  await signIn(page, admin);
+  await adminAsked;
+  await page.locator("button.signout").click();
+  await page.locator(`button.persona[data-email="${trainer.email}"]`).click();
+  await page.locator("#sign-in-submit").click();
+  await page.locator('[data-stat="learnerCount"]').waitFor();
+  const refused = page.waitForResponse((r) => r.url().endsWith("/summary") && r.status() === 401);
+  release();
+  await refused;
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  // Still the trainer's dashboard: no trip back to sign-in with "your session ended".
+  expect(page.url()).toMatch(/#\/org$/);
+  expect(await page.locator('[data-stat="learnerCount"]').count()).toBe(1);
+  await close();
+});
+
 test("the keyboard reaches each at-risk learner as a link named by the learner, and Enter opens them", async () => {
   const admin = persona("org_admin", 0);
   const { page, close } = await openPage(browser);

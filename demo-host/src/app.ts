@@ -34,12 +34,15 @@ export const idle = { state: "idle" } as const;
 export async function load<T>(app: App, work: () => Promise<T>, set: (value: Load<T>) => void): Promise<void> {
   set({ state: "loading" });
   app.update();
+  // The session this load was asked under: a refusal of the previous user's request, arriving after
+  // someone else signed in to the tab, is not a reason to sign them out.
+  const askedUnder = app.session;
   try {
     set({ state: "ready", value: await work() });
   } catch (error) {
     const status = (error as { status?: number }).status ?? 0;
     // The session expired while the page was open: back to sign-in rather than a broken view.
-    if (status === 401 && app.session) return app.signOut(app.t("sessionEnded"));
+    if (status === 401 && app.session && app.session === askedUnder) return app.signOut(app.t("sessionEnded"));
     set({ state: "failed", status, detail: humanProblem(app.t, error) });
   }
   app.update();
