@@ -30,10 +30,15 @@ test("dark theme and Arabic reach the widgets, laid out right to left", async ()
     "rtl",
     "dark",
   ]);
-  // The server's English words keep their own direction (dir="auto"), so their full stops stay at
-  // the end: the dashboard's forecast commentary and recommendations, the risk widget's reasons and steps.
-  await page.locator(".commentary").waitFor();
-  await page.locator(".recommendations .reasoning").first().waitFor();
+  // The AI's texts are asked for again in Arabic (Accept-Language): the forecast commentary and the
+  // recommendations' reasons (course titles are the catalogue's own words).
+  const arabicText = /^[\u0600-\u06FF]/;
+  await expect.poll(async () => (await page.locator(".commentary").textContent())?.trim()).toMatch(arabicText);
+  await expect
+    .poll(async () => (await page.locator(".recommendations .reasoning").first().textContent())?.trim())
+    .toMatch(arabicText);
+  // Whatever server text is still English (a course title) keeps its own direction (dir="auto"), so
+  // its full stop stays at the end.
   const serverText = page.locator(
     ".commentary, .recommendations strong, .recommendations .reasoning, .recommendations .outcomes li, ms8-dropoff-risk .factor-reason, ms8-dropoff-risk [part~=actions] li",
   );

@@ -47,11 +47,13 @@ export class ApiProblem extends Error {
   }
 }
 
-export function createApi(apiBase: string, sessionToken: () => string | null) {
+export function createApi(apiBase: string, sessionToken: () => string | null, language: () => string = () => "en") {
   async function call<T>(path: string, init: RequestInit = {}): Promise<T> {
     const headers = new Headers(init.headers);
     const token = sessionToken();
     if (token) headers.set("authorization", `Bearer ${token}`);
+    // The AI's texts (commentary, recommendations) in the dashboard's language, not the browser's.
+    headers.set("accept-language", language());
     if (init.body) headers.set("content-type", "application/json");
     let response: Response;
     try {

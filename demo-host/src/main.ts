@@ -69,7 +69,11 @@ async function start() {
   const settings = savedSettings();
   const app: App = {
     config,
-    api: createApi(config.apiBase, () => app.session?.token ?? null),
+    api: createApi(
+      config.apiBase,
+      () => app.session?.token ?? null,
+      () => app.lang,
+    ),
     tokens: undefined as unknown as App["tokens"],
     session: loadSession(),
     theme: settings.theme,
@@ -203,6 +207,10 @@ async function start() {
             @change=${(e: Event) => {
               app.lang = (e.target as HTMLSelectElement).value as Locale;
               applySettings();
+              // A learner's page asks for its commentary and recommendations in the new language
+              // (not route(): focus stays on this select).
+              if (current.name === "me" && app.session) enterLearner(app, app.session.user.id);
+              if (current.name === "learner") enterLearner(app, current.learnerId);
               draw();
             }}
           >

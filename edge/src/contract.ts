@@ -249,10 +249,19 @@ export type AiFallbackReason = z.infer<typeof AiFallbackReason>;
 export const Audience = z.enum(["learner", "trainer"]);
 export type Audience = z.infer<typeof Audience>;
 
+/**
+ * The language of the AI's texts (explanation, commentary, recommendations): the first of these
+ * the request's Accept-Language names, else English. The answer says it in Content-Language.
+ */
+export const TextLanguage = z.enum(["en", "de", "ar"]);
+export type TextLanguage = z.infer<typeof TextLanguage>;
+
 export const AiMeta = Meta.extend({
   aiSource: AiSource,
   fallbackReason: AiFallbackReason.optional(),
   audience: Audience,
+  /** The language the AI's texts are written in (see TextLanguage). */
+  language: TextLanguage,
 });
 export type AiMeta = z.infer<typeof AiMeta>;
 /** The envelope of answers with AI text in them: analytics provenance plus where the text came from. */

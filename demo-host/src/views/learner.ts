@@ -8,6 +8,8 @@ import { type App, idle, type Load, load } from "../app.ts";
 import { learnerName } from "./org.ts";
 
 interface LearnerPage {
+  /** The language the AI's texts were asked in. */
+  lang: string;
   learnerId: string;
   forecast: Load<Enveloped<Forecast>>;
   recommendations: Load<Enveloped<{ items: Recommendation[] }>>;
@@ -22,8 +24,9 @@ export function enterLearner(app: App, learnerId: string) {
   if (!isLearnerId(learnerId)) return;
   // The embed token follows the learner on screen; a new learner means a new, narrower token.
   app.tokens.setScope(learnerId);
-  if (page?.learnerId === learnerId && page.forecast.state === "ready") return;
-  const current: LearnerPage = { learnerId, forecast: idle, recommendations: idle };
+  // The commentary and recommendations are written in the page's language: another language asks again.
+  if (page?.learnerId === learnerId && page.lang === app.lang && page.forecast.state === "ready") return;
+  const current: LearnerPage = { learnerId, lang: app.lang, forecast: idle, recommendations: idle };
   page = current;
   load(
     app,

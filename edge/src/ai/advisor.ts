@@ -26,6 +26,7 @@ import {
   fillPlaceholders,
   forecastPlaceholders,
   forecastPrompt,
+  inLanguage,
   leaksInstructions,
   RECOMMENDATION_INSTRUCTIONS,
   RISK_INSTRUCTIONS,
@@ -312,6 +313,7 @@ export function createAiAdvisor(options: AiAdvisorOptions): AiAdvisor {
     recommend(input, call) {
       const count = clampCount(input.count ?? AI_DEFAULTS.recommendationCount);
       const audience = input.audience ?? "learner";
+      const language = input.language ?? "en";
       const completedCourseIds = input.completedCourseIds ?? [];
       const local = {
         skills: input.skills,
@@ -321,7 +323,9 @@ export function createAiAdvisor(options: AiAdvisorOptions): AiAdvisor {
         catalogue: input.catalogue,
         count,
         audience,
+        language,
       };
+      const instructions = inLanguage(RECOMMENDATION_INSTRUCTIONS[audience], language);
       const taken = new Set([...input.enrolledCourseIds, ...completedCourseIds]);
       const eligible = input.catalogue.filter((c) => !taken.has(c.courseId));
       const catalogueById = new Map(input.catalogue.map((c) => [c.courseId, c]));
@@ -339,6 +343,8 @@ export function createAiAdvisor(options: AiAdvisorOptions): AiAdvisor {
           orgId: input.orgId,
           hashInput: {
             audience,
+            // English answers keep their keys (cached before languages existed).
+            ...(language === "en" ? {} : { language }),
             count,
             skills: [...input.skills].sort((a, b) => a.skillId.localeCompare(b.skillId)),
             goals: [...input.goals].sort(),
@@ -347,16 +353,14 @@ export function createAiAdvisor(options: AiAdvisorOptions): AiAdvisor {
             catalogue: [...input.catalogue].sort((a, b) => a.courseId.localeCompare(b.courseId)),
           },
           request: {
-            instructions: RECOMMENDATION_INSTRUCTIONS[audience],
+            instructions,
             prompt: recommendationPrompt({ ...local, catalogue: candidates }),
             schema: GeminiRecommendations,
             jsonSchema: recommendationsJsonSchema(candidates.map((c) => c.courseId)),
             maxOutputTokens: 300 * count + 200,
             check: (value) => {
               const texts = (value as GeminiRecommendations).items.flatMap((i) => [i.reasoning, ...i.expectedOutcomes]);
-              return leaksInstructions(texts.join("\n"), RECOMMENDATION_INSTRUCTIONS[audience])
-                ? "the answer repeats the instructions"
-                : null;
+              return leaksInstructions(texts.join("\n"), instructions) ? "the answer repeats the instructions" : null;
             },
           },
           accept: (value) => {
@@ -392,16 +396,21 @@ export function createAiAdvisor(options: AiAdvisorOptions): AiAdvisor {
 
     explainRisk(input, call) {
       const audience = input.audience ?? "learner";
-      const values = riskPlaceholders(input.risk);
+      const language = input.language ?? "en";
+      const values = riskPlaceholders(input.risk, language);
       return answer<AiText>(
         {
           useCase: "risk_explanation",
           learnerId: input.learnerId,
           orgId: input.orgId,
-          hashInput: { audience, risk: input.risk },
-          request: numberFreeTextRequest(RISK_INSTRUCTIONS[audience], riskPrompt(input.risk), values),
+          hashInput: { audience, ...(language === "en" ? {} : { language }), risk: input.risk },
+          request: numberFreeTextRequest(
+            inLanguage(RISK_INSTRUCTIONS[audience], language),
+            riskPrompt(input.risk, language),
+            values,
+          ),
           accept: (value) => acceptNumberFreeText(value, values),
-          fallback: () => ({ text: explainRiskLocally(input.risk, audience) }),
+          fallback: () => ({ text: explainRiskLocally(input.risk, audience, language) }),
         },
         call,
       );
@@ -409,16 +418,21 @@ export function createAiAdvisor(options: AiAdvisorOptions): AiAdvisor {
 
     commentOnForecast(input, call) {
       const audience = input.audience ?? "learner";
-      const values = forecastPlaceholders(input.forecast);
+      const language = input.language ?? "en";
+      const values = forecastPlaceholders(input.forecast, language);
       return answer<AiText>(
         {
           useCase: "forecast_commentary",
           learnerId: input.learnerId,
           orgId: input.orgId,
-          hashInput: { audience, forecast: input.forecast },
-          request: numberFreeTextRequest(FORECAST_INSTRUCTIONS[audience], forecastPrompt(input.forecast), values),
+          hashInput: { audience, ...(language === "en" ? {} : { language }), forecast: input.forecast },
+          request: numberFreeTextRequest(
+            inLanguage(FORECAST_INSTRUCTIONS[audience], language),
+            forecastPrompt(input.forecast, language),
+            values,
+          ),
           accept: (value) => acceptNumberFreeText(value, values),
-          fallback: () => ({ text: commentOnForecastLocally(input.forecast, audience) }),
+          fallback: () => ({ text: commentOnForecastLocally(input.forecast, audience, language) }),
         },
         call,
       );

@@ -2,7 +2,8 @@
  * The local advisor: deterministic, free, and good enough that the demo runs without a key. It also
  * refills recommendations whose course ids Gemini made up.
  */
-import type { Audience, DropoffRisk, Forecast, Recommendation } from "../contract.ts";
+import type { Audience, DropoffRisk, Forecast, Recommendation, TextLanguage } from "../contract.ts";
+import { LANGUAGE_TEXTS, listIn } from "./languages.ts";
 import type { CatalogueCourse, LearnerSkill } from "./ports.ts";
 import { fillPlaceholders, forecastPlaceholders, riskPlaceholders } from "./prompts.ts";
 
@@ -17,6 +18,8 @@ export interface LocalRecommendInput {
   excludeCourseIds?: string[];
   /** Whom the reasoning speaks to (default the learner). */
   audience?: Audience;
+  /** The language it is written in (default English). */
+  language?: TextLanguage;
 }
 
 /**
@@ -54,86 +57,87 @@ export function recommendLocally(input: LocalRecommendInput): Recommendation[] {
     .sort((a, b) => b.score - a.score || a.course.courseId.localeCompare(b.course.courseId))
     .slice(0, input.count);
 
+  const language = input.language ?? "en";
+  const texts = LANGUAGE_TEXTS[language];
   return ranked.map(({ course, closes, named, goalHits }, rank) => ({
     courseId: course.courseId,
     title: course.title,
-    reasoning: reasoningFor(course, closes, goalHits, input.audience ?? "learner"),
+    reasoning: reasoningFor(course, closes, goalHits, input.audience ?? "learner", language),
     expectedOutcomes:
       closes.length > 0
-        ? closes.slice(0, 3).map((s) => `Progress in ${s.name}`)
-        : [`Complete ${course.title}`, ...named.slice(0, 2).map((name) => `Practice ${name}`)],
+        ? closes.slice(0, 3).map((s) => texts.progressIn(s.name))
+        : [texts.complete(course.title), ...named.slice(0, 2).map((name) => texts.practice(name))],
     estimatedHours: course.estimatedHours,
     priority: Math.min(5, rank + 1),
     source: "fallback" as const,
   }));
 }
 
-/**
- * The words that change with the reader. A trainer reads about "the learner" and is offered the
- * trainer's actions: "your drop-off risk" on a trainer's screen reads as theirs.
- */
-const VOICE = {
-  learner: {
-    gap: "where your current level is below the level your role needs",
-    goals: "Matches your goals",
-    untaken: "A next step in the catalogue you have not taken yet",
-    risk: "Your drop-off risk",
-    steady: "Keep up your current rhythm.",
-    nudge: "A short session this week helps most.",
-    pace: "At your current pace you should finish around",
-    score: "Your expected final score is",
-  },
-  trainer: {
-    gap: "where the learner's current level is below the level their role needs",
-    goals: "Matches the learner's goals",
-    untaken: "A next step in the catalogue the learner has not taken yet",
-    risk: "This learner's drop-off risk",
-    steady: "No action needed now; review again after the next assessment.",
-    nudge: "A personal check-in this week helps most.",
-    pace: "At their current pace the learner should finish around",
-    score: "Their expected final score is",
-  },
-} as const satisfies Record<Audience, Record<string, string>>;
-
-function reasoningFor(course: CatalogueCourse, closes: { name: string }[], goalHits: string[], audience: Audience) {
-  const voice = VOICE[audience];
-  if (closes.length > 0) return `Builds ${listOf(closes.map((s) => s.name))}, ${voice.gap}.`;
-  if (goalHits.length > 0) return `${voice.goals} (${listOf(goalHits)}).`;
-  return `${voice.untaken} (${course.level ?? "any"} level).`;
+function reasoningFor(
+  course: CatalogueCourse,
+  closes: { name: string }[],
+  goalHits: string[],
+  audience: Audience,
+  language: TextLanguage,
+) {
+  const texts = LANGUAGE_TEXTS[language];
+  const voice = texts.voice[audience];
+  if (closes.length > 0)
+    return texts.builds(
+      listIn(
+        language,
+        closes.map((s) => s.name),
+      ),
+      voice.gap,
+    );
+  if (goalHits.length > 0) return texts.matchesGoals(voice.goals, listIn(language, goalHits));
+  return texts.untakenCourse(voice.untaken, course.level);
 }
 
-export function explainRiskLocally(risk: DropoffRisk, audience: Audience = "learner"): string {
-  const voice = VOICE[audience];
-  const values = riskPlaceholders(risk);
+/**
+ * The risk in two or three sentences: how serious, what drives it most, and the reader's first
+ * next step. In German and Arabic the step is the reader's general one: the model's steps are
+ * worded in English here (the widgets word them in the reader's language from their messages).
+ */
+export function explainRiskLocally(
+  risk: DropoffRisk,
+  audience: Audience = "learner",
+  language: TextLanguage = "en",
+): string {
+  const texts = LANGUAGE_TEXTS[language];
+  const voice = texts.voice[audience];
+  const values = riskPlaceholders(risk, language);
   // Weights are shares of what pushes the score up (or, when nothing does, of what keeps it down).
   const lowers = risk.factors.every((f) => f.effect === "lowers");
-  const head = `${voice.risk} is {riskLevel} for this point of the course ({riskPercent} chance of leaving).`;
-  const template = !values.topFactor
-    ? head
-    : lowers
-      ? `${head} What keeps it down most is {topFactor} ({topFactorShare} of what lowers it).`
-      : `${head} The biggest factor is {topFactor}, {topFactorShare} of what raises it.`;
-  const next = risk.recommendedActions[audience][0] ?? (risk.riskLevel === "low" ? voice.steady : voice.nudge);
+  const head = texts.riskHead(voice.risk);
+  const template = !values.topFactor ? head : `${head} ${lowers ? texts.keepsDown : texts.biggestFactor}`;
+  const general = risk.riskLevel === "low" ? voice.steady : voice.nudge;
+  const next = language === "en" ? (risk.recommendedActions[audience][0] ?? general) : general;
   return `${fillPlaceholders(template, values)} ${next}`;
 }
 
-export function commentOnForecastLocally(forecast: Forecast, audience: Audience = "learner"): string {
-  const voice = VOICE[audience];
-  const values = forecastPlaceholders(forecast);
+export function commentOnForecastLocally(
+  forecast: Forecast,
+  audience: Audience = "learner",
+  language: TextLanguage = "en",
+): string {
+  const texts = LANGUAGE_TEXTS[language];
+  const voice = texts.voice[audience];
+  const values = forecastPlaceholders(forecast, language);
   const parts: string[] = [];
   if (values.projectedCompletion && values.earliestCompletion) {
-    parts.push(`${voice.pace} {projectedCompletion} (between {earliestCompletion} and {latestCompletion}).`);
+    parts.push(texts.paceBetween(voice.pace));
   } else if (values.projectedCompletion) {
-    parts.push(`${voice.pace} {projectedCompletion}.`);
+    parts.push(texts.paceOnly(voice.pace));
   } else {
-    parts.push("There is not enough activity yet to project a completion date.");
+    parts.push(texts.noProjection);
   }
   if (values.expectedScore && values.scoreLow) {
-    parts.push(`${voice.score} {expectedScore} (likely between {scoreLow} and {scoreHigh}).`);
+    parts.push(texts.scoreBetween(voice.score));
   } else if (values.expectedScore) {
-    parts.push(`${voice.score} {expectedScore}.`);
+    parts.push(texts.scoreOnly(voice.score));
   }
-  parts.push("Confidence in this forecast is {confidence}.");
+  parts.push(texts.confidence);
   return fillPlaceholders(parts.join(" "), values) ?? "";
 }
 
@@ -142,12 +146,6 @@ function words(text: string): string[] {
     .toLowerCase()
     .split(/[^a-z0-9+#]+/)
     .filter((w) => w.length > 2 && !STOP_WORDS.has(w));
-}
-
-function listOf(items: string[]): string {
-  const unique = [...new Set(items)];
-  if (unique.length <= 1) return unique.join("");
-  return `${unique.slice(0, -1).join(", ")} and ${unique.at(-1)}`;
 }
 
 const STOP_WORDS = new Set(["the", "and", "for", "with", "want", "learn", "become", "into", "from", "more", "how"]);

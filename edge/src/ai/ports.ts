@@ -11,6 +11,7 @@ import type {
   DropoffRisk,
   Forecast,
   Recommendations,
+  TextLanguage,
 } from "../contract.ts";
 
 export type AiUseCase = "recommendations" | "risk_explanation" | "forecast_commentary";
@@ -44,6 +45,8 @@ export interface RecommendInput {
   orgId: string;
   /** Who reads the text (default learner): the words and the actions offered differ. */
   audience?: Audience;
+  /** The language the text is written in (default English). */
+  language?: TextLanguage;
   skills: LearnerSkill[];
   /** The learner's own words (Learner AI goals): quoted data, never instructions. */
   goals: string[];
@@ -59,6 +62,8 @@ export interface ExplainRiskInput {
   orgId: string;
   /** Who reads the text (default learner): the words and the actions offered differ. */
   audience?: Audience;
+  /** The language the text is written in (default English). */
+  language?: TextLanguage;
   risk: DropoffRisk;
 }
 
@@ -67,6 +72,8 @@ export interface ForecastCommentInput {
   orgId: string;
   /** Who reads the text (default learner): the words and the actions offered differ. */
   audience?: Audience;
+  /** The language the text is written in (default English). */
+  language?: TextLanguage;
   forecast: Forecast;
 }
 

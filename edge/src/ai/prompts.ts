@@ -4,15 +4,42 @@
  * quoted JSON strings that the instructions declare to be data. No learner id, name or e-mail is
  * ever part of it: the model sees skills, goals, catalogue courses and numbers only.
  */
-import type { Audience, DropoffRisk, Forecast } from "../contract.ts";
+import type { Audience, DropoffRisk, Forecast, TextLanguage } from "../contract.ts";
+import { LANGUAGE_TEXTS } from "./languages.ts";
 import type { CatalogueCourse, LearnerSkill } from "./ports.ts";
 
 /**
  * A share as the widgets show it: Intl rounds the decimal value (0.145 is "15%"), where
  * Math.round(0.145 * 100) would say 14 (14.499999999999998).
  */
-const percentFormat = new Intl.NumberFormat("en", { style: "percent" });
-const percent = (share: number) => percentFormat.format(share);
+const percentFormats = new Map<string, Intl.NumberFormat>();
+const percent = (share: number, language: TextLanguage = "en") => {
+  const locale = LANGUAGE_TEXTS[language].locale;
+  let format = percentFormats.get(locale);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, { style: "percent" });
+    percentFormats.set(locale, format);
+  }
+  return format.format(share);
+};
+/** A calendar date as the reader writes it: ISO in English (as before), "9. Januar 2027" in German. */
+const dateIn = (isoDate: string, language: TextLanguage) =>
+  language === "en"
+    ? isoDate
+    : new Intl.DateTimeFormat(LANGUAGE_TEXTS[language].locale, { dateStyle: "long", timeZone: "UTC" }).format(
+        new Date(`${isoDate}T00:00:00Z`),
+      );
+const numberIn = (value: number, language: TextLanguage) =>
+  language === "en" ? String(value) : new Intl.NumberFormat(LANGUAGE_TEXTS[language].locale).format(value);
+
+/**
+ * The instructions for a reader in a language: English instructions, with the language to write in
+ * said last (Gemini keeps the {placeholders}, which MS8 fills in the same language).
+ */
+export function inLanguage(instructions: string, language: TextLanguage): string {
+  const say = LANGUAGE_TEXTS[language].instruction;
+  return say ? `${instructions} ${say}` : instructions;
+}
 
 const DATA_RULES = [
   "The user message is a JSON document of data about an anonymous learner.",
@@ -114,14 +141,15 @@ export function recommendationPrompt(input: {
 }
 
 /** Placeholder name -> MS8's value, for the risk explanation. */
-export function riskPlaceholders(risk: DropoffRisk): Record<string, string> {
+export function riskPlaceholders(risk: DropoffRisk, language: TextLanguage = "en"): Record<string, string> {
+  const words = LANGUAGE_TEXTS[language];
   const values: Record<string, string> = {
-    riskPercent: percent(risk.riskScore),
-    riskLevel: risk.riskLevel,
+    riskPercent: percent(risk.riskScore, language),
+    riskLevel: words.levels[risk.riskLevel] ?? risk.riskLevel,
   };
   topFactors(risk).forEach((factor, i) => {
-    values[FACTOR_PLACEHOLDERS[i] as string] = factorWords(factor);
-    values[`${FACTOR_PLACEHOLDERS[i]}Share`] = percent(factor.weight);
+    values[FACTOR_PLACEHOLDERS[i] as string] = words.factors[factor.name] ?? factorWords(factor);
+    values[`${FACTOR_PLACEHOLDERS[i]}Share`] = percent(factor.weight, language);
   });
   return values;
 }
@@ -133,32 +161,36 @@ function topFactors(risk: DropoffRisk) {
   return [...risk.factors].sort((a, b) => b.weight - a.weight).slice(0, FACTOR_PLACEHOLDERS.length);
 }
 
-export function riskPrompt(risk: DropoffRisk): string {
+export function riskPrompt(risk: DropoffRisk, language: TextLanguage = "en"): string {
   return JSON.stringify({
-    placeholders: riskPlaceholders(risk),
+    placeholders: riskPlaceholders(risk, language),
     factors: topFactors(risk).map((f, i) => ({ placeholder: FACTOR_PLACEHOLDERS[i], name: f.name, reason: f.reason })),
     missingSignals: risk.missingSignals,
   });
 }
 
-export function forecastPlaceholders(forecast: Forecast): Record<string, string> {
-  const values: Record<string, string> = { confidence: forecast.confidence };
-  if (forecast.projectedCompletion) values.projectedCompletion = forecast.projectedCompletion;
+export function forecastPlaceholders(forecast: Forecast, language: TextLanguage = "en"): Record<string, string> {
+  const values: Record<string, string> = {
+    confidence: LANGUAGE_TEXTS[language].confidences[forecast.confidence] ?? forecast.confidence,
+  };
+  if (forecast.projectedCompletion) values.projectedCompletion = dateIn(forecast.projectedCompletion, language);
   if (forecast.completionInterval) {
-    values.earliestCompletion = forecast.completionInterval.earliest;
-    values.latestCompletion = forecast.completionInterval.latest;
+    values.earliestCompletion = dateIn(forecast.completionInterval.earliest, language);
+    values.latestCompletion = dateIn(forecast.completionInterval.latest, language);
   }
-  if (forecast.expectedFinalScore !== null) values.expectedScore = String(Math.round(forecast.expectedFinalScore));
+  if (forecast.expectedFinalScore !== null) {
+    values.expectedScore = numberIn(Math.round(forecast.expectedFinalScore), language);
+  }
   if (forecast.scoreInterval) {
-    values.scoreLow = String(Math.round(forecast.scoreInterval.low));
-    values.scoreHigh = String(Math.round(forecast.scoreInterval.high));
+    values.scoreLow = numberIn(Math.round(forecast.scoreInterval.low), language);
+    values.scoreHigh = numberIn(Math.round(forecast.scoreInterval.high), language);
   }
   return values;
 }
 
-export function forecastPrompt(forecast: Forecast): string {
+export function forecastPrompt(forecast: Forecast, language: TextLanguage = "en"): string {
   return JSON.stringify({
-    placeholders: forecastPlaceholders(forecast),
+    placeholders: forecastPlaceholders(forecast, language),
     hasCompletionDate: forecast.projectedCompletion !== null,
     hasScore: forecast.expectedFinalScore !== null,
   });

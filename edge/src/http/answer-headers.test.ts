@@ -134,16 +134,22 @@ describe("answer headers on Node (real socket)", () => {
     expect(shape(first)).toEqual({
       ":status": "200",
       "cache-control": "private, no-cache",
+      // The explanation is written in the language the request asks for (English by default).
+      "content-language": "en",
       "content-length": "<bytes>",
       "content-type": "application/json",
       etag: "<sha1>",
-      vary: "Authorization",
+      vary: "Accept-Language, Authorization",
       "x-request-id": "<uuid>",
       ...SECURITY,
       ...rateLimited(1000),
     });
     const again = await get("/api/v1/learners/lrn-a1/dropoff-risk", { "If-None-Match": first.headers.get("etag")! });
-    expect(shape(again)).toMatchObject({ ":status": "304", etag: first.headers.get("etag") ? "<sha1>" : "" });
+    expect(shape(again)).toMatchObject({
+      ":status": "304",
+      etag: first.headers.get("etag") ? "<sha1>" : "",
+      vary: "Accept-Language, Authorization",
+    });
   });
 
   it("problems carry the same headers: 404 (another learner), 401 (no token)", async () => {

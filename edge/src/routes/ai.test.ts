@@ -181,6 +181,23 @@ describe("GET /api/v1/learners/{learnerId}/recommendations", () => {
     expect(reasons(admin).join(" ")).toMatch(/the learner/);
   });
 
+  it("writes the reasons and outcomes in the language the request asks for", async () => {
+    const app = appWith(aiServices({ apiKey: undefined }).services);
+    const res = await app.request("/api/v1/learners/lrn-0042/recommendations", {
+      headers: { Authorization: `Bearer ${await tokenFor("lrn-0042", ["learner"])}`, "Accept-Language": "de" },
+    });
+    expect(res.headers.get("content-language")).toBe("de");
+    const body = (await res.json()) as { data: unknown; meta: { language: string } };
+    expect(body.meta.language).toBe("de");
+    const items = Recommendations.parse(body.data).items;
+    for (const item of items) {
+      expect(item.reasoning, item.reasoning).toMatch(
+        /^(Stärkt .*, dort, wo Ihr|Passt zu Ihren Zielen|Ein nächster Schritt)/,
+      );
+      for (const outcome of item.expectedOutcomes) expect(outcome).toMatch(/^Fortschritt in |abschließen$| üben$/);
+    }
+  });
+
   it("without a key answers from the fallback and never calls Gemini", async () => {
     const app = appWith(aiServices({ apiKey: undefined }).services);
     const res = await get(app, "/api/v1/learners/lrn-0042/recommendations", await tokenFor("u-admin", ["org_admin"]));
@@ -346,6 +363,69 @@ describe("risk explanation and forecast commentary beside the analytics", () => 
     const forecastBody = aiEnvelope(Forecast).parse(await probe(app, "/probe/forecast", embed.token));
     expect(forecastBody.meta.audience).toBe("trainer");
     expect(forecastBody.data.commentary).toMatch(/^At their current pace the learner should finish around 2027-02-14/);
+  });
+
+  it("writes in the language the request asks for (Accept-Language), with the figures in that language too", async () => {
+    const app = appWith(undefined);
+    const inLanguage = async (path: string, token: string, language: string) => {
+      const res = await app.request(path, {
+        headers: { Authorization: `Bearer ${token}`, "Accept-Language": language },
+      });
+      return { res, body: (await res.json()) as Record<string, unknown> };
+    };
+    const german = await inLanguage("/probe/dropoff-risk", await asLearner(), "de-DE,de;q=0.9,en;q=0.8");
+    const risk = aiEnvelope(DropoffRisk).parse(german.body);
+    const percent = new Intl.NumberFormat("de", { style: "percent" }).format(0.62);
+    expect(risk.data.explanation).toMatch(
+      new RegExp(
+        `^Ihr Abbruchrisiko ist an diesem Punkt des Kurses hoch \\(${percent} Wahrscheinlichkeit eines Abbruchs\\)\\.`,
+      ),
+    );
+    expect(risk.meta.language).toBe("de");
+    expect(german.res.headers.get("content-language")).toBe("de");
+    expect(german.res.headers.get("vary")).toContain("Accept-Language");
+    const forecast = aiEnvelope(Forecast).parse((await inLanguage("/probe/forecast", await asTrainer(), "de")).body);
+    // The trainer's voice, and the date as a German reader writes it.
+    expect(forecast.data.commentary).toMatch(
+      /^In ihrem aktuellen Tempo sollte die lernende Person etwa am 14\. Februar 2027 fertig sein/,
+    );
+    const arabic = aiEnvelope(DropoffRisk).parse(
+      (await inLanguage("/probe/dropoff-risk", await asLearner(), "ar")).body,
+    );
+    expect(arabic.data.explanation).toMatch(/^خطر انقطاعك مرتفع في هذه المرحلة من الدورة/);
+    // A language MS8 does not write: English, said so.
+    const french = await inLanguage("/probe/dropoff-risk", await asLearner(), "fr-FR,fr;q=0.9");
+    expect(aiEnvelope(DropoffRisk).parse(french.body).data.explanation).toMatch(/^Your drop-off risk is high/);
+    expect(french.res.headers.get("content-language")).toBe("en");
+  });
+
+  it("tells Gemini the language, and keeps each language's answer apart in the cache", async () => {
+    fake.script(
+      { kind: "json", value: { text: "Your risk is {riskLevel} at {riskPercent}." } },
+      { kind: "json", value: { text: "Ihr Risiko ist {riskLevel} ({riskPercent})." } },
+    );
+    const app = appWith(aiServices().services);
+    const ask = async (language: string) =>
+      aiEnvelope(DropoffRisk).parse(
+        await (
+          await app.request("/probe/dropoff-risk", {
+            headers: { Authorization: `Bearer ${await asLearner()}`, "Accept-Language": language },
+          })
+        ).json(),
+      );
+    expect((await ask("en")).data.explanation).toBe("Your risk is high at 62%.");
+    const german = await ask("de");
+    // The German reader's own Gemini call, told to write German; MS8 fills the figures in German.
+    expect(fake.requests).toHaveLength(2);
+    expect(fake.requests[0]?.systemText).not.toContain("German");
+    expect(fake.requests[1]?.systemText).toContain("Write the text in German");
+    const percent = new Intl.NumberFormat("de", { style: "percent" }).format(0.62);
+    expect(german.data.explanation).toBe(`Ihr Risiko ist hoch (${percent}).`);
+    expect(german.meta).toMatchObject({ aiSource: "gemini", language: "de" });
+    // Asked again, each language is served from its own cached answer.
+    expect((await ask("en")).data.explanation).toBe("Your risk is high at 62%.");
+    expect((await ask("de")).data.explanation).toBe(german.data.explanation);
+    expect(fake.requests).toHaveLength(2);
   });
 
   it("Gemini failing, or AI not wired at all, still answers with the template and the reason", async () => {

@@ -30,6 +30,7 @@ import { type Insight, UpstreamUnavailableError } from "../deps.ts";
 import { audienceOf, authorizeLearner, authorizeOrg } from "../http/access.ts";
 import { createRouter } from "../http/context.ts";
 import { envelopeOf, waitUntilOf } from "../http/insight.ts";
+import { answerLanguage } from "../http/language.ts";
 import { ProblemError } from "../http/problem.ts";
 import type { Upstreams } from "../upstream/index.ts";
 
@@ -114,9 +115,10 @@ export const aiRoutes = createRouter()
     const ai = aiServicesOf(c);
     const options = { requestId: c.get("requestId"), signal: c.req.raw.signal };
     const audience = audienceOf(c.get("principal"), learnerId);
+    const language = answerLanguage(c);
     const context = await ai.recommendationContext(learnerId, profile.orgId, options);
     const answer = await ai.advisor.recommend(
-      { learnerId, orgId: profile.orgId, count, audience, ...context },
+      { learnerId, orgId: profile.orgId, count, audience, language, ...context },
       options,
     );
     const meta: AiMeta = {
@@ -125,6 +127,7 @@ export const aiRoutes = createRouter()
       expiresAt: answer.expiresAt.toISOString(),
       ...provenanceOf(answer),
       audience,
+      language,
     };
     return c.json({ data: answer.data, meta }, 200);
   })
@@ -161,14 +164,15 @@ export const AI_TEXT_DEADLINE_MS = 1_500;
 export async function explainedRisk(c: Context, orgId: string, insight: Insight<DropoffRisk>) {
   const risk = insight.data;
   const audience = audienceOf(c.get("principal"), risk.learnerId);
+  const language = answerLanguage(c);
   const ai = c.get("deps").ai;
   const answer = ai
-    ? await ai.advisor.explainRisk({ learnerId: risk.learnerId, orgId, risk, audience }, inlineOptions(c))
-    : unwiredAnswer(explainRiskLocally(risk, audience));
+    ? await ai.advisor.explainRisk({ learnerId: risk.learnerId, orgId, risk, audience, language }, inlineOptions(c))
+    : unwiredAnswer(explainRiskLocally(risk, audience, language));
   const { data, meta } = envelopeOf(insight);
   return {
     data: { ...data, explanation: answer.data.text },
-    meta: { ...meta, ...provenanceOf(answer), audience },
+    meta: { ...meta, ...provenanceOf(answer), audience, language },
   };
 }
 
@@ -176,14 +180,18 @@ export async function explainedRisk(c: Context, orgId: string, insight: Insight<
 export async function commentedForecast(c: Context, orgId: string, insight: Insight<Forecast>) {
   const forecast = insight.data;
   const audience = audienceOf(c.get("principal"), forecast.learnerId);
+  const language = answerLanguage(c);
   const ai = c.get("deps").ai;
   const answer = ai
-    ? await ai.advisor.commentOnForecast({ learnerId: forecast.learnerId, orgId, forecast, audience }, inlineOptions(c))
-    : unwiredAnswer(commentOnForecastLocally(forecast, audience));
+    ? await ai.advisor.commentOnForecast(
+        { learnerId: forecast.learnerId, orgId, forecast, audience, language },
+        inlineOptions(c),
+      )
+    : unwiredAnswer(commentOnForecastLocally(forecast, audience, language));
   const { data, meta } = envelopeOf(insight);
   return {
     data: { ...data, commentary: answer.data.text },
-    meta: { ...meta, ...provenanceOf(answer), audience },
+    meta: { ...meta, ...provenanceOf(answer), audience, language },
   };
 }
 
