@@ -143,8 +143,9 @@ function recommendationsCard(app: App, learnerId: string) {
   const { t } = app;
   let body: TemplateResult;
   if (r.state === "ready") {
-    // Titles, reasoning and outcomes are the server's words (English): dir="auto" lets them keep
-    // their own direction, so their punctuation stays in place on a right-to-left page.
+    // Reasoning and outcomes come in the page's language; course titles are the catalogue's own
+    // words, often English: dir="auto" lets each keep its own direction, so punctuation stays in
+    // place on a right-to-left page.
     const items = [...r.value.data.items].sort((a, b) => a.priority - b.priority);
     body = items.length
       ? html`<ol class="recommendations">

@@ -325,7 +325,9 @@ export function createAiAdvisor(options: AiAdvisorOptions): AiAdvisor {
         audience,
         language,
       };
-      const instructions = inLanguage(RECOMMENDATION_INSTRUCTIONS[audience], language);
+      const instructions = inLanguage(RECOMMENDATION_INSTRUCTIONS[audience], language, audience, {
+        placeholders: false,
+      });
       const taken = new Set([...input.enrolledCourseIds, ...completedCourseIds]);
       const eligible = input.catalogue.filter((c) => !taken.has(c.courseId));
       const catalogueById = new Map(input.catalogue.map((c) => [c.courseId, c]));
@@ -405,7 +407,7 @@ export function createAiAdvisor(options: AiAdvisorOptions): AiAdvisor {
           orgId: input.orgId,
           hashInput: { audience, ...(language === "en" ? {} : { language }), risk: input.risk },
           request: numberFreeTextRequest(
-            inLanguage(RISK_INSTRUCTIONS[audience], language),
+            inLanguage(RISK_INSTRUCTIONS[audience], language, audience, { placeholders: true }),
             riskPrompt(input.risk, language),
             values,
           ),
@@ -427,7 +429,7 @@ export function createAiAdvisor(options: AiAdvisorOptions): AiAdvisor {
           orgId: input.orgId,
           hashInput: { audience, ...(language === "en" ? {} : { language }), forecast: input.forecast },
           request: numberFreeTextRequest(
-            inLanguage(FORECAST_INSTRUCTIONS[audience], language),
+            inLanguage(FORECAST_INSTRUCTIONS[audience], language, audience, { placeholders: true }),
             forecastPrompt(input.forecast, language),
             values,
           ),

@@ -91,7 +91,11 @@ function reasoningFor(
       voice.gap,
     );
   if (goalHits.length > 0) return texts.matchesGoals(voice.goals, listIn(language, goalHits));
-  return texts.untakenCourse(voice.untaken, course.level);
+  const level =
+    course.level !== undefined && Object.hasOwn(texts.courseLevels, course.level)
+      ? texts.courseLevels[course.level]
+      : course.level;
+  return texts.untakenCourse(voice.untaken, level);
 }
 
 /**

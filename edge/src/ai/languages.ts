@@ -44,8 +44,13 @@ export interface LanguageTexts {
   confidences: Record<Forecast["confidence"], string>;
   /** A factor as it reads mid-sentence, by its machine name. */
   factors: Record<string, string>;
-  /** Tells Gemini which language to write in; empty for English (the instructions are English). */
-  instruction: string;
+  /**
+   * Tells Gemini which language to write in, for whom: empty for English (the instructions are
+   * English). `placeholders`: the text use cases, whose figures are {placeholders}.
+   */
+  instruction: (audience: Audience, placeholders: boolean) => string;
+  /** The catalogue's course levels, as the reader says them. */
+  courseLevels: Record<string, string>;
 }
 
 const en: LanguageTexts = {
@@ -90,16 +95,17 @@ const en: LanguageTexts = {
   levels: { low: "low", medium: "medium", high: "high", critical: "critical" },
   confidences: { low: "low", medium: "medium", high: "high" },
   factors: {},
-  instruction: "",
+  instruction: () => "",
+  courseLevels: {},
 };
 
 const de: LanguageTexts = {
   locale: "de",
   voice: {
     learner: {
-      gap: "dort, wo Ihr aktuelles Niveau unter dem liegt, das Ihre Rolle verlangt",
+      gap: "wo Ihr Niveau noch unter dem liegt, das Ihre Rolle verlangt",
       goals: "Passt zu Ihren Zielen",
-      untaken: "Ein nächster Schritt im Katalog, den Sie noch nicht belegt haben",
+      untaken: "Ein Kurs im Katalog, den Sie noch nicht belegt haben",
       risk: "Ihr Abbruchrisiko",
       steady: "Behalten Sie Ihren Rhythmus bei.",
       nudge: "Eine kurze Lerneinheit in dieser Woche hilft am meisten.",
@@ -107,14 +113,14 @@ const de: LanguageTexts = {
       score: "Ihr erwartetes Endergebnis ist",
     },
     trainer: {
-      gap: "dort, wo das aktuelle Niveau der lernenden Person unter dem liegt, das ihre Rolle verlangt",
+      gap: "wo das Niveau der lernenden Person noch unter dem liegt, das ihre Rolle verlangt",
       goals: "Passt zu den Zielen der lernenden Person",
-      untaken: "Ein nächster Schritt im Katalog, den die lernende Person noch nicht belegt hat",
+      untaken: "Ein Kurs im Katalog, den die lernende Person noch nicht belegt hat",
       risk: "Das Abbruchrisiko dieser lernenden Person",
-      steady: "Jetzt ist nichts zu tun; prüfen Sie nach der nächsten Aufgabe erneut.",
+      steady: "Jetzt ist nichts zu tun; prüfen Sie die Lage nach der nächsten Leistungsüberprüfung erneut.",
       nudge: "Ein persönliches Gespräch in dieser Woche hilft am meisten.",
       pace: "In ihrem aktuellen Tempo sollte die lernende Person etwa am",
-      score: "Das erwartete Endergebnis ist",
+      score: "Das erwartete Endergebnis der lernenden Person ist",
     },
   },
   builds: (skills, gap) => `Stärkt ${skills}, ${gap}.`,
@@ -129,7 +135,7 @@ const de: LanguageTexts = {
   keepsDown: "Was es am meisten senkt: {topFactor} ({topFactorShare} dessen, was es senkt).",
   noProjection: "Es gibt noch zu wenig Aktivität, um ein Abschlussdatum vorherzusagen.",
   paceBetween: (pace) =>
-    `${pace} {projectedCompletion} fertig sein (zwischen {earliestCompletion} und {latestCompletion}).`,
+    `${pace} {projectedCompletion} fertig sein (zwischen dem {earliestCompletion} und dem {latestCompletion}).`,
   paceOnly: (pace) => `${pace} {projectedCompletion} fertig sein.`,
   scoreBetween: (score) => `${score} {expectedScore} (wahrscheinlich zwischen {scoreLow} und {scoreHigh}).`,
   scoreOnly: (score) => `${score} {expectedScore}.`,
@@ -143,8 +149,16 @@ const de: LanguageTexts = {
     studyLoad: "das Lernpensum",
     courseWeek: "die Zeit im Kurs",
   },
-  instruction:
-    "Write the text in German, addressing a learner with the formal Sie; keep the {placeholders} exactly as given.",
+  instruction: (audience, placeholders) =>
+    [
+      audience === "learner"
+        ? "Write the text in German and address the learner, who reads it, with the formal Sie."
+        : "Write the text in German and address the reader, the learner's trainer, with the formal Sie; refer to the learner in the third person (die lernende Person).",
+      placeholders ? "Keep every {placeholder} exactly as given." : "",
+    ]
+      .join(" ")
+      .trim(),
+  courseLevels: { beginner: "Einsteiger", intermediate: "Mittelstufe", advanced: "Fortgeschritten" },
 };
 
 const ar: LanguageTexts = {
@@ -152,26 +166,26 @@ const ar: LanguageTexts = {
   voice: {
     learner: {
       gap: "حيث مستواك الحالي أدنى من المستوى الذي يتطلبه دورك",
-      goals: "يناسب أهدافك",
-      untaken: "خطوة تالية في الكتالوج لم تأخذها بعد",
+      goals: "تناسب أهدافك",
+      untaken: "دورة في الكتالوج لم تلتحق بها بعد",
       risk: "خطر انقطاعك",
       steady: "حافظ على إيقاعك الحالي.",
       nudge: "جلسة قصيرة هذا الأسبوع هي الأكثر فائدة.",
-      pace: "بوتيرتك الحالية يُتوقع أن تُنهي نحو",
+      pace: "بوتيرتك الحالية يُتوقّع أن تُنهي الدورة في نحو",
       score: "درجتك النهائية المتوقعة",
     },
     trainer: {
       gap: "حيث المستوى الحالي للمتعلّم أدنى من المستوى الذي يتطلبه دوره",
-      goals: "يناسب أهداف المتعلّم",
-      untaken: "خطوة تالية في الكتالوج لم يأخذها المتعلّم بعد",
+      goals: "تناسب أهداف المتعلّم",
+      untaken: "دورة في الكتالوج لم يلتحق بها المتعلّم بعد",
       risk: "خطر انقطاع هذا المتعلّم",
       steady: "لا حاجة إلى إجراء الآن؛ راجِع مجددًا بعد التقييم القادم.",
       nudge: "متابعة شخصية هذا الأسبوع هي الأكثر فائدة.",
-      pace: "بوتيرته الحالية يُتوقع أن يُنهي المتعلّم نحو",
+      pace: "بوتيرته الحالية يُتوقّع أن يُنهي المتعلّم الدورة في نحو",
       score: "درجته النهائية المتوقعة",
     },
   },
-  builds: (skills, gap) => `ينمّي ${skills}، ${gap}.`,
+  builds: (skills, gap) => `تنمّي ${skills}، ${gap}.`,
   matchesGoals: (goals, hits) => `${goals} (${hits}).`,
   untakenCourse: (untaken, level) => `${untaken} (المستوى: ${level ?? "أي مستوى"}).`,
   progressIn: (skill) => `تقدّم في ${skill}`,
@@ -195,8 +209,18 @@ const ar: LanguageTexts = {
     studyLoad: "عبء الدراسة",
     courseWeek: "المدة في الدورة",
   },
-  instruction:
-    "Write the text in Modern Standard Arabic, addressing a learner in the masculine singular; keep the {placeholders} exactly as given.",
+  instruction: (audience, placeholders) =>
+    [
+      audience === "learner"
+        ? "Write the text in Modern Standard Arabic and address the learner, who reads it, in the masculine singular."
+        : "Write the text in Modern Standard Arabic and address the reader, the learner's trainer, in the masculine singular; refer to the learner in the third person (المتعلّم).",
+      placeholders
+        ? "Keep every {placeholder} exactly as given; {riskLevel} is a masculine adjective describing الخطر, {confidence} a feminine one describing الثقة."
+        : "",
+    ]
+      .join(" ")
+      .trim(),
+  courseLevels: { beginner: "مبتدئ", intermediate: "متوسط", advanced: "متقدّم" },
 };
 
 export const LANGUAGE_TEXTS: Record<TextLanguage, LanguageTexts> = { en, de, ar };

@@ -22,6 +22,10 @@ const percent = (share: number, language: TextLanguage = "en") => {
   }
   return format.format(share);
 };
+/** A table's own entry for a key the data names (a factor called "constructor" is no entry). */
+const own = (table: Record<string, string>, key: string): string | undefined =>
+  Object.hasOwn(table, key) ? table[key] : undefined;
+
 /** A calendar date as the reader writes it: ISO in English (as before), "9. Januar 2027" in German. */
 const dateIn = (isoDate: string, language: TextLanguage) =>
   language === "en"
@@ -36,8 +40,13 @@ const numberIn = (value: number, language: TextLanguage) =>
  * The instructions for a reader in a language: English instructions, with the language to write in
  * said last (Gemini keeps the {placeholders}, which MS8 fills in the same language).
  */
-export function inLanguage(instructions: string, language: TextLanguage): string {
-  const say = LANGUAGE_TEXTS[language].instruction;
+export function inLanguage(
+  instructions: string,
+  language: TextLanguage,
+  audience: Audience,
+  { placeholders }: { placeholders: boolean },
+): string {
+  const say = LANGUAGE_TEXTS[language].instruction(audience, placeholders);
   return say ? `${instructions} ${say}` : instructions;
 }
 
@@ -145,10 +154,10 @@ export function riskPlaceholders(risk: DropoffRisk, language: TextLanguage = "en
   const words = LANGUAGE_TEXTS[language];
   const values: Record<string, string> = {
     riskPercent: percent(risk.riskScore, language),
-    riskLevel: words.levels[risk.riskLevel] ?? risk.riskLevel,
+    riskLevel: own(words.levels, risk.riskLevel) ?? risk.riskLevel,
   };
   topFactors(risk).forEach((factor, i) => {
-    values[FACTOR_PLACEHOLDERS[i] as string] = words.factors[factor.name] ?? factorWords(factor);
+    values[FACTOR_PLACEHOLDERS[i] as string] = own(words.factors, factor.name) ?? factorWords(factor);
     values[`${FACTOR_PLACEHOLDERS[i]}Share`] = percent(factor.weight, language);
   });
   return values;
@@ -171,7 +180,7 @@ export function riskPrompt(risk: DropoffRisk, language: TextLanguage = "en"): st
 
 export function forecastPlaceholders(forecast: Forecast, language: TextLanguage = "en"): Record<string, string> {
   const values: Record<string, string> = {
-    confidence: LANGUAGE_TEXTS[language].confidences[forecast.confidence] ?? forecast.confidence,
+    confidence: own(LANGUAGE_TEXTS[language].confidences, forecast.confidence) ?? forecast.confidence,
   };
   if (forecast.projectedCompletion) values.projectedCompletion = dateIn(forecast.projectedCompletion, language);
   if (forecast.completionInterval) {

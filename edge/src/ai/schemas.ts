@@ -13,7 +13,10 @@ const NumberFreeText = z
   .string()
   .min(20)
   .max(700)
-  .regex(/^[^0-9]*$/, "no digits: numbers are written as {placeholders}");
+  .regex(/^[^0-9]*$/, "no digits: numbers are written as {placeholders}")
+  // Nor any other script's digits (Arabic-Indic ones in an Arabic answer); checked here, as the
+  // pattern Gemini is given stays the plain one its schema support is sure to read.
+  .refine((text) => !/\p{Nd}/u.test(text), "no digits: numbers are written as {placeholders}");
 
 export const GeminiRecommendation = z.object({
   courseId: z.string().min(1).max(64).describe("Exactly one courseId from the catalogue"),

@@ -29,13 +29,15 @@ export function textLanguageOf(acceptLanguage: string | undefined): TextLanguage
   return (ranked[0]?.base as TextLanguage | undefined) ?? "en";
 }
 
+/** The language this request's AI texts are written in. */
+export const requestLanguage = (c: Context): TextLanguage => textLanguageOf(c.req.header("Accept-Language"));
+
 /**
- * The language of this answer's AI texts; says it (Content-Language) and that the answer depends
- * on the request's Accept-Language (Vary), so no cache hands a German answer to an English page.
+ * Says an answer's language (Content-Language) and that it depends on the request's
+ * Accept-Language (Vary), so no cache hands a German answer to an English page. Called as the
+ * answer is made: a problem that ends the request instead is English and says nothing of it.
  */
-export function answerLanguage(c: Context): TextLanguage {
-  const language = textLanguageOf(c.req.header("Accept-Language"));
+export function sayLanguage(c: Context, language: TextLanguage): void {
   c.header("Content-Language", language);
   c.header("Vary", "Accept-Language", { append: true });
-  return language;
 }

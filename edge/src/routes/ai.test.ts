@@ -191,9 +191,9 @@ describe("GET /api/v1/learners/{learnerId}/recommendations", () => {
     expect(body.meta.language).toBe("de");
     const items = Recommendations.parse(body.data).items;
     for (const item of items) {
-      expect(item.reasoning, item.reasoning).toMatch(
-        /^(Stärkt .*, dort, wo Ihr|Passt zu Ihren Zielen|Ein nächster Schritt)/,
-      );
+      expect(item.reasoning, item.reasoning).toMatch(/^(Stärkt .*, wo Ihr|Passt zu Ihren Zielen|Ein Kurs im Katalog)/);
+      // The catalogue's level in German too, never "beginner" inside a German sentence.
+      expect(item.reasoning).not.toMatch(/beginner|intermediate|advanced/);
       for (const outcome of item.expectedOutcomes) expect(outcome).toMatch(/^Fortschritt in |abschließen$| üben$/);
     }
   });
@@ -240,9 +240,13 @@ describe("GET /api/v1/learners/{learnerId}/recommendations", () => {
       ...services,
       recommendationContext: () => Promise.reject(new UpstreamUnavailableError("the course catalogue is unavailable")),
     });
-    const res = await get(app, "/api/v1/learners/lrn-0042/recommendations", await tokenFor("lrn-0042", ["learner"]));
+    const res = await app.request("/api/v1/learners/lrn-0042/recommendations", {
+      headers: { Authorization: `Bearer ${await tokenFor("lrn-0042", ["learner"])}`, "Accept-Language": "de" },
+    });
     expect(res.status).toBe(503);
-    expect(res.type).toContain("application/problem+json");
+    expect(res.headers.get("content-type")).toContain("application/problem+json");
+    // The problem is in English: it does not claim the German the request asked for.
+    expect(res.headers.get("content-language")).toBeNull();
   });
 
   it("an instance without AI services answers 503, not 500", async () => {
@@ -387,7 +391,7 @@ describe("risk explanation and forecast commentary beside the analytics", () => 
     const forecast = aiEnvelope(Forecast).parse((await inLanguage("/probe/forecast", await asTrainer(), "de")).body);
     // The trainer's voice, and the date as a German reader writes it.
     expect(forecast.data.commentary).toMatch(
-      /^In ihrem aktuellen Tempo sollte die lernende Person etwa am 14\. Februar 2027 fertig sein/,
+      /^In ihrem aktuellen Tempo sollte die lernende Person etwa am 14\. Februar 2027 fertig sein \(zwischen dem .+ und dem .+\)\./,
     );
     const arabic = aiEnvelope(DropoffRisk).parse(
       (await inLanguage("/probe/dropoff-risk", await asLearner(), "ar")).body,
@@ -418,7 +422,7 @@ describe("risk explanation and forecast commentary beside the analytics", () => 
     // The German reader's own Gemini call, told to write German; MS8 fills the figures in German.
     expect(fake.requests).toHaveLength(2);
     expect(fake.requests[0]?.systemText).not.toContain("German");
-    expect(fake.requests[1]?.systemText).toContain("Write the text in German");
+    expect(fake.requests[1]?.systemText).toContain("Write the text in German and address the learner, who reads it");
     const percent = new Intl.NumberFormat("de", { style: "percent" }).format(0.62);
     expect(german.data.explanation).toBe(`Ihr Risiko ist hoch (${percent}).`);
     expect(german.meta).toMatchObject({ aiSource: "gemini", language: "de" });
@@ -426,6 +430,30 @@ describe("risk explanation and forecast commentary beside the analytics", () => 
     expect((await ask("en")).data.explanation).toBe("Your risk is high at 62%.");
     expect((await ask("de")).data.explanation).toBe(german.data.explanation);
     expect(fake.requests).toHaveLength(2);
+  });
+
+  it("tells Gemini who reads the German (a trainer: about the learner, in the third person), and refuses digits of any script", async () => {
+    fake.script(
+      { kind: "json", value: { text: "Das Risiko der lernenden Person ist {riskLevel}; melden Sie sich." } },
+      // A figure the model made up, in Arabic-Indic digits: not MS8's, so the template answers.
+      { kind: "json", value: { text: "خطر انقطاعك {riskLevel}، خلال ٣ أسابيع قد تنقطع عن الدورة." } },
+    );
+    const app = appWith(aiServices().services);
+    const ask = async (token: string, language: string) =>
+      aiEnvelope(DropoffRisk).parse(
+        await (
+          await app.request("/probe/dropoff-risk", {
+            headers: { Authorization: `Bearer ${token}`, "Accept-Language": language },
+          })
+        ).json(),
+      );
+    const trainer = await ask(await asTrainer(), "de");
+    expect(fake.requests[0]?.systemText).toContain("address the reader, the learner's trainer, with the formal Sie");
+    expect(trainer.data.explanation).toBe("Das Risiko der lernenden Person ist hoch; melden Sie sich.");
+    const arabic = await ask(await asLearner(), "ar");
+    expect(arabic.meta).toMatchObject({ aiSource: "fallback", language: "ar" });
+    expect(arabic.data.explanation).not.toContain("٣");
+    expect(arabic.data.explanation).toMatch(/^خطر انقطاعك مرتفع/);
   });
 
   it("Gemini failing, or AI not wired at all, still answers with the template and the reason", async () => {

@@ -30,7 +30,7 @@ import { type Insight, UpstreamUnavailableError } from "../deps.ts";
 import { audienceOf, authorizeLearner, authorizeOrg } from "../http/access.ts";
 import { createRouter } from "../http/context.ts";
 import { envelopeOf, waitUntilOf } from "../http/insight.ts";
-import { answerLanguage } from "../http/language.ts";
+import { requestLanguage, sayLanguage } from "../http/language.ts";
 import { ProblemError } from "../http/problem.ts";
 import type { Upstreams } from "../upstream/index.ts";
 
@@ -115,7 +115,7 @@ export const aiRoutes = createRouter()
     const ai = aiServicesOf(c);
     const options = { requestId: c.get("requestId"), signal: c.req.raw.signal };
     const audience = audienceOf(c.get("principal"), learnerId);
-    const language = answerLanguage(c);
+    const language = requestLanguage(c);
     const context = await ai.recommendationContext(learnerId, profile.orgId, options);
     const answer = await ai.advisor.recommend(
       { learnerId, orgId: profile.orgId, count, audience, language, ...context },
@@ -129,6 +129,7 @@ export const aiRoutes = createRouter()
       audience,
       language,
     };
+    sayLanguage(c, language);
     return c.json({ data: answer.data, meta }, 200);
   })
   .openapi(aiUsageRoute, async (c) => {
@@ -164,12 +165,13 @@ export const AI_TEXT_DEADLINE_MS = 1_500;
 export async function explainedRisk(c: Context, orgId: string, insight: Insight<DropoffRisk>) {
   const risk = insight.data;
   const audience = audienceOf(c.get("principal"), risk.learnerId);
-  const language = answerLanguage(c);
+  const language = requestLanguage(c);
   const ai = c.get("deps").ai;
   const answer = ai
     ? await ai.advisor.explainRisk({ learnerId: risk.learnerId, orgId, risk, audience, language }, inlineOptions(c))
     : unwiredAnswer(explainRiskLocally(risk, audience, language));
   const { data, meta } = envelopeOf(insight);
+  sayLanguage(c, language);
   return {
     data: { ...data, explanation: answer.data.text },
     meta: { ...meta, ...provenanceOf(answer), audience, language },
@@ -180,7 +182,7 @@ export async function explainedRisk(c: Context, orgId: string, insight: Insight<
 export async function commentedForecast(c: Context, orgId: string, insight: Insight<Forecast>) {
   const forecast = insight.data;
   const audience = audienceOf(c.get("principal"), forecast.learnerId);
-  const language = answerLanguage(c);
+  const language = requestLanguage(c);
   const ai = c.get("deps").ai;
   const answer = ai
     ? await ai.advisor.commentOnForecast(
@@ -189,6 +191,7 @@ export async function commentedForecast(c: Context, orgId: string, insight: Insi
       )
     : unwiredAnswer(commentOnForecastLocally(forecast, audience, language));
   const { data, meta } = envelopeOf(insight);
+  sayLanguage(c, language);
   return {
     data: { ...data, commentary: answer.data.text },
     meta: { ...meta, ...provenanceOf(answer), audience, language },
