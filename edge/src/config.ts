@@ -225,6 +225,16 @@ export function parseConfig(env: Record<string, unknown>): Config {
   };
 }
 
+/** How the insights cache, store and fall back, the same on both runtimes (node-deps.ts, worker.ts). */
+export function insightSettingsOf(config: Config) {
+  return {
+    mockFallback: config.mockFallback,
+    ttl: config.cacheTtl,
+    snapshotTtlSeconds: config.snapshotTtlSeconds,
+    upstreamCacheSeconds: config.upstreamCacheSeconds,
+  };
+}
+
 /** The HTTP layer's settings: the configuration's, with the secrets the runtime resolved. */
 export function httpSettingsOf(config: Config, secrets: { jwtSecret: string; serviceSecret: string }): HttpSettings {
   return {

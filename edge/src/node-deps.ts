@@ -7,7 +7,7 @@ import { getConnInfo } from "@hono/node-server/conninfo";
 import type { Context } from "hono";
 import { createAiAdvisor, memoryAiCache } from "./ai/index.ts";
 import { createMemoryCache } from "./cache/index.ts";
-import { type Config, httpSettingsOf } from "./config.ts";
+import { type Config, httpSettingsOf, insightSettingsOf } from "./config.ts";
 import { type AppDeps, systemClock } from "./deps.ts";
 import { createJsonLogger } from "./http/logger.ts";
 import { createMemoryRateLimiter } from "./http/rate-limit.ts";
@@ -78,11 +78,8 @@ export async function buildNodeDeps(
       cache,
       store: opened.store,
       clock,
-      mockFallback: config.mockFallback,
       logger,
-      ttl: config.cacheTtl,
-      snapshotTtlSeconds: config.snapshotTtlSeconds,
-      upstreamCacheSeconds: config.upstreamCacheSeconds,
+      ...insightSettingsOf(config),
     });
   const insights = insightsWith(createMemoryCache({ clock }));
   // The refresh job recomputes learners nobody is looking at: a cache of its own, so each run's

@@ -13,7 +13,7 @@ import { z } from "zod";
 import { type AiKvNamespace, createAiAdvisor, kvAiCache, memoryAiCache } from "./ai/index.ts";
 import { createApp } from "./app.ts";
 import { createKvCache, createMemoryCache, type KvNamespaceLike } from "./cache/index.ts";
-import { type Config, ConfigError, httpSettingsOf, parseConfig } from "./config.ts";
+import { type Config, ConfigError, httpSettingsOf, insightSettingsOf, parseConfig } from "./config.ts";
 import { type AppDeps, type ComponentHealth, systemClock, UpstreamUnavailableError } from "./deps.ts";
 import { createJsonLogger } from "./http/logger.ts";
 import { createBindingRateLimiter, type RateLimitBinding } from "./http/rate-limit.ts";
@@ -104,11 +104,8 @@ export function buildWorkerDeps(env: WorkerBindings, config: Config): AppDeps {
     cache,
     store: store ?? noDatabase,
     clock,
-    mockFallback: config.mockFallback,
     logger,
-    ttl: config.cacheTtl,
-    snapshotTtlSeconds: config.snapshotTtlSeconds,
-    upstreamCacheSeconds: config.upstreamCacheSeconds,
+    ...insightSettingsOf(config),
   });
   const advisor = createAiAdvisor({
     ...config.ai,

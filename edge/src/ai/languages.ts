@@ -53,6 +53,22 @@ export interface LanguageTexts {
   courseLevels: Record<string, string>;
 }
 
+/**
+ * Gemini's language instruction for a language other than English: whom to address and how (the
+ * learner who reads it, or their trainer, with the learner in the third person), and, for the text
+ * use cases, to keep the placeholders (with what Gemini must know to make them agree).
+ */
+function writeIn(how: { language: string; address: string; learner: string; placeholders?: string }) {
+  return (audience: Audience, placeholders: boolean): string => {
+    const reader =
+      audience === "learner"
+        ? `Write the text in ${how.language} and address the learner, who reads it, ${how.address}.`
+        : `Write the text in ${how.language} and address the reader, the learner's trainer, ${how.address}; refer to the learner in the third person (${how.learner}).`;
+    if (!placeholders) return reader;
+    return `${reader} Keep every {placeholder} exactly as given${how.placeholders ? `; ${how.placeholders}` : ""}.`;
+  };
+}
+
 const en: LanguageTexts = {
   locale: "en",
   voice: {
@@ -149,15 +165,7 @@ const de: LanguageTexts = {
     studyLoad: "das Lernpensum",
     courseWeek: "die Zeit im Kurs",
   },
-  instruction: (audience, placeholders) =>
-    [
-      audience === "learner"
-        ? "Write the text in German and address the learner, who reads it, with the formal Sie."
-        : "Write the text in German and address the reader, the learner's trainer, with the formal Sie; refer to the learner in the third person (die lernende Person).",
-      placeholders ? "Keep every {placeholder} exactly as given." : "",
-    ]
-      .join(" ")
-      .trim(),
+  instruction: writeIn({ language: "German", address: "with the formal Sie", learner: "die lernende Person" }),
   courseLevels: { beginner: "Einsteiger", intermediate: "Mittelstufe", advanced: "Fortgeschritten" },
 };
 
@@ -209,17 +217,12 @@ const ar: LanguageTexts = {
     studyLoad: "عبء الدراسة",
     courseWeek: "المدة في الدورة",
   },
-  instruction: (audience, placeholders) =>
-    [
-      audience === "learner"
-        ? "Write the text in Modern Standard Arabic and address the learner, who reads it, in the masculine singular."
-        : "Write the text in Modern Standard Arabic and address the reader, the learner's trainer, in the masculine singular; refer to the learner in the third person (المتعلّم).",
-      placeholders
-        ? "Keep every {placeholder} exactly as given; {riskLevel} is a masculine adjective describing الخطر, {confidence} a feminine one describing الثقة."
-        : "",
-    ]
-      .join(" ")
-      .trim(),
+  instruction: writeIn({
+    language: "Modern Standard Arabic",
+    address: "in the masculine singular",
+    learner: "المتعلّم",
+    placeholders: "{riskLevel} is a masculine adjective describing الخطر, {confidence} a feminine one describing الثقة",
+  }),
   courseLevels: { beginner: "مبتدئ", intermediate: "متوسط", advanced: "متقدّم" },
 };
 
